@@ -1,0 +1,3 @@
+from slaforge.cli import main
+
+main()

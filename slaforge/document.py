@@ -1,0 +1,201 @@
+"""The format-neutral document tree that every renderer reads.
+
+A Document is built once by :mod:`slaforge.compose` and never changed by a
+renderer.  Numbering is decided here (by the composer), so HTML, PDF and DOCX
+cannot disagree about "clause 7.2".
+
+Shape::
+
+    Document
+      meta: DocumentMeta                (cover page, running header, file metadata)
+      sections: [Section]               numbered 1, 2, 3 ...
+        clauses: [Clause]               numbered 1.1, 1.2 ...
+          blocks: [Block]               Paragraph (optionally numbered 1.1.1),
+                                        BulletList / NumberedList, Table,
+                                        DefinitionList, SignatureBlock
+
+Inline text is a tuple of :class:`Run`; a run carries plain text (never
+markup) and its marks: emphasis, a defined-term use, a resolved
+cross-reference, or an insert/delete mark for redlines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+Change = Literal["ins", "del"] | None
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of inline text with uniform marks.  ``text`` is plain text."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    term: str | None = None  # canonical defined term this run uses
+    xref: str | None = None  # id of the clause this run refers to (text is its number)
+    change: Change = None
+
+
+Inline = tuple[Run, ...]
+
+
+def plain(runs: Inline) -> str:
+    """The text of a run sequence, without marks."""
+    return "".join(run.text for run in runs)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: Inline
+    number: str | None = None  # "1.1.1" when the paragraph is a numbered sub-clause
+    change: Change = None
+
+
+@dataclass(frozen=True)
+class ListItem:
+    runs: Inline
+    children: tuple[ListItem, ...] = ()
+    change: Change = None
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+
+
+@dataclass(frozen=True)
+class NumberedList:
+    """A list whose items are lettered (a), (b), (c) inside a clause."""
+
+    items: tuple[ListItem, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[Inline, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+    caption: str | None = None
+    # relative column widths (sum need not be 1); None lets the renderer decide
+    widths: tuple[float, ...] | None = None
+    kind: str = "data"  # e.g. "severity", "credits", "hours", "escalation", "history"
+
+
+@dataclass(frozen=True)
+class Definition:
+    term: str
+    runs: Inline
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    items: tuple[Definition, ...]
+
+
+@dataclass(frozen=True)
+class Signatory:
+    party: str  # legal name of the party
+    capacity: str  # "Provider" / "Customer"
+    name: str | None = None  # pre-filled signatory name, if the spec gives one
+    title: str | None = None  # pre-filled job title
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    signatories: tuple[Signatory, ...]
+
+
+Block = Paragraph | BulletList | NumberedList | Table | DefinitionList | SignatureBlock
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    number: str  # "7.2"
+    title: str
+    blocks: tuple[Block, ...]
+    position: str = "standard"
+    change: Change = None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    number: str  # "7"
+    title: str
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class PartyLine:
+    role: str  # "Provider", "Customer"
+    name: str
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    title: str
+    agreement_id: str
+    version: str
+    status: str  # "draft" | "final"
+    effective_date: str  # already formatted for display, e.g. "1 March 2027"
+    level: str  # "corporate" | "customer" | "service"
+    parties: tuple[PartyLine, ...]
+    author: str
+    subject: str
+    keywords: tuple[str, ...] = ()
+    brand_colour: str | None = None  # "#1f4e79"
+    logo: str | None = None  # absolute path to an image inside an allowed folder
+    subtitle: str | None = None  # e.g. "Service Level Agreement - Service level"
+    classification: str | None = None  # e.g. "Commercial in confidence"
+    # seconds since the epoch stamped into file metadata (PDF dates, DOCX core
+    # properties, zip entries): SOURCE_DATE_EPOCH when set, else derived from the
+    # spec, never the wall clock, so that two builds give the same bytes
+    timestamp: int = 315532800  # 1980-01-01T00:00:00Z
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status.lower() == "draft"
+
+    @property
+    def running_header(self) -> str:
+        return f"{self.agreement_id} \u00b7 version {self.version}"
+
+    @property
+    def file_stem(self) -> str:
+        return f"{self.agreement_id}-v{self.version}"
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: DocumentMeta
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+    def clauses(self) -> Iterator[Clause]:
+        for section in self.sections:
+            yield from section.clauses
+
+    def clause(self, clause_id: str) -> Clause:
+        for clause in self.clauses():
+            if clause.id == clause_id:
+                return clause
+        raise KeyError(clause_id)
+
+    def outline(self) -> list[tuple[int, str, str, str]]:
+        """(level, number, title, anchor id) for every heading, in order: the TOC."""
+        rows: list[tuple[int, str, str, str]] = []
+        for section in self.sections:
+            rows.append((1, section.number, section.title, anchor(section.id)))
+            for clause in section.clauses:
+                rows.append((2, clause.number, clause.title, anchor(clause.id)))
+        return rows
+
+
+def anchor(node_id: str) -> str:
+    """A stable, markup-safe anchor / bookmark name for a section or clause id."""
+    safe = "".join(ch if ch.isalnum() else "-" for ch in node_id)
+    return f"c-{safe}"

@@ -1,0 +1,46 @@
+"""Renderers turn a :class:`~slaforge.document.Document` into bytes; writing is separate.
+
+Each format's module is imported only when that format is rendered, so that
+``slaforge --help`` never pays for WeasyPrint or python-docx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+
+from slaforge.document import Document
+from slaforge.errors import UsageError
+from slaforge.theme import Theme
+
+FORMATS: dict[str, str] = {
+    "html": "slaforge.renderers.html",
+    "pdf": "slaforge.renderers.pdf",
+    "docx": "slaforge.renderers.docx",
+}
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    theme: Theme
+    pdf_variant: str = "pdf/ua-1"
+
+
+def parse_formats(text: str) -> list[str]:
+    """``"pdf,docx"`` -> ``["pdf", "docx"]``, refusing unknown names."""
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise UsageError(
+            f"unknown format {', '.join(unknown) or repr(text)}: expected a comma-separated list of "
+            f"{', '.join(FORMATS)}"
+        )
+    return list(dict.fromkeys(names))
+
+
+def render(document: Document, fmt: str, options: RenderOptions) -> bytes:
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    module = import_module(FORMATS[fmt])
+    return module.render(document, options)
