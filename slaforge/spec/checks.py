@@ -1,0 +1,329 @@
+"""Semantic checks: rules that need more than one field to see.
+
+Each check yields :class:`Problem` records located through the spec's
+:class:`SourceMap`; errors stop the build, warnings are printed for a reviewer
+(``--strict`` makes them errors).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from slaforge.errors import Problem
+from slaforge.spec.loader import SourceMap
+from slaforge.spec.models import CreditBand, ServiceCredits, Spec, TimeWindow
+from slaforge.spec.units import Duration, format_percent
+
+Check = Callable[[Spec, SourceMap, Path], Iterator[Problem]]
+
+
+def check_spec(spec: Spec, source: SourceMap, base: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems.extend(check(spec, source, base))
+    return problems
+
+
+def warn(source: SourceMap, loc: tuple[str | int, ...], message: str, **kw: object) -> Problem:
+    return source.problem(loc, message, severity="warning", **kw)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ identities and references
+
+
+def check_unique_ids(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
+    groups: list[tuple[str, list[str]]] = [
+        ("customers", [c.id for c in spec.customers]),
+        ("services", [s.id for s in spec.services]),
+        ("responsiveness.severities", [s.id for s in spec.responsiveness.severities]),
+        ("policies", [p.id for p in spec.policies]),
+    ]
+    party_ids = [spec.provider.id, *(c.id for c in spec.customers)]
+    for group, ids in groups:
+        counts = Counter(ids)
+        for index, value in enumerate(ids):
+            if counts[value] > 1 and ids.index(value) != index:
+                loc = (*group.split("."), index, "id")
+                yield source.problem(loc, f"duplicate id {value!r}", given=value, expected="ids unique in the list",
+                                     code="duplicate-id")  # fmt: skip
+    if party_ids.count(spec.provider.id) > 1:
+        yield source.problem(("provider", "id"), "the provider and a customer share the same id",
+                             given=spec.provider.id, code="duplicate-id")  # fmt: skip
+
+
+def check_references(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
+    calendars = sorted(spec.service_hours)
+    severities = [s.id for s in spec.responsiveness.severities]
+    customers = [c.id for c in spec.customers]
+
+    def ref(loc: tuple[str | int, ...], value: str | None, valid: list[str], what: str) -> Iterator[Problem]:
+        if value is not None and value not in valid:
+            yield source.problem(loc, f"no {what} called {value!r}", given=value,
+                                 expected="one of: " + ", ".join(valid), code="unknown-reference")  # fmt: skip
+
+    for i, service in enumerate(spec.services):
+        yield from ref(("services", i, "hours"), service.hours, calendars, "service_hours calendar")
+        yield from ref(
+            ("services", i, "support_hours"), service.support_hours, calendars, "service_hours calendar"
+        )
+        for j, customer in enumerate(service.customers):
+            yield from ref(("services", i, "customers", j), customer, customers, "customer")
+    yield from ref(
+        ("responsiveness", "hours"), spec.responsiveness.hours, calendars, "service_hours calendar"
+    )
+    for i, channel in enumerate(spec.problem_reporting.channels):
+        yield from ref(("problem_reporting", "channels", i, "hours"), channel.hours, calendars,
+                       "service_hours calendar")  # fmt: skip
+        for j, sev in enumerate(channel.severities):
+            yield from ref(("problem_reporting", "channels", i, "severities", j), sev, severities, "severity")
+    if spec.service_credits:
+        for i, event in enumerate(spec.service_credits.per_event):
+            for j, sev in enumerate(event.severities):
+                yield from ref(
+                    ("service_credits", "per_event", i, "severities", j), sev, severities, "severity"
+                )
+    logo = spec.agreement.branding.logo
+    if logo and not (base / logo).is_file():
+        yield source.problem(("agreement", "branding", "logo"), "logo file not found", given=logo,
+                             expected=f"an image file relative to {base}", code="missing-file")  # fmt: skip
+
+
+# ------------------------------------------------------------------ percentages
+
+
+def check_percent_ranges(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
+    for i, service in enumerate(spec.services):
+        target = service.availability.target
+        if not (Decimal(0) < target <= Decimal(100)):
+            yield source.problem(("services", i, "availability", "target"), "availability target out of range",
+                                 given=format_percent(target), expected="a percentage in (0, 100]",
+                                 code="out-of-range")  # fmt: skip
+        elif target == 100:
+            yield warn(source, ("services", i, "availability", "target"),
+                       "a 100% target allows no downtime at all; any outage is a breach", given="100%")  # fmt: skip
+    for i, sev in enumerate(spec.responsiveness.severities):
+        if sev.attainment is not None and not (Decimal(0) < sev.attainment <= Decimal(100)):
+            yield source.problem(("responsiveness", "severities", i, "attainment"), "attainment out of range",
+                                 given=format_percent(sev.attainment), expected="a percentage in (0, 100]",
+                                 code="out-of-range")  # fmt: skip
+    credits = spec.service_credits
+    if credits:
+        for i, band in enumerate(credits.bands):
+            for bound in ("at_least", "above", "below", "at_most"):
+                value = getattr(band, bound)
+                if value is not None and not (Decimal(0) <= value <= Decimal(100)):
+                    yield source.problem(("service_credits", "bands", i, bound), "bound out of range",
+                                         given=format_percent(value), expected="a percentage in [0, 100]",
+                                         code="out-of-range")  # fmt: skip
+            if band.credit <= 0:
+                yield source.problem(("service_credits", "bands", i, "credit"), "a credit band must credit something",
+                                     given=format_percent(band.credit), expected="more than 0%",
+                                     code="out-of-range")  # fmt: skip
+            elif band.credit > 100:
+                yield warn(source, ("service_credits", "bands", i, "credit"),
+                           "credit exceeds the whole fee for the window", given=format_percent(band.credit))  # fmt: skip
+
+
+# ------------------------------------------------------------------ credit bands
+
+
+def _bound_text(value: Decimal, inclusive: bool, lower: bool) -> str:
+    word = ("at least" if inclusive else "above") if lower else ("at most" if inclusive else "below")
+    return f"{word} {format_percent(value)}"
+
+
+def check_credit_bands(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
+    credits: ServiceCredits | None = spec.service_credits
+    if not credits or not credits.bands:
+        return
+    order = sorted(range(len(credits.bands)), key=lambda i: (credits.bands[i].lower, credits.bands[i].upper))
+    bands: list[tuple[int, CreditBand]] = [(i, credits.bands[i]) for i in order]
+    first_index, first = bands[0]
+    if first.lower > 0 or not first.lower_inclusive:
+        yield source.problem(
+            ("service_credits", "bands", first_index),
+            f"gap in the credit bands: availability from 0% up to "
+            f"{_bound_text(first.lower, not first.lower_inclusive, False)} earns no credit",
+            given=_bound_text(first.lower, first.lower_inclusive, True),
+            expected="the lowest band to start at 0% (omit its lower bound)",
+            code="credit-gap",
+        )
+    for (i, low), (j, high) in zip(bands, bands[1:], strict=False):
+        loc = ("service_credits", "bands", j)
+        if high.lower > low.upper or (high.lower == low.upper and not low.upper_inclusive
+                                      and not high.lower_inclusive):  # fmt: skip
+            yield source.problem(
+                loc,
+                f"gap in the credit bands between band {i + 1} "
+                f"({_bound_text(low.upper, low.upper_inclusive, False)}) and band {j + 1} "
+                f"({_bound_text(high.lower, high.lower_inclusive, True)})",
+                given=f"{format_percent(low.upper)} .. {format_percent(high.lower)}",
+                expected="each band to start exactly where the one below ends",
+                code="credit-gap",
+            )
+        elif high.lower < low.upper or (
+            high.lower == low.upper and low.upper_inclusive and high.lower_inclusive
+        ):
+            yield source.problem(
+                loc,
+                f"credit bands {i + 1} and {j + 1} overlap: "
+                f"{_bound_text(low.upper, low.upper_inclusive, False)} and "
+                f"{_bound_text(high.lower, high.lower_inclusive, True)} both contain "
+                f"{format_percent(high.lower if high.lower == low.upper else high.lower)}",
+                given=f"{format_percent(high.lower)} .. {format_percent(low.upper)}",
+                expected="at the shared bound, one side inclusive and the other exclusive",
+                code="credit-overlap",
+            )
+        if high.credit > low.credit:
+            yield source.problem(
+                ("service_credits", "bands", j, "credit"),
+                f"credits fall as availability worsens: band {j + 1} "
+                f"({_bound_text(high.lower, high.lower_inclusive, True)}) credits {format_percent(high.credit)} "
+                f"but the worse band {i + 1} credits only {format_percent(low.credit)}",
+                given=format_percent(low.credit),
+                expected=f"at least {format_percent(high.credit)} for the worse band",
+                code="credit-order",
+            )
+    top_index, top = bands[-1]
+    for s, service in enumerate(spec.services):
+        target = service.availability.target
+        if top.upper > target or (top.upper == target and top.upper_inclusive):
+            yield source.problem(
+                ("service_credits", "bands", top_index),
+                f"the top credit band reaches {_bound_text(top.upper, top.upper_inclusive, False)}, so service "
+                f"{service.id!r} would earn a credit while meeting its {format_percent(target)} target",
+                given=_bound_text(top.upper, top.upper_inclusive, False),
+                expected=f"below {format_percent(target)}",
+                code="credit-above-target",
+            )
+        elif top.upper < target or top.upper_inclusive:
+            yield warn(
+                source,
+                ("services", s, "availability", "target"),
+                f"availability from {_bound_text(top.upper, not top.upper_inclusive, True)} to below "
+                f"{format_percent(target)} misses the target of service {service.id!r} but earns no credit",
+                code="credit-gap-below-target",
+            )
+
+
+# ------------------------------------------------------------------ severities
+
+
+def _compare(a: Duration, b: Duration) -> int | None:
+    if not a.comparable(b):
+        return None
+    return (a.minutes > b.minutes) - (a.minutes < b.minutes)
+
+
+def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
+    levels = spec.responsiveness.severities
+    for i, level in enumerate(levels):
+        loc = ("responsiveness", "severities", i)
+        if level.response.comparable(level.resolution) and level.response.minutes > level.resolution.minutes:
+            yield source.problem((*loc, "response"),
+                                 f"{level.id}: the response target ({level.response}) is longer than the "
+                                 f"resolution target ({level.resolution})",
+                                 given=str(level.response), expected=f"at most {level.resolution}",
+                                 code="response-after-resolution")  # fmt: skip
+        if (
+            level.update
+            and level.update.comparable(level.resolution)
+            and level.update.minutes > level.resolution.minutes
+        ):
+            yield warn(source, (*loc, "update"),
+                       f"{level.id}: updates every {level.update} but resolution within {level.resolution}: "
+                       "the customer gets no update before the deadline", given=str(level.update))  # fmt: skip
+        if i == 0 and level.resolution.business:
+            yield warn(source, (*loc, "resolution"),
+                       f"{level.id} (the most severe level) resolves in business time: an outage on Friday "
+                       "evening would wait for Monday", given=str(level.resolution))  # fmt: skip
+    for i in range(len(levels) - 1):
+        upper, lower = levels[i], levels[i + 1]
+        for target in ("response", "update", "resolution"):
+            a, b = getattr(upper, target), getattr(lower, target)
+            if a is None or b is None:
+                continue
+            order = _compare(a, b)
+            if order is not None and order > 0:
+                yield source.problem(
+                    ("responsiveness", "severities", i, target),
+                    f"{upper.id} is more severe than {lower.id} but its {target} target is slower "
+                    f"({a} against {b})",
+                    given=str(a),
+                    expected=f"at most {b} (the {lower.id} target)",
+                    code="severity-order",
+                )
+
+
+# ------------------------------------------------------------------ maintenance
+
+
+def _overlap(a: TimeWindow, b: TimeWindow) -> list[str]:
+    a0, a1 = a.minutes_of_day
+    b0, b1 = b.minutes_of_day
+    if a0 < b1 and b0 < a1:
+        return [d for d in a.days if d in b.days]
+    return []
+
+
+def check_maintenance(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
+    for i, service in enumerate(spec.services):
+        maintenance = service.availability.maintenance
+        calendar = spec.service_hours.get(service.hours)
+        if maintenance is None or calendar is None or not maintenance.outside_prime_hours:
+            continue
+        for w, window in enumerate(maintenance.windows):
+            loc = ("services", i, "availability", "maintenance", "windows", w)
+            if calendar.always:
+                yield source.problem(loc, f"service {service.id!r} runs 24x7 on prime hours, so any maintenance "
+                                     "window overlaps prime hours", given=window.describe(),
+                                     expected="outside_prime_hours: false, or no windows",
+                                     code="maintenance-in-prime-hours")  # fmt: skip
+                continue
+            for prime in calendar.prime:
+                days = _overlap(window, prime)
+                if days:
+                    yield source.problem(loc, f"maintenance window {window.describe()} overlaps prime hours "
+                                         f"{prime.describe()} of {calendar.name!r}", given=window.describe(),
+                                         expected="a window outside prime hours (or outside_prime_hours: false)",
+                                         code="maintenance-in-prime-hours")  # fmt: skip
+                    break
+
+
+# ------------------------------------------------------------------ reviewer warnings
+
+
+def check_review_points(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
+    agreement = spec.agreement
+    if agreement.history and agreement.history[-1].version != agreement.version:
+        yield warn(source, ("agreement", "history"),
+                   f"the last version-history entry is {agreement.history[-1].version}, but the agreement is "
+                   f"version {agreement.version}", given=agreement.history[-1].version,
+                   expected=agreement.version)  # fmt: skip
+    if agreement.status.value == "final" and not agreement.history:
+        yield warn(source, ("agreement",), "a final agreement without a version history")
+    if not spec.escalation:
+        yield warn(
+            source, ("escalation",), "no escalation path: the customer has nowhere to go when targets slip"
+        )
+    credits = spec.service_credits
+    if credits and credits.sole_remedy and credits.chronic_failure is None:
+        yield warn(source, ("service_credits", "sole_remedy"),
+                   "credits are the sole remedy and there is no chronic-failure termination right: the customer "
+                   "cannot leave a service that fails every month")  # fmt: skip
+    if credits and credits.caps == credits.caps.__class__():
+        yield warn(source, ("service_credits", "caps"), "service credits are uncapped")
+
+
+CHECKS: tuple[Check, ...] = (
+    check_unique_ids,
+    check_references,
+    check_percent_ranges,
+    check_credit_bands,
+    check_severities,
+    check_maintenance,
+    check_review_points,
+)

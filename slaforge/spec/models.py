@@ -1,0 +1,629 @@
+"""The agreement spec: what a service level manager writes, as pydantic models.
+
+Every model forbids unknown keys (a misspelt key is an error that suggests the
+closest valid one).  Field descriptions feed ``slaforge schema`` and the spec
+reference in the README.  Cross-field rules that need the whole spec (credit
+bands without gaps, severity order, ...) live in :mod:`slaforge.spec.checks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from slaforge.spec.units import DurationValue, MoneyValue, Percent
+
+SPEC_FORMAT = 1
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+Identifier = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Letters, digits, '-', '_' and '.'"),
+]
+Text = Annotated[str, Field(min_length=1)]
+
+
+# ------------------------------------------------------------------ metadata
+
+
+class Level(StrEnum):
+    corporate = "corporate"
+    customer = "customer"
+    service = "service"
+
+
+class Status(StrEnum):
+    draft = "draft"
+    final = "final"
+
+
+class HistoryEntry(Model):
+    version: Text = Field(description="Version label, e.g. 1.0")
+    date: dt.date
+    author: Text
+    summary: Text = Field(description="What changed in this version")
+
+
+class Term(Model):
+    initial: DurationValue = Field(
+        description="Initial term, e.g. 24 months written as '104 weeks' or '730d'"
+    )
+    renewal: Literal["automatic", "by-agreement", "none"] = "automatic"
+    renewal_period: DurationValue | None = Field(None, description="Length of each renewal, e.g. 365d")
+    termination_notice: DurationValue = Field(description="Notice either party gives to end the agreement")
+
+
+class Review(Model):
+    cadence: Literal["monthly", "quarterly", "half-yearly", "annual"] = "annual"
+    next_review: dt.date | None = None
+
+
+class Person(Model):
+    name: Text
+    title: str | None = Field(None, description="Job title")
+    email: str | None = None
+    phone: str | None = None
+
+
+class Branding(Model):
+    logo: str | None = Field(None, description="Image file, relative to the spec file")
+    colour: str | None = Field(None, pattern=r"^#[0-9A-Fa-f]{6}$", description="Brand colour, #RRGGBB")
+
+
+class Agreement(Model):
+    id: Identifier = Field(description="Agreement reference, e.g. NW-SLA-001; names the output files")
+    title: Text
+    version: Annotated[str, Field(pattern=r"^\d+(\.\d+){0,2}$", description="e.g. 1.2")]
+    status: Status = Status.draft
+    effective: dt.date = Field(description="Effective date")
+    term: Term
+    review: Review = Review()
+    owner: Person = Field(description="Document owner (usually the service level manager)")
+    classification: str | None = Field(None, description="e.g. 'Commercial in confidence'")
+    history: list[HistoryEntry] = Field(default_factory=list, description="Version history, oldest first")
+    governing_law: Text = Field("England and Wales", description="Law that governs the agreement")
+    branding: Branding = Branding()
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int | float) else value
+
+
+# ------------------------------------------------------------------ parties
+
+
+class ContactRole(StrEnum):
+    customer_representative = "customer-representative"
+    service_level_manager = "service-level-manager"
+    escalation_contact = "escalation-contact"
+    service_desk = "service-desk"
+    account_manager = "account-manager"
+    technical_contact = "technical-contact"
+    signatory = "signatory"
+
+
+class Contact(Person):
+    role: ContactRole
+
+
+class Party(Model):
+    id: Identifier
+    name: Text = Field(description="Legal name")
+    short_name: str | None = Field(None, description="How the text refers to the party, e.g. 'Northwind'")
+    address: Text
+    registration: str | None = Field(None, description="Company number or other registration")
+    internal: bool = Field(False, description="True for a department of the provider's own organisation")
+    contacts: list[Contact] = Field(default_factory=list)
+
+    def contact(self, role: ContactRole) -> Contact | None:
+        return next((c for c in self.contacts if c.role == role), None)
+
+
+# ------------------------------------------------------------------ service hours
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SPAN = re.compile(r"^(?P<a>[01]\d|2[0-3]):(?P<b>[0-5]\d)-(?P<c>[01]\d|2[0-4]):(?P<d>[0-5]\d)$")
+
+
+class TimeWindow(Model):
+    """A span of time on some weekdays: ``days: [mon, tue]`` + ``from: '08:00'`` + ``to: '18:00'``."""
+
+    days: list[Weekday] = Field(min_length=1)
+    start: str = Field(alias="from", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM")
+    end: str = Field(alias="to", pattern=r"^([01]\d|2[0-4]):[0-5]\d$", description="HH:MM (24:00 = midnight)")
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _expand_day_range(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            days: list[object] = []
+            for item in value:
+                if isinstance(item, str) and "-" in item:
+                    first, _, last = item.partition("-")
+                    if first in WEEKDAYS and last in WEEKDAYS:
+                        a, b = WEEKDAYS.index(first), WEEKDAYS.index(last)
+                        days.extend(WEEKDAYS[a : b + 1] if a <= b else [*WEEKDAYS[a:], *WEEKDAYS[: b + 1]])
+                        continue
+                days.append(item)
+            return days
+        return value
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> TimeWindow:
+        if self.minutes_of_day[0] >= self.minutes_of_day[1]:
+            raise ValueError(f"the window from {self.start} to {self.end} ends before it starts")
+        return self
+
+    @property
+    def minutes_of_day(self) -> tuple[int, int]:
+        def to_min(hhmm: str) -> int:
+            h, m = hhmm.split(":")
+            return int(h) * 60 + int(m)
+
+        return to_min(self.start), to_min(self.end)
+
+    def describe(self) -> str:
+        return f"{format_days(self.days)} {self.start}\u2013{self.end}"
+
+
+def format_days(days: list[str]) -> str:
+    names = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
+             "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}  # fmt: skip
+    ordered = [d for d in WEEKDAYS if d in days]
+    if len(ordered) > 2 and WEEKDAYS.index(ordered[-1]) - WEEKDAYS.index(ordered[0]) == len(ordered) - 1:
+        return f"{names[ordered[0]]} to {names[ordered[-1]]}"
+    return ", ".join(names[d] for d in ordered)
+
+
+class Holiday(Model):
+    date: dt.date
+    name: Text
+
+
+class ServiceHours(Model):
+    """A service-hours calendar: prime (core) and non-prime windows, a time zone and holidays."""
+
+    name: Text = Field(description="How the agreement names these hours, e.g. 'Business Hours'")
+    timezone: Text = Field(description="IANA time zone, e.g. Europe/London")
+    always: bool = Field(False, description="24x7: every minute of every day is prime time")
+    prime: list[TimeWindow] = Field(default_factory=list, description="Prime (core) service hours")
+    non_prime: list[TimeWindow] = Field(default_factory=list, description="Extended, non-prime hours")
+    holidays: list[Holiday] = Field(default_factory=list, description="Days with no prime service")
+    holiday_calendar: str | None = Field(None, description="e.g. 'bank holidays in England and Wales'")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r}: expected an IANA name such as Europe/London"
+            ) from exc
+        return value
+
+    @model_validator(mode="after")
+    def _has_hours(self) -> ServiceHours:
+        if not self.always and not self.prime:
+            raise ValueError("set 'always: true' for 24x7 or give at least one 'prime' window")
+        return self
+
+    @property
+    def prime_minutes_per_week(self) -> int:
+        if self.always:
+            return 7 * 24 * 60
+        return sum((w.minutes_of_day[1] - w.minutes_of_day[0]) * len(set(w.days)) for w in self.prime)
+
+    @property
+    def business_day_minutes(self) -> Decimal:
+        """Length of a typical prime day, for 'business day' durations."""
+        if self.always:
+            return Decimal(24 * 60)
+        per_day: dict[str, int] = {}
+        for window in self.prime:
+            for day in set(window.days):
+                per_day[day] = per_day.get(day, 0) + window.minutes_of_day[1] - window.minutes_of_day[0]
+        return Decimal(max(per_day.values()))
+
+
+# ------------------------------------------------------------------ availability
+
+
+class Window(StrEnum):
+    calendar_month = "calendar-month"
+    fixed_30_days = "30-days"
+    calendar_quarter = "calendar-quarter"
+    fiscal_quarter = "fiscal-quarter"
+    rolling_year = "rolling-year"
+
+
+class DowntimeKind(StrEnum):
+    no_service_minutes = "no-service-minutes"
+    error_rate = "error-rate"
+    contiguous = "contiguous"
+    failed_requests = "failed-requests"
+
+
+class DowntimeDefinition(Model):
+    kind: DowntimeKind = Field(
+        DowntimeKind.no_service_minutes,
+        description="no-service-minutes: whole minutes without service; error-rate: minutes whose error "
+        "rate exceeds a threshold; contiguous: outages of at least a minimum period; failed-requests: "
+        "the ratio of failed requests",
+    )
+    error_rate_threshold: Percent | None = Field(None, description="For error-rate: e.g. 5%")
+    minimum_period: DurationValue | None = Field(None, description="For contiguous: e.g. 5m")
+    failed_request_ratio: Percent | None = Field(None, description="For failed-requests: e.g. 1%")
+
+    @model_validator(mode="after")
+    def _parameters_for_kind(self) -> DowntimeDefinition:
+        needed = {
+            DowntimeKind.error_rate: "error_rate_threshold",
+            DowntimeKind.contiguous: "minimum_period",
+            DowntimeKind.failed_requests: "failed_request_ratio",
+        }.get(self.kind)
+        if needed and getattr(self, needed) is None:
+            raise ValueError(f"a downtime definition of kind {self.kind.value} needs '{needed}'")
+        return self
+
+
+class Exclusion(StrEnum):
+    scheduled_maintenance = "scheduled-maintenance"
+    emergency_maintenance = "emergency-maintenance"
+    force_majeure = "force-majeure"
+    customer_caused = "customer-caused"
+    third_party = "third-party"
+    suspended_account = "suspended-account"
+    beta_features = "beta-features"
+    over_quota = "over-quota"
+
+
+class Maintenance(Model):
+    windows: list[TimeWindow] = Field(default_factory=list, description="Scheduled maintenance windows")
+    notice: DurationValue = Field(description="Advance notice of scheduled maintenance, e.g. 5 business days")
+    emergency_notice: DurationValue | None = Field(None, description="Notice of emergency maintenance")
+    max_per_month: DurationValue | None = Field(None, description="Most scheduled maintenance in a month")
+    outside_prime_hours: bool = Field(True, description="Windows must not overlap prime service hours")
+
+
+class Availability(Model):
+    target: Percent = Field(description="Availability target, e.g. 99.95%")
+    window: Window = Field(Window.calendar_month, description="Measurement window")
+    fiscal_year_start: str | None = Field(
+        None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="MM-DD, for fiscal-quarter"
+    )
+    service_hours_only: bool = Field(False, description="Count only minutes inside the service's prime hours")
+    downtime: DowntimeDefinition = DowntimeDefinition()
+    exclusions: list[Exclusion] = Field(
+        default_factory=lambda: [Exclusion.scheduled_maintenance, Exclusion.force_majeure,
+                                 Exclusion.customer_caused],
+    )  # fmt: skip
+    maintenance: Maintenance | None = None
+    measured_at: str | None = Field(
+        None, description="Where availability is measured, e.g. 'the customer edge router'"
+    )
+
+    @model_validator(mode="after")
+    def _fiscal(self) -> Availability:
+        if self.window == Window.fiscal_quarter and not self.fiscal_year_start:
+            raise ValueError("a fiscal-quarter window needs 'fiscal_year_start' (MM-DD, e.g. 04-01)")
+        return self
+
+
+# ------------------------------------------------------------------ services
+
+
+class Service(Model):
+    id: Identifier
+    name: Text
+    description: Text
+    scope: list[Text] = Field(default_factory=list, description="What the service includes")
+    out_of_scope: list[Text] = Field(default_factory=list, description="What it does not include")
+    dependencies: list[Text] = Field(default_factory=list, description="What the service relies on")
+    hours: Identifier = Field(description="Key of the service_hours calendar that applies")
+    support_hours: Identifier | None = Field(None, description="Calendar for support, if not 'hours'")
+    availability: Availability
+    supplier: str | None = Field(None, description="Supplier that underpins the service, if any")
+    customers: list[Identifier] = Field(
+        default_factory=list, description="Customer ids that take this service (all when empty)"
+    )
+    fee: MoneyValue | None = Field(None, description="Service fee per measurement window")
+
+
+# ------------------------------------------------------------------ responsiveness
+
+
+class SeverityLevel(Model):
+    id: Identifier = Field(description="e.g. P1")
+    name: Text = Field(description="e.g. Critical")
+    definition: Text
+    examples: list[Text] = Field(default_factory=list)
+    response: DurationValue
+    update: DurationValue | None = Field(None, description="Interval between progress updates")
+    resolution: DurationValue
+    attainment: Percent | None = Field(None, description="Share of tickets that must meet the targets")
+
+
+class Responsiveness(Model):
+    hours: Identifier = Field(description="Calendar that business-time targets count in")
+    severities: list[SeverityLevel] = Field(min_length=1, description="Most severe first")
+
+
+# ------------------------------------------------------------------ problem reporting, escalation
+
+
+class Channel(Model):
+    kind: Literal["phone", "email", "portal", "chat", "api"]
+    address: Text = Field(description="Number, address or URL")
+    hours: Identifier | None = Field(
+        None, description="Calendar when the channel is staffed; always when empty"
+    )
+    severities: list[Identifier] = Field(
+        default_factory=list, description="Severities it is for; all when empty"
+    )
+
+
+class ProblemReporting(Model):
+    channels: list[Channel] = Field(min_length=1)
+    required_information: list[Text] = Field(min_length=1, description="What every report must contain")
+    acknowledgement: DurationValue | None = Field(None, description="Time to acknowledge a report")
+    reference_format: str | None = Field(None, description="e.g. 'INC-nnnnnn'")
+
+
+class EscalationLevel(Model):
+    level: int = Field(ge=1)
+    role: Text
+    contact: str | None = None
+    after: DurationValue | None = Field(None, description="Escalate when unresolved this long")
+    trigger: str | None = Field(None, description="When to escalate, in words")
+
+
+# ------------------------------------------------------------------ monitoring and reporting
+
+
+class Monitoring(Model):
+    measured_by: Literal["provider", "customer", "independent"] = "provider"
+    tools: list[Text] = Field(default_factory=list)
+    interval: DurationValue | None = Field(None, description="Probe interval, e.g. 1m")
+    metrics: list[Text] = Field(min_length=1)
+    customer_access: str | None = Field(None, description="Where the customer sees live data")
+    retention: DurationValue | None = Field(None, description="How long measurements are kept")
+
+
+class ReviewMeetings(Model):
+    frequency: Literal["monthly", "quarterly", "half-yearly", "annual"]
+    attendees: list[Text] = Field(default_factory=list)
+
+
+class Reporting(Model):
+    frequency: Literal["weekly", "monthly", "quarterly"] = "monthly"
+    due: DurationValue = Field(description="How long after the period ends the report is due")
+    delivery: list[Literal["portal", "email", "meeting"]] = Field(min_length=1)
+    contents: list[Text] = Field(default_factory=list)
+    review_meetings: ReviewMeetings | None = None
+
+
+# ------------------------------------------------------------------ restrictions
+
+
+class Restriction(Model):
+    kind: Literal[
+        "force-majeure", "customer-caused", "suspended-account", "beta-features", "over-quota",
+        "third-party", "unsupported-configuration", "other",
+    ]  # fmt: skip
+    detail: str | None = Field(None, description="Extra words for this restriction")
+    voids_agreement: bool = Field(
+        False, description="True when the circumstance suspends the whole agreement"
+    )
+
+
+# ------------------------------------------------------------------ penalties
+
+
+class CreditBand(Model):
+    """A band of achieved availability and the credit it earns.
+
+    The lower bound is ``at_least`` (inclusive) or ``above`` (exclusive); the
+    upper bound is ``below`` (exclusive) or ``at_most`` (inclusive).  A band
+    with no lower bound reaches down to 0%.
+    """
+
+    at_least: Percent | None = Field(None, description="Inclusive lower bound")
+    above: Percent | None = Field(None, description="Exclusive lower bound")
+    below: Percent | None = Field(None, description="Exclusive upper bound")
+    at_most: Percent | None = Field(None, description="Inclusive upper bound")
+    credit: Percent = Field(description="Credit as a percentage of the fee for the measurement window")
+
+    @model_validator(mode="after")
+    def _one_bound_each_side(self) -> CreditBand:
+        if self.at_least is not None and self.above is not None:
+            raise ValueError("give either 'at_least' (inclusive) or 'above' (exclusive), not both")
+        if (self.below is None) == (self.at_most is None):
+            raise ValueError("give exactly one upper bound: 'below' (exclusive) or 'at_most' (inclusive)")
+        if self.lower >= self.upper and not (self.lower == self.upper and self.lower_inclusive
+                                             and self.upper_inclusive):  # fmt: skip
+            raise ValueError(
+                f"the band's lower bound {self.lower}% is not below its upper bound {self.upper}%"
+            )
+        return self
+
+    @property
+    def lower(self) -> Decimal:
+        value = self.at_least if self.at_least is not None else self.above
+        return value if value is not None else Decimal(0)
+
+    @property
+    def lower_inclusive(self) -> bool:
+        return self.above is None
+
+    @property
+    def upper(self) -> Decimal:
+        value = self.below if self.below is not None else self.at_most
+        assert value is not None
+        return value
+
+    @property
+    def upper_inclusive(self) -> bool:
+        return self.at_most is not None
+
+    def contains(self, availability: Decimal) -> bool:
+        above_lower = availability >= self.lower if self.lower_inclusive else availability > self.lower
+        below_upper = availability <= self.upper if self.upper_inclusive else availability < self.upper
+        return above_lower and below_upper
+
+
+class PerEventCredit(Model):
+    event: Literal["missed-response", "missed-resolution", "missed-update", "late-report"]
+    severities: list[Identifier] = Field(
+        default_factory=list, description="Severities it applies to; all when empty"
+    )
+    credit: MoneyValue | None = None
+    credit_percent: Percent | None = Field(None, description="Alternatively, a percentage of the fee")
+
+    @model_validator(mode="after")
+    def _one_credit(self) -> PerEventCredit:
+        if (self.credit is None) == (self.credit_percent is None):
+            raise ValueError("give exactly one of 'credit' (money) or 'credit_percent'")
+        return self
+
+
+class CreditCaps(Model):
+    per_window: Percent | None = Field(None, description="Cap per measurement window, % of its fee")
+    per_month: Percent | None = Field(None, description="Cap per calendar month, % of the monthly fee")
+    per_year: Percent | None = Field(None, description="Cap per contract year, % of the annual fee")
+    per_year_amount: MoneyValue | None = Field(None, description="Absolute cap per contract year")
+
+
+class ClaimProcedure(Model):
+    deadline: DurationValue = Field(description="Claims must arrive this long after the period ends")
+    method: Text = Field(description="How to claim, e.g. 'in writing to the service level manager'")
+    evidence: list[Text] = Field(default_factory=list)
+    settlement: Text = Field("as a credit against the next invoice", description="How credits are paid")
+
+
+class ChronicFailure(Model):
+    failed_periods: int = Field(ge=1, description="N failed measurement windows ...")
+    out_of: int = Field(ge=1, description="... out of any M consecutive windows")
+    remedy: Text = Field(
+        "terminate the affected Service without early termination charges",
+        description="What the customer may do",
+    )
+    notice: DurationValue | None = None
+
+    @model_validator(mode="after")
+    def _n_of_m(self) -> ChronicFailure:
+        if self.failed_periods > self.out_of:
+            raise ValueError(f"{self.failed_periods} failed windows cannot occur in only {self.out_of}")
+        return self
+
+
+class ServiceCredits(Model):
+    fee: MoneyValue | None = Field(None, description="Default fee per measurement window for worked examples")
+    bands: list[CreditBand] = Field(default_factory=list, description="Availability bands, any order")
+    downtime_multiple: Decimal | None = Field(
+        None, gt=0, description="Credit = this multiple of the fee for the minutes of downtime"
+    )
+    per_event: list[PerEventCredit] = Field(default_factory=list)
+    caps: CreditCaps = CreditCaps()
+    minimum_payable: MoneyValue | None = Field(None, description="Credits below this are not paid")
+    claim: ClaimProcedure
+    sole_remedy: bool = Field(True, description="Credits are the customer's sole remedy for missed targets")
+    chronic_failure: ChronicFailure | None = None
+    other_remedies: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _some_credit(self) -> ServiceCredits:
+        if not self.bands and self.downtime_multiple is None and not self.per_event:
+            raise ValueError("give credit 'bands', a 'downtime_multiple' or 'per_event' credits")
+        return self
+
+
+# ------------------------------------------------------------------ responsibilities, governance
+
+
+class Responsibilities(Model):
+    provider: list[Text] = Field(min_length=1)
+    customer: list[Text] = Field(min_length=1)
+
+
+class ChangeControl(Model):
+    request_by: Text = Field("written change request", description="How a change is requested")
+    impact_assessment: DurationValue | None = Field(None, description="Time to assess a change request")
+    amendment: Text = Field(
+        "in writing and signed by an authorised signatory of each party",
+        description="What makes an amendment binding",
+    )
+
+
+class DisputeResolution(Model):
+    steps: list[Literal["negotiation", "executive-escalation", "mediation", "arbitration", "courts"]] = Field(
+        default_factory=lambda: ["negotiation", "executive-escalation", "mediation", "courts"]
+    )
+    negotiation_period: DurationValue = Field(default_factory=lambda: _default_duration("20 business days"))
+    mediator: str | None = Field(None, description="e.g. 'CEDR'")
+    venue: str | None = Field(None, description="Courts or seat of arbitration")
+
+
+def _default_duration(text: str) -> object:
+    from slaforge.spec.units import parse_duration
+
+    return parse_duration(text)
+
+
+class Policy(Model):
+    id: Identifier
+    title: Text
+    requirements: list[Text] = Field(min_length=1)
+    applies_to: Literal["provider", "customer", "both"] = "both"
+
+
+# ------------------------------------------------------------------ the spec
+
+
+class Spec(Model):
+    """A whole agreement."""
+
+    slaforge: Literal[1] = Field(SPEC_FORMAT, description="Spec format version")
+    level: Level = Field(Level.service, description="ITIL level: corporate, customer or service")
+    structure: Literal["service-based", "customer-based", "multi-level"] = "service-based"
+    agreement: Agreement
+    provider: Party
+    customers: list[Party] = Field(min_length=1)
+    services: list[Service] = Field(min_length=1)
+    service_hours: dict[Identifier, ServiceHours] = Field(min_length=1, description="Named calendars")
+    responsiveness: Responsiveness
+    problem_reporting: ProblemReporting
+    escalation: list[EscalationLevel] = Field(default_factory=list)
+    monitoring: Monitoring
+    reporting: Reporting
+    restrictions: list[Restriction] = Field(default_factory=list)
+    service_credits: ServiceCredits | None = Field(None, description="Omit for no service credits")
+    responsibilities: Responsibilities
+    change_control: ChangeControl = ChangeControl()
+    disputes: DisputeResolution = DisputeResolution()
+    policies: list[Policy] = Field(default_factory=list, description="Corporate policies that apply")
+    clause_dirs: list[str] = Field(default_factory=list, description="Own clause folders, searched first")
+    positions: dict[str, str] = Field(
+        default_factory=dict, description="Clause id -> position (standard, customer-favourable, ...)"
+    )
+
+    def service(self, service_id: str) -> Service:
+        for service in self.services:
+            if service.id == service_id:
+                return service
+        raise KeyError(service_id)

@@ -1,0 +1,262 @@
+"""Values with units, as users write them in a spec.
+
+- :class:`Percent`: ``99.95%`` (or a bare number) -> exact :class:`~decimal.Decimal`.
+- :class:`Duration`: ``15m``, ``4h``, ``2 business days``, ``8 business hours``,
+  ISO 8601 ``PT4H`` / ``P2D``; clock time unless the word *business* says otherwise.
+- :class:`Money`: ``12000 EUR``, ``EUR 12,000.00`` or ``{amount: 12000, currency: EUR}``.
+
+Each parses with a message that says what was expected, and prints back in a
+form a contract can quote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import (
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", "").replace("_", ""))
+    except InvalidOperation as exc:
+        raise ValueError(f"{text!r} is not a number") from exc
+    if not value.is_finite():
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
+
+
+def format_decimal(value: Decimal) -> str:
+    """``Decimal('99.950')`` -> ``'99.95'``; ``Decimal('100')`` -> ``'100'``."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+# ---------------------------------------------------------------- percentages
+
+
+class Pct(Decimal):
+    """An exact percentage that prints as ``99.95%``; compares and computes as a Decimal."""
+
+    def __str__(self) -> str:
+        return format_percent(self)
+
+    def __repr__(self) -> str:
+        return f"Pct('{format_decimal(self)}')"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            parse_percent,
+            serialization=core_schema.plain_serializer_function_ser_schema(format_percent, when_used="json"),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": ["string", "number"], "pattern": r"^\s*\d+(\.\d+)?\s*%?\s*$", "examples": ["99.95%"]}
+
+
+def parse_percent(value: Any) -> Pct:
+    if isinstance(value, Pct):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("expected a percentage such as 99.95%")
+    if isinstance(value, int | float | Decimal):
+        return Pct(str(value))
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("%"):
+            text = text[:-1].strip()
+        return Pct(_decimal(text))
+    raise ValueError("expected a percentage such as 99.95%")
+
+
+def format_percent(value: Decimal) -> str:
+    return f"{format_decimal(value)}%"
+
+
+Percent = Pct
+
+
+# ---------------------------------------------------------------- durations
+
+_UNIT_MINUTES = {
+    "s": Decimal(1) / 60,
+    "sec": Decimal(1) / 60,
+    "second": Decimal(1) / 60,
+    "m": Decimal(1),
+    "min": Decimal(1),
+    "minute": Decimal(1),
+    "h": Decimal(60),
+    "hr": Decimal(60),
+    "hour": Decimal(60),
+    "d": Decimal(1440),
+    "day": Decimal(1440),
+    "w": Decimal(10080),
+    "week": Decimal(10080),
+    # months and years only appear in terms and notice periods; for comparisons
+    # they count as 30 and 365 days
+    "month": Decimal(43200),
+    "year": Decimal(525600),
+}
+_UNIT_WORDS = {
+    "s": "second", "sec": "second", "secs": "second", "second": "second", "seconds": "second",
+    "m": "minute", "min": "minute", "mins": "minute", "minute": "minute", "minutes": "minute",
+    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
+    "d": "day", "day": "day", "days": "day",
+    "w": "week", "week": "week", "weeks": "week",
+    "mo": "month", "month": "month", "months": "month",
+    "y": "year", "yr": "year", "yrs": "year", "year": "year", "years": "year",
+}  # fmt: skip
+_DURATION = re.compile(
+    r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<business>business\s+|working\s+)?"
+    r"(?P<unit>[a-z]+)\s*$",
+    re.IGNORECASE,
+)
+_ISO = re.compile(
+    r"^P(?:(?P<w>\d+(?:\.\d+)?)W)?(?:(?P<d>\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
+)
+DURATION_EXPECTED = "a duration such as 15m, 4h, 2 business days, 8 business hours or ISO 8601 PT4H / P2D"
+
+
+@dataclass(frozen=True, order=False)
+class Duration:
+    """An amount of time.  ``business`` durations count only within service hours."""
+
+    amount: Decimal  # in ``unit``
+    unit: str  # "second" | "minute" | "hour" | "day" | "week"
+    business: bool = False
+
+    @property
+    def minutes(self) -> Decimal:
+        """Clock minutes (for business durations: business minutes, a business day = 8 h)."""
+        if self.business and self.unit == "day":
+            return self.amount * 8 * 60
+        if self.business and self.unit == "week":
+            return self.amount * 5 * 8 * 60
+        return self.amount * _UNIT_MINUTES[self.unit]
+
+    def business_minutes(self, business_day_minutes: Decimal) -> Decimal:
+        """Length in business minutes, given how long a business day is."""
+        if self.unit == "day":
+            return self.amount * business_day_minutes
+        if self.unit == "week":
+            return self.amount * 5 * business_day_minutes
+        return self.amount * _UNIT_MINUTES[self.unit]
+
+    def __str__(self) -> str:
+        amount = format_decimal(self.amount)
+        unit = self.unit if self.amount == 1 else self.unit + "s"
+        return f"{amount} {'business ' if self.business else ''}{unit}"
+
+    def short(self) -> str:
+        amount = format_decimal(self.amount)
+        if self.business:
+            return str(self)
+        suffix = {"second": "s", "minute": "m", "hour": "h", "day": "d", "week": "w"}.get(self.unit)
+        return f"{amount}{suffix}" if suffix else str(self)
+
+    def comparable(self, other: Duration) -> bool:
+        return self.business == other.business
+
+
+def parse_duration(value: Any) -> Duration:
+    if isinstance(value, Duration):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"expected {DURATION_EXPECTED}")
+    if isinstance(value, int | float):
+        raise ValueError(f"a bare number has no unit: write {value}m, {value}h or {value} business days")
+    if not isinstance(value, str):
+        raise ValueError(f"expected {DURATION_EXPECTED}")
+    text = value.strip()
+    match = _DURATION.match(text)
+    if match:
+        unit = _UNIT_WORDS.get(match["unit"].lower())
+        if unit is None:
+            raise ValueError(f"unknown unit {match['unit']!r}: expected {DURATION_EXPECTED}")
+        if match["business"] and unit not in ("minute", "hour", "day", "week"):
+            raise ValueError(f"'business' goes with minutes, hours, days or weeks, not {unit}s")
+        amount = _decimal(match["n"])
+        if amount <= 0:
+            raise ValueError("a duration must be longer than zero")
+        return Duration(amount, unit, business=bool(match["business"]))
+    iso = _ISO.match(text.upper())
+    if iso and any(iso.groupdict().values()):
+        parts = {k: _decimal(v) for k, v in iso.groupdict().items() if v}
+        if len(parts) == 1:
+            ((key, amount),) = parts.items()
+            return Duration(amount, {"w": "week", "d": "day", "h": "hour", "m": "minute", "s": "second"}[key])
+        minutes = sum(amount * _UNIT_MINUTES[key] for key, amount in parts.items())
+        return Duration(minutes, "minute")
+    raise ValueError(f"expected {DURATION_EXPECTED}")
+
+
+DurationValue = Annotated[
+    Duration,
+    BeforeValidator(parse_duration),
+    PlainSerializer(str, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "examples": ["15m", "4h", "2 business days", "PT4H"]}),
+]
+
+
+# ---------------------------------------------------------------- money
+
+_MONEY_AFTER = re.compile(r"^\s*(?P<n>-?[\d,_]+(?:\.\d+)?)\s*(?P<cur>[A-Za-z]{3})\s*$")
+_MONEY_BEFORE = re.compile(r"^\s*(?P<cur>[A-Za-z]{3})\s*(?P<n>-?[\d,_]+(?:\.\d+)?)\s*$")
+MONEY_EXPECTED = "an amount with an ISO 4217 currency, such as 12000 EUR or GBP 1,500.00"
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        quantised = self.amount.quantize(Decimal("0.01"))
+        if quantised == quantised.to_integral():
+            text = f"{int(quantised):,}"
+        else:
+            text = f"{quantised:,.2f}"
+        return f"{self.currency} {text}"
+
+
+def parse_money(value: Any) -> Money:
+    if isinstance(value, Money):
+        return value
+    if isinstance(value, dict):
+        if set(value) != {"amount", "currency"}:
+            raise ValueError(f"expected {MONEY_EXPECTED} (or a mapping with amount and currency)")
+        return parse_money(f"{value['amount']} {value['currency']}")
+    if isinstance(value, str):
+        match = _MONEY_AFTER.match(value) or _MONEY_BEFORE.match(value)
+        if match:
+            amount = _decimal(match["n"])
+            if amount < 0:
+                raise ValueError("an amount of money may not be negative")
+            return Money(amount, match["cur"].upper())
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"{value} has no currency: write it as, e.g., {value} EUR")
+    raise ValueError(f"expected {MONEY_EXPECTED}")
+
+
+MoneyValue = Annotated[
+    Money,
+    BeforeValidator(parse_money),
+    PlainSerializer(str, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "examples": ["12000 EUR", "GBP 1,500.00"]}),
+]
