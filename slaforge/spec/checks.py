@@ -7,6 +7,7 @@ Each check yields :class:`Problem` records located through the spec's
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -47,11 +48,16 @@ def check_unique_ids(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
         for index, value in enumerate(ids):
             if counts[value] > 1 and ids.index(value) != index:
                 loc = (*group.split("."), index, "id")
-                yield source.problem(loc, f"duplicate id {value!r}", given=value, expected="ids unique in the list",
-                                     code="duplicate-id")  # fmt: skip
+                yield source.problem(
+                    loc, f"duplicate id {value!r}", given=value, expected="ids unique in the list", code="duplicate-id"
+                )
     if party_ids.count(spec.provider.id) > 1:
-        yield source.problem(("provider", "id"), "the provider and a customer share the same id",
-                             given=spec.provider.id, code="duplicate-id")  # fmt: skip
+        yield source.problem(
+            ("provider", "id"),
+            "the provider and a customer share the same id",
+            given=spec.provider.id,
+            code="duplicate-id",
+        )
 
 
 def check_references(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
@@ -61,34 +67,39 @@ def check_references(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
 
     def ref(loc: tuple[str | int, ...], value: str | None, valid: list[str], what: str) -> Iterator[Problem]:
         if value is not None and value not in valid:
-            yield source.problem(loc, f"no {what} called {value!r}", given=value,
-                                 expected="one of: " + ", ".join(valid), code="unknown-reference")  # fmt: skip
+            yield source.problem(
+                loc,
+                f"no {what} called {value!r}",
+                given=value,
+                expected="one of: " + ", ".join(valid),
+                code="unknown-reference",
+            )
 
     for i, service in enumerate(spec.services):
         yield from ref(("services", i, "hours"), service.hours, calendars, "service_hours calendar")
-        yield from ref(
-            ("services", i, "support_hours"), service.support_hours, calendars, "service_hours calendar"
-        )
+        yield from ref(("services", i, "support_hours"), service.support_hours, calendars, "service_hours calendar")
         for j, customer in enumerate(service.customers):
             yield from ref(("services", i, "customers", j), customer, customers, "customer")
-    yield from ref(
-        ("responsiveness", "hours"), spec.responsiveness.hours, calendars, "service_hours calendar"
-    )
+    yield from ref(("responsiveness", "hours"), spec.responsiveness.hours, calendars, "service_hours calendar")
     for i, channel in enumerate(spec.problem_reporting.channels):
-        yield from ref(("problem_reporting", "channels", i, "hours"), channel.hours, calendars,
-                       "service_hours calendar")  # fmt: skip
+        yield from ref(
+            ("problem_reporting", "channels", i, "hours"), channel.hours, calendars, "service_hours calendar"
+        )
         for j, sev in enumerate(channel.severities):
             yield from ref(("problem_reporting", "channels", i, "severities", j), sev, severities, "severity")
     if spec.service_credits:
         for i, event in enumerate(spec.service_credits.per_event):
             for j, sev in enumerate(event.severities):
-                yield from ref(
-                    ("service_credits", "per_event", i, "severities", j), sev, severities, "severity"
-                )
+                yield from ref(("service_credits", "per_event", i, "severities", j), sev, severities, "severity")
     logo = spec.agreement.branding.logo
     if logo and not (base / logo).is_file():
-        yield source.problem(("agreement", "branding", "logo"), "logo file not found", given=logo,
-                             expected=f"an image file relative to {base}", code="missing-file")  # fmt: skip
+        yield source.problem(
+            ("agreement", "branding", "logo"),
+            "logo file not found",
+            given=logo,
+            expected=f"an image file relative to {base}",
+            code="missing-file",
+        )
 
 
 # ------------------------------------------------------------------ percentages
@@ -98,33 +109,57 @@ def check_percent_ranges(spec: Spec, source: SourceMap, base: Path) -> Iterator[
     for i, service in enumerate(spec.services):
         target = service.availability.target
         if not (Decimal(0) < target <= Decimal(100)):
-            yield source.problem(("services", i, "availability", "target"), "availability target out of range",
-                                 given=format_percent(target), expected="a percentage in (0, 100]",
-                                 code="out-of-range")  # fmt: skip
+            yield source.problem(
+                ("services", i, "availability", "target"),
+                "availability target out of range",
+                given=format_percent(target),
+                expected="a percentage in (0, 100]",
+                code="out-of-range",
+            )
         elif target == 100:
-            yield warn(source, ("services", i, "availability", "target"),
-                       "a 100% target allows no downtime at all; any outage is a breach", given="100%")  # fmt: skip
+            yield warn(
+                source,
+                ("services", i, "availability", "target"),
+                "a 100% target allows no downtime at all; any outage is a breach",
+                given="100%",
+            )
     for i, sev in enumerate(spec.responsiveness.severities):
         if sev.attainment is not None and not (Decimal(0) < sev.attainment <= Decimal(100)):
-            yield source.problem(("responsiveness", "severities", i, "attainment"), "attainment out of range",
-                                 given=format_percent(sev.attainment), expected="a percentage in (0, 100]",
-                                 code="out-of-range")  # fmt: skip
+            yield source.problem(
+                ("responsiveness", "severities", i, "attainment"),
+                "attainment out of range",
+                given=format_percent(sev.attainment),
+                expected="a percentage in (0, 100]",
+                code="out-of-range",
+            )
     credits = spec.service_credits
     if credits:
         for i, band in enumerate(credits.bands):
             for bound in ("at_least", "above", "below", "at_most"):
                 value = getattr(band, bound)
                 if value is not None and not (Decimal(0) <= value <= Decimal(100)):
-                    yield source.problem(("service_credits", "bands", i, bound), "bound out of range",
-                                         given=format_percent(value), expected="a percentage in [0, 100]",
-                                         code="out-of-range")  # fmt: skip
+                    yield source.problem(
+                        ("service_credits", "bands", i, bound),
+                        "bound out of range",
+                        given=format_percent(value),
+                        expected="a percentage in [0, 100]",
+                        code="out-of-range",
+                    )
             if band.credit <= 0:
-                yield source.problem(("service_credits", "bands", i, "credit"), "a credit band must credit something",
-                                     given=format_percent(band.credit), expected="more than 0%",
-                                     code="out-of-range")  # fmt: skip
+                yield source.problem(
+                    ("service_credits", "bands", i, "credit"),
+                    "a credit band must credit something",
+                    given=format_percent(band.credit),
+                    expected="more than 0%",
+                    code="out-of-range",
+                )
             elif band.credit > 100:
-                yield warn(source, ("service_credits", "bands", i, "credit"),
-                           "credit exceeds the whole fee for the window", given=format_percent(band.credit))  # fmt: skip
+                yield warn(
+                    source,
+                    ("service_credits", "bands", i, "credit"),
+                    "credit exceeds the whole fee for the window",
+                    given=format_percent(band.credit),
+                )
 
 
 # ------------------------------------------------------------------ credit bands
@@ -151,10 +186,9 @@ def check_credit_bands(spec: Spec, source: SourceMap, base: Path) -> Iterator[Pr
             expected="the lowest band to start at 0% (omit its lower bound)",
             code="credit-gap",
         )
-    for (i, low), (j, high) in zip(bands, bands[1:], strict=False):
+    for (i, low), (j, high) in itertools.pairwise(bands):
         loc = ("service_credits", "bands", j)
-        if high.lower > low.upper or (high.lower == low.upper and not low.upper_inclusive
-                                      and not high.lower_inclusive):  # fmt: skip
+        if high.lower > low.upper or (high.lower == low.upper and not low.upper_inclusive and not high.lower_inclusive):
             yield source.problem(
                 loc,
                 f"gap in the credit bands between band {i + 1} "
@@ -164,15 +198,13 @@ def check_credit_bands(spec: Spec, source: SourceMap, base: Path) -> Iterator[Pr
                 expected="each band to start exactly where the one below ends",
                 code="credit-gap",
             )
-        elif high.lower < low.upper or (
-            high.lower == low.upper and low.upper_inclusive and high.lower_inclusive
-        ):
+        elif high.lower < low.upper or (high.lower == low.upper and low.upper_inclusive and high.lower_inclusive):
             yield source.problem(
                 loc,
                 f"credit bands {i + 1} and {j + 1} overlap: "
                 f"{_bound_text(low.upper, low.upper_inclusive, False)} and "
                 f"{_bound_text(high.lower, high.lower_inclusive, True)} both contain "
-                f"{format_percent(high.lower if high.lower == low.upper else high.lower)}",
+                f"{format_percent(high.lower)}",
                 given=f"{format_percent(high.lower)} .. {format_percent(low.upper)}",
                 expected="at the shared bound, one side inclusive and the other exclusive",
                 code="credit-overlap",
@@ -223,23 +255,34 @@ def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
     for i, level in enumerate(levels):
         loc = ("responsiveness", "severities", i)
         if level.response.comparable(level.resolution) and level.response.minutes > level.resolution.minutes:
-            yield source.problem((*loc, "response"),
-                                 f"{level.id}: the response target ({level.response}) is longer than the "
-                                 f"resolution target ({level.resolution})",
-                                 given=str(level.response), expected=f"at most {level.resolution}",
-                                 code="response-after-resolution")  # fmt: skip
+            yield source.problem(
+                (*loc, "response"),
+                f"{level.id}: the response target ({level.response}) is longer than the "
+                f"resolution target ({level.resolution})",
+                given=str(level.response),
+                expected=f"at most {level.resolution}",
+                code="response-after-resolution",
+            )
         if (
             level.update
             and level.update.comparable(level.resolution)
             and level.update.minutes > level.resolution.minutes
         ):
-            yield warn(source, (*loc, "update"),
-                       f"{level.id}: updates every {level.update} but resolution within {level.resolution}: "
-                       "the customer gets no update before the deadline", given=str(level.update))  # fmt: skip
+            yield warn(
+                source,
+                (*loc, "update"),
+                f"{level.id}: updates every {level.update} but resolution within {level.resolution}: "
+                "the customer gets no update before the deadline",
+                given=str(level.update),
+            )
         if i == 0 and level.resolution.business:
-            yield warn(source, (*loc, "resolution"),
-                       f"{level.id} (the most severe level) resolves in business time: an outage on Friday "
-                       "evening would wait for Monday", given=str(level.resolution))  # fmt: skip
+            yield warn(
+                source,
+                (*loc, "resolution"),
+                f"{level.id} (the most severe level) resolves in business time: an outage on Friday "
+                "evening would wait for Monday",
+                given=str(level.resolution),
+            )
     for i in range(len(levels) - 1):
         upper, lower = levels[i], levels[i + 1]
         for target in ("response", "update", "resolution"):
@@ -250,8 +293,7 @@ def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
             if order is not None and order > 0:
                 yield source.problem(
                     ("responsiveness", "severities", i, target),
-                    f"{upper.id} is more severe than {lower.id} but its {target} target is slower "
-                    f"({a} against {b})",
+                    f"{upper.id} is more severe than {lower.id} but its {target} target is slower ({a} against {b})",
                     given=str(a),
                     expected=f"at most {b} (the {lower.id} target)",
                     code="severity-order",
@@ -278,18 +320,25 @@ def check_maintenance(spec: Spec, source: SourceMap, base: Path) -> Iterator[Pro
         for w, window in enumerate(maintenance.windows):
             loc = ("services", i, "availability", "maintenance", "windows", w)
             if calendar.always:
-                yield source.problem(loc, f"service {service.id!r} runs 24x7 on prime hours, so any maintenance "
-                                     "window overlaps prime hours", given=window.describe(),
-                                     expected="outside_prime_hours: false, or no windows",
-                                     code="maintenance-in-prime-hours")  # fmt: skip
+                yield source.problem(
+                    loc,
+                    f"service {service.id!r} runs 24x7 on prime hours, so any maintenance window overlaps prime hours",
+                    given=window.describe(),
+                    expected="outside_prime_hours: false, or no windows",
+                    code="maintenance-in-prime-hours",
+                )
                 continue
             for prime in calendar.prime:
                 days = _overlap(window, prime)
                 if days:
-                    yield source.problem(loc, f"maintenance window {window.describe()} overlaps prime hours "
-                                         f"{prime.describe()} of {calendar.name!r}", given=window.describe(),
-                                         expected="a window outside prime hours (or outside_prime_hours: false)",
-                                         code="maintenance-in-prime-hours")  # fmt: skip
+                    yield source.problem(
+                        loc,
+                        f"maintenance window {window.describe()} overlaps prime hours "
+                        f"{prime.describe()} of {calendar.name!r}",
+                        given=window.describe(),
+                        expected="a window outside prime hours (or outside_prime_hours: false)",
+                        code="maintenance-in-prime-hours",
+                    )
                     break
 
 
@@ -299,21 +348,26 @@ def check_maintenance(spec: Spec, source: SourceMap, base: Path) -> Iterator[Pro
 def check_review_points(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
     agreement = spec.agreement
     if agreement.history and agreement.history[-1].version != agreement.version:
-        yield warn(source, ("agreement", "history"),
-                   f"the last version-history entry is {agreement.history[-1].version}, but the agreement is "
-                   f"version {agreement.version}", given=agreement.history[-1].version,
-                   expected=agreement.version)  # fmt: skip
+        yield warn(
+            source,
+            ("agreement", "history"),
+            f"the last version-history entry is {agreement.history[-1].version}, but the agreement is "
+            f"version {agreement.version}",
+            given=agreement.history[-1].version,
+            expected=agreement.version,
+        )
     if agreement.status.value == "final" and not agreement.history:
         yield warn(source, ("agreement",), "a final agreement without a version history")
     if not spec.escalation:
-        yield warn(
-            source, ("escalation",), "no escalation path: the customer has nowhere to go when targets slip"
-        )
+        yield warn(source, ("escalation",), "no escalation path: the customer has nowhere to go when targets slip")
     credits = spec.service_credits
     if credits and credits.sole_remedy and credits.chronic_failure is None:
-        yield warn(source, ("service_credits", "sole_remedy"),
-                   "credits are the sole remedy and there is no chronic-failure termination right: the customer "
-                   "cannot leave a service that fails every month")  # fmt: skip
+        yield warn(
+            source,
+            ("service_credits", "sole_remedy"),
+            "credits are the sole remedy and there is no chronic-failure termination right: the customer "
+            "cannot leave a service that fails every month",
+        )
     if credits and credits.caps == credits.caps.__class__():
         yield warn(source, ("service_credits", "caps"), "service credits are uncapped")
 

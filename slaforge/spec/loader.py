@@ -155,9 +155,15 @@ def load_spec(path: Path | str, strict: bool = False) -> LoadedSpec:
     if not isinstance(data, dict):
         raise SpecError(
             "the spec must be a mapping",
-            [source.problem((), "the spec must be a YAML mapping of keys to values", given=type(data).__name__,
-                            expected="a mapping with agreement, provider, customers, services, ...")],
-        )  # fmt: skip
+            [
+                source.problem(
+                    (),
+                    "the spec must be a YAML mapping of keys to values",
+                    given=type(data).__name__,
+                    expected="a mapping with agreement, provider, customers, services, ...",
+                )
+            ],
+        )
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
@@ -197,11 +203,11 @@ def _problem_from_pydantic(error: Any, source: SourceMap) -> Problem:
         valid = _valid_keys(loc[:-1])
         close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
         message = f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
-        return source.problem(loc, message, given=key, expected="one of: " + ", ".join(sorted(valid)),
-                              code="unknown-key")  # fmt: skip
+        return source.problem(
+            loc, message, given=key, expected="one of: " + ", ".join(sorted(valid)), code="unknown-key"
+        )
     if kind == "missing":
-        return source.problem(loc, f"required key {str(loc[-1])!r} is missing", expected=_describe(loc),
-                              code="missing")  # fmt: skip
+        return source.problem(loc, f"required key {str(loc[-1])!r} is missing", expected=_describe(loc), code="missing")
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
@@ -295,7 +301,5 @@ def _describe(loc: Loc) -> str | None:
     if parent is None:
         return None
     name = str(loc[-1])
-    info = parent.model_fields.get(name) or next(
-        (f for f in parent.model_fields.values() if f.alias == name), None
-    )
+    info = parent.model_fields.get(name) or next((f for f in parent.model_fields.values() if f.alias == name), None)
     return info.description if info and info.description else None

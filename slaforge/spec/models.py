@@ -54,9 +54,7 @@ class HistoryEntry(Model):
 
 
 class Term(Model):
-    initial: DurationValue = Field(
-        description="Initial term, e.g. 24 months written as '104 weeks' or '730d'"
-    )
+    initial: DurationValue = Field(description="Initial term, e.g. 24 months written as '104 weeks' or '730d'")
     renewal: Literal["automatic", "by-agreement", "none"] = "automatic"
     renewal_period: DurationValue | None = Field(None, description="Length of each renewal, e.g. 365d")
     termination_notice: DurationValue = Field(description="Notice either party gives to end the agreement")
@@ -180,8 +178,15 @@ class TimeWindow(Model):
 
 
 def format_days(days: list[str]) -> str:
-    names = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
-             "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}  # fmt: skip
+    names = {
+        "mon": "Monday",
+        "tue": "Tuesday",
+        "wed": "Wednesday",
+        "thu": "Thursday",
+        "fri": "Friday",
+        "sat": "Saturday",
+        "sun": "Sunday",
+    }
     ordered = [d for d in WEEKDAYS if d in days]
     if len(ordered) > 2 and WEEKDAYS.index(ordered[-1]) - WEEKDAYS.index(ordered[0]) == len(ordered) - 1:
         return f"{names[ordered[0]]} to {names[ordered[-1]]}"
@@ -212,9 +217,7 @@ class ServiceHours(Model):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(
-                f"unknown time zone {value!r}: expected an IANA name such as Europe/London"
-            ) from exc
+            raise ValueError(f"unknown time zone {value!r}: expected an IANA name such as Europe/London") from exc
         return value
 
     @model_validator(mode="after")
@@ -310,13 +313,10 @@ class Availability(Model):
     service_hours_only: bool = Field(False, description="Count only minutes inside the service's prime hours")
     downtime: DowntimeDefinition = DowntimeDefinition()
     exclusions: list[Exclusion] = Field(
-        default_factory=lambda: [Exclusion.scheduled_maintenance, Exclusion.force_majeure,
-                                 Exclusion.customer_caused],
-    )  # fmt: skip
-    maintenance: Maintenance | None = None
-    measured_at: str | None = Field(
-        None, description="Where availability is measured, e.g. 'the customer edge router'"
+        default_factory=lambda: [Exclusion.scheduled_maintenance, Exclusion.force_majeure, Exclusion.customer_caused],
     )
+    maintenance: Maintenance | None = None
+    measured_at: str | None = Field(None, description="Where availability is measured, e.g. 'the customer edge router'")
 
     @model_validator(mode="after")
     def _fiscal(self) -> Availability:
@@ -370,12 +370,8 @@ class Responsiveness(Model):
 class Channel(Model):
     kind: Literal["phone", "email", "portal", "chat", "api"]
     address: Text = Field(description="Number, address or URL")
-    hours: Identifier | None = Field(
-        None, description="Calendar when the channel is staffed; always when empty"
-    )
-    severities: list[Identifier] = Field(
-        default_factory=list, description="Severities it is for; all when empty"
-    )
+    hours: Identifier | None = Field(None, description="Calendar when the channel is staffed; always when empty")
+    severities: list[Identifier] = Field(default_factory=list, description="Severities it is for; all when empty")
 
 
 class ProblemReporting(Model):
@@ -423,13 +419,17 @@ class Reporting(Model):
 
 class Restriction(Model):
     kind: Literal[
-        "force-majeure", "customer-caused", "suspended-account", "beta-features", "over-quota",
-        "third-party", "unsupported-configuration", "other",
-    ]  # fmt: skip
+        "force-majeure",
+        "customer-caused",
+        "suspended-account",
+        "beta-features",
+        "over-quota",
+        "third-party",
+        "unsupported-configuration",
+        "other",
+    ]
     detail: str | None = Field(None, description="Extra words for this restriction")
-    voids_agreement: bool = Field(
-        False, description="True when the circumstance suspends the whole agreement"
-    )
+    voids_agreement: bool = Field(False, description="True when the circumstance suspends the whole agreement")
 
 
 # ------------------------------------------------------------------ penalties
@@ -455,11 +455,10 @@ class CreditBand(Model):
             raise ValueError("give either 'at_least' (inclusive) or 'above' (exclusive), not both")
         if (self.below is None) == (self.at_most is None):
             raise ValueError("give exactly one upper bound: 'below' (exclusive) or 'at_most' (inclusive)")
-        if self.lower >= self.upper and not (self.lower == self.upper and self.lower_inclusive
-                                             and self.upper_inclusive):  # fmt: skip
-            raise ValueError(
-                f"the band's lower bound {self.lower}% is not below its upper bound {self.upper}%"
-            )
+        if self.lower >= self.upper and not (
+            self.lower == self.upper and self.lower_inclusive and self.upper_inclusive
+        ):
+            raise ValueError(f"the band's lower bound {self.lower}% is not below its upper bound {self.upper}%")
         return self
 
     @property
@@ -489,9 +488,7 @@ class CreditBand(Model):
 
 class PerEventCredit(Model):
     event: Literal["missed-response", "missed-resolution", "missed-update", "late-report"]
-    severities: list[Identifier] = Field(
-        default_factory=list, description="Severities it applies to; all when empty"
-    )
+    severities: list[Identifier] = Field(default_factory=list, description="Severities it applies to; all when empty")
     credit: MoneyValue | None = None
     credit_percent: Percent | None = Field(None, description="Alternatively, a percentage of the fee")
 

@@ -63,9 +63,7 @@ class Pct(Decimal):
         )
 
     @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         return {"type": ["string", "number"], "pattern": r"^\s*\d+(\.\d+)?\s*%?\s*$", "examples": ["99.95%"]}
 
 
@@ -113,14 +111,36 @@ _UNIT_MINUTES = {
     "year": Decimal(525600),
 }
 _UNIT_WORDS = {
-    "s": "second", "sec": "second", "secs": "second", "second": "second", "seconds": "second",
-    "m": "minute", "min": "minute", "mins": "minute", "minute": "minute", "minutes": "minute",
-    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
-    "d": "day", "day": "day", "days": "day",
-    "w": "week", "week": "week", "weeks": "week",
-    "mo": "month", "month": "month", "months": "month",
-    "y": "year", "yr": "year", "yrs": "year", "year": "year", "years": "year",
-}  # fmt: skip
+    "s": "second",
+    "sec": "second",
+    "secs": "second",
+    "second": "second",
+    "seconds": "second",
+    "m": "minute",
+    "min": "minute",
+    "mins": "minute",
+    "minute": "minute",
+    "minutes": "minute",
+    "h": "hour",
+    "hr": "hour",
+    "hrs": "hour",
+    "hour": "hour",
+    "hours": "hour",
+    "d": "day",
+    "day": "day",
+    "days": "day",
+    "w": "week",
+    "week": "week",
+    "weeks": "week",
+    "mo": "month",
+    "month": "month",
+    "months": "month",
+    "y": "year",
+    "yr": "year",
+    "yrs": "year",
+    "year": "year",
+    "years": "year",
+}
 _DURATION = re.compile(
     r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<business>business\s+|working\s+)?"
     r"(?P<unit>[a-z]+)\s*$",
@@ -228,10 +248,7 @@ class Money:
 
     def __str__(self) -> str:
         quantised = self.amount.quantize(Decimal("0.01"))
-        if quantised == quantised.to_integral():
-            text = f"{int(quantised):,}"
-        else:
-            text = f"{quantised:,.2f}"
+        text = f"{int(quantised):,}" if quantised == quantised.to_integral() else f"{quantised:,.2f}"
         return f"{self.currency} {text}"
 
 
