@@ -32,3 +32,9 @@ def templates_dir() -> Path:
 
 def clauses_dir() -> Path:
     return data_root() / "clauses"
+
+
+def samples_dir() -> Path | None:
+    """The sample specs, in a checkout (they do not ship inside the wheel)."""
+    folder = _PACKAGE.parent / "samples"
+    return folder if folder.is_dir() else None

@@ -1,0 +1,290 @@
+"""The Markdown subset of clause bodies, parsed into document blocks.
+
+Blocks: paragraphs, lettered lists (``1.`` items, nested by indenting three
+spaces), bullet lists (``-``), tables (``|`` rows with a ``|---|`` separator
+whose dash counts set relative widths, optional ``Table: caption`` line), and
+directive lines (``::definitions``, ``::signatures``).
+
+Inline: ``**bold**``, ``*italic*``, ``[[Term]]`` / ``[[Term|shown]]`` defined
+terms, ``[[#clause.id]]`` cross-references, ``\\`` escapes the next character.
+
+Spec values reach this text through :func:`escape`, so no value can form markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from slaforge.document import BulletList, Inline, ListItem, NumberedList, Paragraph, Run, Table
+
+_SPECIALS = set("\\*[]|")
+_ORDERED = re.compile(r"^(?P<indent> *)(?P<n>\d+)\. +(?P<text>.*)$")
+_BULLET = re.compile(r"^(?P<indent> *)- +(?P<text>.*)$")
+_CAPTION = re.compile(r"^Table(?:\[(?P<kind>[a-z-]+)\])?: *(?P<text>.+)$")
+_DIRECTIVE = re.compile(r"^::(?P<name>[a-z-]+) *$")
+_SEPARATOR_CELL = re.compile(r"^ *:?-+:? *$")
+
+
+class MarkupError(ValueError):
+    """A body the subset cannot read; ``line`` is 1-based within the rendered body."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Directive:
+    name: str
+    line: int
+
+
+RawBlock = Paragraph | NumberedList | BulletList | Table | Directive
+
+
+def escape(text: str) -> str:
+    """Make a spec value inert: it prints exactly as written and never becomes markup."""
+    text = " ".join(text.split())  # no line breaks: a value cannot start a list item or a table row
+    out = "".join("\\" + ch if ch in _SPECIALS else ch for ch in text)
+    if re.match(r"^(\d+\.|-|::|Table)", out):
+        out = "\\" + out
+    return out
+
+
+# ------------------------------------------------------------------ inline
+
+
+def parse_inline(text: str, line: int = 1) -> Inline:
+    runs: list[Run] = []
+    buffer: list[str] = []
+    bold = italic = False
+    i = 0
+
+    def flush() -> None:
+        if buffer:
+            runs.append(Run("".join(buffer), bold=bold, italic=italic))
+            buffer.clear()
+
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            buffer.append(text[i + 1])
+            i += 2
+            continue
+        if text.startswith("[[", i):
+            end = _find_close(text, i + 2)
+            if end < 0:
+                raise MarkupError("'[[' without a closing ']]'", line)
+            flush()
+            inner = _unescape(text[i + 2 : end])
+            if inner.startswith("#"):
+                target, _, _shown = inner[1:].partition("|")
+                runs.append(Run("", bold=bold, italic=italic, xref=target.strip()))
+            else:
+                term, _, shown = inner.partition("|")
+                runs.append(Run((shown or term).strip(), bold=bold, italic=italic, term=term.strip()))
+            i = end + 2
+            continue
+        if text.startswith("**", i):
+            flush()
+            bold = not bold
+            i += 2
+            continue
+        if ch == "*":
+            flush()
+            italic = not italic
+            i += 1
+            continue
+        buffer.append(ch)
+        i += 1
+    flush()
+    if bold or italic:
+        raise MarkupError(f"unclosed {'**' if bold else '*'} emphasis", line)
+    return _merge(runs)
+
+
+def _find_close(text: str, start: int) -> int:
+    i = start
+    while i < len(text) - 1:
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith("]]", i):
+            return i
+        i += 1
+    return -1
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _merge(runs: list[Run]) -> Inline:
+    merged: list[Run] = []
+    for run in runs:
+        if (
+            merged
+            and run.term is None
+            and run.xref is None
+            and merged[-1].term is None
+            and merged[-1].xref is None
+            and (merged[-1].bold, merged[-1].italic) == (run.bold, run.italic)
+        ):
+            merged[-1] = Run(merged[-1].text + run.text, bold=run.bold, italic=run.italic)
+        else:
+            merged.append(run)
+    return tuple(r for r in merged if r.text or r.xref)
+
+
+# ------------------------------------------------------------------ blocks
+
+
+def parse_blocks(body: str) -> list[RawBlock]:
+    lines = body.splitlines()
+    blocks: list[RawBlock] = []
+    i = 0
+    caption: tuple[str, str, int] | None = None
+    while i < len(lines):
+        raw = lines[i]
+        stripped = raw.strip()
+        if not stripped:
+            i += 1
+            continue
+        number = i + 1
+        if caption and not stripped.startswith("|"):
+            raise MarkupError("a 'Table:' caption line must come right before a table", caption[2])
+        if match := _CAPTION.match(stripped):
+            caption = (match["text"], match["kind"] or "data", number)
+            i += 1
+            continue
+        if match := _DIRECTIVE.match(stripped):
+            if match["name"] not in ("definitions", "signatures"):
+                raise MarkupError(
+                    f"unknown directive '::{match['name']}' (expected ::definitions or ::signatures)", number
+                )
+            blocks.append(Directive(match["name"], number))
+            i += 1
+            continue
+        if stripped.startswith("|"):
+            end = i
+            while end < len(lines) and lines[end].strip().startswith("|"):
+                end += 1
+            blocks.append(_table(lines[i:end], number, caption))
+            caption = None
+            i = end
+            continue
+        if _ORDERED.match(raw) or _BULLET.match(raw):
+            end = i
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            blocks.append(_list(lines[i:end], number))
+            i = end
+            continue
+        end = i
+        while end < len(lines) and lines[end].strip() and not _starts_block(lines[end]):
+            end += 1
+        text = " ".join(line.strip() for line in lines[i:end])
+        blocks.append(Paragraph(parse_inline(text, number)))
+        i = end
+    if caption:
+        raise MarkupError("a 'Table:' caption line must come right before a table", caption[2])
+    return blocks
+
+
+def _starts_block(line: str) -> bool:
+    stripped = line.strip()
+    return bool(
+        _ORDERED.match(line)
+        or _BULLET.match(line)
+        or stripped.startswith("|")
+        or _DIRECTIVE.match(stripped)
+        or _CAPTION.match(stripped)
+    )
+
+
+def _cells(line: str) -> list[str]:
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    cells: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            current.append(text[i : i + 2])
+            i += 2
+            continue
+        if text[i] == "|":
+            cells.append("".join(current).strip())
+            current = []
+        else:
+            current.append(text[i])
+        i += 1
+    cells.append("".join(current).strip())
+    return cells
+
+
+def _table(lines: list[str], first_line: int, caption: tuple[str, str, int] | None) -> Table:
+    if len(lines) < 2 or not all(_SEPARATOR_CELL.match(c) for c in _cells(lines[1])):
+        raise MarkupError("a table needs a header row and a |---| separator row", first_line)
+    header = _cells(lines[0])
+    widths = tuple(float(max(1, c.count("-"))) for c in _cells(lines[1]))
+    if len(widths) != len(header):
+        raise MarkupError(f"the separator row has {len(widths)} cells, the header {len(header)}", first_line + 1)
+    rows = []
+    for offset, line in enumerate(lines[2:], start=2):
+        cells = _cells(line)
+        if len(cells) != len(header):
+            raise MarkupError(f"a table row has {len(cells)} cells, the header has {len(header)}", first_line + offset)
+        rows.append(tuple(parse_inline(c, first_line + offset) for c in cells))
+    return Table(
+        header=tuple(parse_inline(c, first_line) for c in header),
+        rows=tuple(rows),
+        caption=caption[0] if caption else None,
+        widths=widths,
+        kind=caption[1] if caption else "data",
+    )
+
+
+def _list(lines: list[str], first_line: int) -> NumberedList | BulletList:
+    """Items at the first line's indent; deeper-indented items nest under the previous item."""
+    entries: list[tuple[int, bool, str, int]] = []  # indent, ordered, text, line
+    for offset, line in enumerate(lines):
+        number = first_line + offset
+        match = _ORDERED.match(line) or _BULLET.match(line)
+        if match:
+            entries.append((len(match["indent"]), bool(_ORDERED.match(line)), match["text"], number))
+        elif entries:  # continuation of the previous item's text
+            indent, ordered, text, start = entries[-1]
+            entries[-1] = (indent, ordered, f"{text} {line.strip()}", start)
+        else:
+            raise MarkupError("expected a list item", number)
+    block, rest = _build_list(entries, entries[0][0])
+    if rest:
+        raise MarkupError("list items are indented inconsistently", rest[0][3])
+    return block
+
+
+def _build_list(
+    entries: list[tuple[int, bool, str, int]], indent: int
+) -> tuple[NumberedList | BulletList, list[tuple[int, bool, str, int]]]:
+    ordered = entries[0][1]
+    items: list[ListItem] = []
+    rest = entries
+    while rest and rest[0][0] == indent:
+        _, item_ordered, text, line = rest[0]
+        if item_ordered != ordered:
+            raise MarkupError("a list mixes numbered and bulleted items at one level", line)
+        rest = rest[1:]
+        children: tuple[ListItem, ...] = ()
+        if rest and rest[0][0] > indent:
+            child, rest = _build_list(rest, rest[0][0])
+            children = child.items
+        items.append(ListItem(parse_inline(text, line), children=children))
+    if rest and rest[0][0] > indent:
+        raise MarkupError("list items are indented inconsistently", rest[0][3])
+    kind = NumberedList if ordered else BulletList
+    return kind(tuple(items)), rest

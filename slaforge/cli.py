@@ -1,0 +1,325 @@
+"""The command line: parse, call, map errors to exit codes.  No logic lives here.
+
+Exit codes: 0 success, 1 invalid input or failed build, 2 usage error.
+Heavy modules (WeasyPrint, python-docx, pydantic models) are imported inside
+the commands so that ``slaforge --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from slaforge import __version__
+from slaforge.errors import SlaforgeError
+
+app = typer.Typer(
+    name="slaforge",
+    help="Service level agreements from a structured YAML spec and a reviewed clause library.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+clauses_app = typer.Typer(help="Browse and check the clause library.", no_args_is_help=True)
+app.add_typer(clauses_app, name="clauses")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"slaforge {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Service level agreements from a structured YAML spec and a reviewed clause library."""
+
+
+def fail(error: SlaforgeError) -> NoReturn:
+    typer.echo(error.format(), err=True)
+    raise typer.Exit(error.exit_code)
+
+
+# ------------------------------------------------------------------ validate, schema, init
+
+
+@app.command()
+def validate(
+    specs: Annotated[list[Path], typer.Argument(help="Spec files to check.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Check specs: every problem at once, with file, line, column and field path."""
+    from slaforge.errors import SpecError
+    from slaforge.spec import load_spec
+
+    report = []
+    failed = False
+    for path in specs:
+        try:
+            loaded = load_spec(path, strict=strict)
+        except SpecError as error:
+            failed = True
+            report.append(
+                {
+                    "spec": str(path),
+                    "valid": False,
+                    "problems": [p.as_dict() for p in error.problems],
+                    "message": error.message,
+                }
+            )
+            if not as_json:
+                typer.echo(error.format(), err=True)
+            continue
+        spec = loaded.spec
+        report.append(
+            {
+                "spec": str(path),
+                "valid": True,
+                "problems": [p.as_dict() for p in loaded.warnings],
+                "agreement": spec.agreement.id,
+                "version": spec.agreement.version,
+                "level": spec.level.value,
+                "services": [s.id for s in spec.services],
+            }
+        )
+        if not as_json:
+            for warning in loaded.warnings:
+                typer.echo(warning.format(), err=True)
+            services = ", ".join(s.id for s in spec.services)
+            typer.echo(
+                f"{path}: ok - {spec.agreement.id} v{spec.agreement.version} ({spec.level.value} level, "
+                f"{len(spec.services)} service{'s' if len(spec.services) != 1 else ''}: {services}; "
+                f"{len(spec.responsiveness.severities)} severity levels; "
+                f"{'service credits' if spec.service_credits else 'no service credits'}; "
+                f"{len(loaded.warnings)} warning{'s' if len(loaded.warnings) != 1 else ''})"
+            )
+    if as_json:
+        typer.echo(json.dumps({"valid": not failed, "specs": report}, indent=2))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+) -> None:
+    """Print the JSON Schema of the spec, for editors that check and complete YAML."""
+    from slaforge.spec.schema import spec_schema
+
+    text = json.dumps(spec_schema(), indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        from slaforge.build import write_atomic
+
+        write_atomic(output, text.encode())
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter spec.")],
+    kind: Annotated[str, typer.Option("--kind", help="service, customer or corporate")] = "service",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter spec that validates."""
+    from slaforge.build import write_atomic
+    from slaforge.starter import starter_spec
+
+    if kind not in ("service", "customer", "corporate"):
+        typer.echo(f"error: --kind must be service, customer or corporate, not {kind!r}", err=True)
+        raise typer.Exit(2)
+    if path.exists() and not force:
+        typer.echo(f"error: {path} already exists (use --force to overwrite)", err=True)
+        raise typer.Exit(1)
+    write_atomic(path, starter_spec(kind).encode())
+    typer.echo(f"wrote {path}: edit it, then run 'slaforge validate {path}'")
+
+
+# ------------------------------------------------------------------ build
+
+
+@app.command()
+def build(
+    specs: Annotated[list[Path], typer.Argument(help="Spec files to build.", show_default=False)],
+    formats: Annotated[str, typer.Option("-f", "--formats", help="Comma-separated: pdf,docx,html")] = "pdf,docx,html",
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
+    theme_dir: Annotated[
+        Path | None, typer.Option("--theme-dir", help="Theme folder overriding the built-in one.")
+    ] = None,
+    clause_dirs: Annotated[list[Path] | None, typer.Option("--clauses", help="Own clause folder (repeatable).")] = None,
+    pdf_variant: Annotated[
+        str, typer.Option("--pdf-variant", help="pdf/ua-1 (default) or a PDF/A variant such as pdf/a-3b")
+    ] = "pdf/ua-1",
+    strict: Annotated[bool, typer.Option("--strict", help="Treat spec warnings as errors.")] = False,
+) -> None:
+    """Build agreements as PDF, DOCX and HTML (default: all three, into out/)."""
+    from slaforge.build import BuildOptions, build_spec
+    from slaforge.renderers import PDF_VARIANTS, parse_formats
+
+    try:
+        chosen = parse_formats(formats)
+    except SlaforgeError as error:
+        fail(error)
+    if pdf_variant not in PDF_VARIANTS:
+        typer.echo(f"error: unknown --pdf-variant {pdf_variant!r}: expected one of {', '.join(PDF_VARIANTS)}", err=True)
+        raise typer.Exit(2)
+    options = BuildOptions(
+        formats=tuple(chosen),
+        out_dir=out,
+        theme_dir=theme_dir,
+        clause_dirs=tuple(clause_dirs or ()),
+        pdf_variant=pdf_variant,
+        strict=strict,
+    )
+    failed = 0
+    for path in specs:
+        try:
+            result = build_spec(path, options)
+        except SlaforgeError as error:
+            failed += 1
+            typer.echo(f"{path}: build failed", err=True)
+            typer.echo(error.format(), err=True)
+            continue
+        for warning in result.warnings:
+            typer.echo(warning.format(), err=True)
+        for output in result.outputs:
+            typer.echo(f"wrote {output}")
+    if failed:
+        raise typer.Exit(1)
+
+
+# ------------------------------------------------------------------ clauses
+
+
+@clauses_app.command("list")
+def clauses_list(
+    category: Annotated[str | None, typer.Option("--category", help="Only this category.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    clause_dirs: Annotated[list[Path] | None, typer.Option("--clauses", help="Own clause folder (repeatable).")] = None,
+) -> None:
+    """List the clauses: id, category, levels, positions, title."""
+    from slaforge.library import load_library
+
+    try:
+        library = load_library(list(clause_dirs or ()))
+    except SlaforgeError as error:
+        fail(error)
+    rows = [c for c in library.ordered() if category is None or c.meta.category == category]
+    if category is not None and category not in library.category_ids:
+        typer.echo(
+            f"error: unknown category {category!r}: expected one of {', '.join(sorted(library.category_ids))}", err=True
+        )
+        raise typer.Exit(2)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "title": c.meta.title,
+                        "category": c.meta.category,
+                        "version": c.meta.version,
+                        "levels": c.meta.levels,
+                        "positions": list(c.wordings),
+                        "when": c.meta.when,
+                        "builtin": c.builtin,
+                        "path": str(c.path),
+                    }
+                    for c in rows
+                ],
+                indent=2,
+            )
+        )
+        return
+    width = max((len(c.id) for c in rows), default=10)
+    for c in rows:
+        extra = "" if list(c.wordings) == ["standard"] else f"  [{', '.join(c.wordings)}]"
+        own = "" if c.builtin else "  (own)"
+        typer.echo(f"{c.id:<{width}}  {c.meta.title}{extra}{own}")
+
+
+@clauses_app.command("show")
+def clauses_show(
+    clause_id: Annotated[str, typer.Argument(help="Clause id, e.g. penalties.service-credits")],
+    position: Annotated[str, typer.Option("--position", help="Which wording.")] = "standard",
+    clause_dirs: Annotated[list[Path] | None, typer.Option("--clauses", help="Own clause folder (repeatable).")] = None,
+) -> None:
+    """Show one clause: its front matter and the wording of a position."""
+    from slaforge.library import load_library
+
+    try:
+        library = load_library(list(clause_dirs or ()))
+        clause = library.clauses.get(clause_id)
+        if clause is None:
+            import difflib
+
+            close = difflib.get_close_matches(clause_id, list(library.clauses), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            typer.echo(f"error: no clause {clause_id!r}{hint}", err=True)
+            raise typer.Exit(1)
+        wording = clause.wording(position)
+    except SlaforgeError as error:
+        fail(error)
+    meta = clause.meta
+    typer.echo(f"{meta.id}  {meta.title}  (version {meta.version}, {clause.path})")
+    typer.echo(f"category: {meta.category}; levels: {', '.join(meta.levels)}; positions: {', '.join(clause.wordings)}")
+    if meta.when:
+        typer.echo(f"when: {meta.when}")
+    if meta.params:
+        typer.echo(f"params: {', '.join(meta.params)}")
+    for term, text in meta.defines.items():
+        typer.echo(f"defines {term}: {text}")
+    typer.echo(f"--- position {position} ---")
+    typer.echo(wording.text.strip("\n"))
+
+
+@clauses_app.command("check")
+def clauses_check(
+    folder: Annotated[
+        Path | None, typer.Argument(help="A clause folder to lint (default: the built-in library).")
+    ] = None,
+    samples: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--sample", help="Spec to render every clause against (repeatable; default: the built-in samples)."
+        ),
+    ] = None,
+) -> None:
+    """Lint a clause library: front matter, params, cross-references, terms, and rendering against samples."""
+    from slaforge.lint import check_library
+
+    try:
+        report = check_library(folder, list(samples or ()))
+    except SlaforgeError as error:
+        fail(error)
+    for problem in report.problems:
+        typer.echo(problem.format(), err=True)
+    errors = [p for p in report.problems if p.severity == "error"]
+    typer.echo(
+        f"{report.clauses} clauses checked against {report.samples} sample spec(s): "
+        f"{len(errors)} error(s), {len(report.problems) - len(errors)} warning(s)"
+    )
+    if errors:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    try:
+        app()
+    except SlaforgeError as error:  # a command that did not catch its own
+        typer.echo(error.format(), err=True)
+        sys.exit(error.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,432 @@
+"""Agreement + clause library -> Document.
+
+Picks the clauses for the agreement's level and conditions, renders each
+chosen wording in a sandboxed Jinja environment (spec values escaped so they
+can never become markup), parses the Markdown subset, numbers sections,
+clauses and sub-clauses once, and resolves cross-references and defined terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from jinja2 import TemplateError, Undefined
+from jinja2.exceptions import UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from slaforge.clausemark import Directive, MarkupError, RawBlock, escape, parse_blocks, parse_inline
+from slaforge.document import (
+    Block,
+    BulletList,
+    Clause,
+    Definition,
+    DefinitionList,
+    Document,
+    DocumentMeta,
+    Inline,
+    ListItem,
+    NumberedList,
+    Paragraph,
+    PartyLine,
+    Run,
+    Section,
+    Signatory,
+    SignatureBlock,
+    Table,
+)
+from slaforge.errors import ClauseError, Problem
+from slaforge.library import ClauseSource, Library
+from slaforge.resolve import Agreement, LongDate, PathDict
+from slaforge.spec.models import ContactRole, Party, format_days
+
+SUBTITLES = {
+    "corporate": "Corporate-level service level agreement",
+    "customer": "Customer-level service level agreement",
+    "service": "Service-level agreement",
+}
+
+
+# ------------------------------------------------------------------ the clause environment
+
+
+class MissingValue(Undefined):
+    """A value the spec does not set: false in ``{% if %}``, an error when printed."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        self._fail_with_undefined_error()
+        return ""  # pragma: no cover
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        path = getattr(self._undefined_obj, "path", None)
+        if path:
+            return f"{path}.{self._undefined_name} is not in the spec"
+        return f"{self._undefined_name!r} is not defined"
+
+
+class ClauseEnvironment(ImmutableSandboxedEnvironment):
+    """Sandboxed; attribute access on spec mappings reads keys (so ``sev.update`` is the field)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, PathDict):
+            if attribute not in obj:
+                return self.undefined(obj=obj, name=attribute)
+            value = obj[attribute]
+            if value is None:
+                return self.undefined(hint=f"{obj.path}.{attribute} is not set in the spec")
+            return value
+        return super().getattr(obj, attribute)
+
+
+def _finalize(value: Any) -> str:
+    if isinstance(value, Undefined):
+        str(value)  # raises for MissingValue
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple | dict):
+        raise TypeError("a list or mapping was printed as a whole; print its items (or use |and_list)")
+    return escape(str(value))
+
+
+def and_list(items: Iterable[Any], word: str = "and") -> str:
+    texts = [str(i) for i in items]
+    if len(texts) <= 1:
+        return "".join(texts)
+    return f"{', '.join(texts[:-1])} {word} {texts[-1]}"
+
+
+def make_environment() -> ClauseEnvironment:
+    env = ClauseEnvironment(
+        undefined=MissingValue,
+        finalize=_finalize,
+        autoescape=False,  # output is the Markdown subset; _finalize escapes every value for it
+        keep_trailing_newline=True,
+    )
+    env.filters["and_list"] = and_list
+    env.filters["or_list"] = lambda items: and_list(items, "or")
+    env.filters["days"] = lambda days: format_days(list(days))
+    return env
+
+
+# ------------------------------------------------------------------ composing
+
+
+@dataclass
+class Composition:
+    """Problems found while composing; raised together at the end."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def fail(self, clause: ClauseSource, line: int | None, message: str, code: str, **kw: Any) -> None:
+        self.problems.append(
+            Problem(f"clause {clause.id}: {message}", file=str(clause.path), line=line, code=code, **kw)
+        )
+
+
+@dataclass
+class _Drafted:
+    source: ClauseSource
+    position: str
+    blocks: list[RawBlock]
+    line: int
+
+
+def template_context(agreement: Agreement, env: ClauseEnvironment) -> dict[str, Any]:
+    context = agreement.context()
+    for key, value in list(context.items()):
+        if value is None:
+            context[key] = env.undefined(hint=f"{key} is not set in the spec")
+    return context
+
+
+def selected(
+    library: Library, agreement: Agreement, env: ClauseEnvironment, context: dict[str, Any], work: Composition
+) -> list[ClauseSource]:
+    chosen = []
+    for clause in library.ordered():
+        if agreement.level not in clause.meta.levels:
+            continue
+        if clause.meta.when:
+            try:
+                if not env.compile_expression(clause.meta.when)(**context):
+                    continue
+            except (TemplateError, TypeError) as exc:
+                work.fail(clause, None, f"cannot evaluate 'when: {clause.meta.when}': {exc}", "bad-condition")
+                continue
+        chosen.append(clause)
+    return chosen
+
+
+def render_wording(
+    env: ClauseEnvironment, clause: ClauseSource, position: str, context: dict[str, Any], work: Composition
+) -> list[RawBlock] | None:
+    wording = clause.wording(position)
+    try:
+        text = env.from_string(wording.text).render(**context)
+    except UndefinedError as exc:
+        work.fail(
+            clause,
+            wording.line - 1 + _template_line(exc),
+            f"{exc.message}",
+            "missing-value",
+            expected="a value in the spec, or an {% if %} guard in the clause",
+        )
+        return None
+    except (TemplateError, TypeError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or _template_line(exc)
+        work.fail(clause, wording.line - 1 + line, str(exc), "template-error")
+        return None
+    try:
+        return parse_blocks(text)
+    except MarkupError as exc:
+        work.fail(clause, None, f"{exc} (line {exc.line} of the rendered '{position}' wording)", "markup-error")
+        return None
+
+
+def _template_line(exc: BaseException) -> int:
+    line = 1
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def compose(
+    agreement: Agreement,
+    library: Library,
+    default_position: str = "standard",
+) -> Document:
+    """Build the Document for ``agreement``; raise :class:`ClauseError` listing every problem."""
+    env = make_environment()
+    context = template_context(agreement, env)
+    work = Composition()
+    positions = agreement.spec.positions
+    for clause_id in positions:
+        if clause_id not in library.clauses:
+            line, column = agreement.source.locate(("positions", clause_id)) if agreement.source else (None, None)
+            work.problems.append(
+                Problem(
+                    f"positions names clause {clause_id!r}, which the library does not have",
+                    file=agreement.source.file if agreement.source else None,
+                    line=line,
+                    column=column,
+                    path=f"positions.{clause_id}",
+                    code="unknown-clause",
+                )
+            )
+    drafted: list[_Drafted] = []
+    for clause in selected(library, agreement, env, context, work):
+        position = positions.get(clause.id, default_position)
+        if position not in clause.wordings:
+            if clause.id in positions:
+                work.fail(
+                    clause,
+                    None,
+                    f"has no position {position!r}",
+                    "unknown-position",
+                    expected=", ".join(clause.wordings),
+                )
+                continue
+            position = "standard"
+        blocks = render_wording(env, clause, position, context, work)
+        if blocks is not None:
+            drafted.append(_Drafted(clause, position, blocks, clause.wording(position).line))
+    if work.problems:
+        raise ClauseError(f"{len(work.problems)} problem(s) composing the agreement", work.problems)
+    document = _assemble(agreement, library, drafted, env, context, work)
+    if work.problems:
+        raise ClauseError(f"{len(work.problems)} problem(s) composing the agreement", work.problems)
+    return document
+
+
+# ------------------------------------------------------------------ numbering and resolution
+
+
+def _assemble(
+    agreement: Agreement,
+    library: Library,
+    drafted: list[_Drafted],
+    env: ClauseEnvironment,
+    context: dict[str, Any],
+    work: Composition,
+) -> Document:
+    by_category: dict[str, list[_Drafted]] = {}
+    for item in drafted:
+        by_category.setdefault(item.source.meta.category, []).append(item)
+    numbers: dict[str, str] = {}
+    layout: list[tuple[str, str, str, list[tuple[str, _Drafted]]]] = []
+    for category in library.categories:
+        items = by_category.get(category.id)
+        if not items:
+            continue
+        section_number = str(len(layout) + 1)
+        numbers[category.id] = section_number
+        clauses = []
+        for index, item in enumerate(items, start=1):
+            number = f"{section_number}.{index}"
+            numbers[item.source.id] = number
+            clauses.append((number, item))
+        layout.append((category.id, section_number, category.title, clauses))
+
+    terms = library.terms()
+    used_terms: dict[str, ClauseSource] = {}
+
+    def resolve_runs(runs: Inline, item: _Drafted) -> Inline:
+        out = []
+        for run in runs:
+            if run.xref is not None:
+                target = numbers.get(run.xref)
+                if target is None:
+                    known = run.xref in library.clauses
+                    why = "which this agreement does not include" if known else "which is not in the clause library"
+                    work.fail(
+                        item.source, item.line, f"refers to {run.xref!r}, {why}", "dangling-reference", given=run.xref
+                    )
+                    target = "?"
+                word = "section" if run.xref in library.category_ids else "clause"
+                run = replace(run, text=f"{word} {target}")
+            if run.term is not None:
+                if run.term not in terms:
+                    work.fail(
+                        item.source,
+                        item.line,
+                        f"uses the term {run.term!r}, which no clause defines",
+                        "undefined-term",
+                        given=run.term,
+                    )
+                else:
+                    used_terms.setdefault(run.term, item.source)
+            out.append(run)
+        return tuple(out)
+
+    def resolve_items(items: tuple[ListItem, ...], item: _Drafted) -> tuple[ListItem, ...]:
+        return tuple(
+            replace(li, runs=resolve_runs(li.runs, item), children=resolve_items(li.children, item)) for li in items
+        )
+
+    sections = []
+    pending_definitions: list[tuple[int, int, int]] = []
+    for s_index, (category_id, section_number, title, clauses) in enumerate(layout):
+        built = []
+        for c_index, (number, item) in enumerate(clauses):
+            paragraphs = sum(1 for b in item.blocks if isinstance(b, Paragraph))
+            blocks: list[Block] = []
+            counter = 0
+            for raw in item.blocks:
+                if isinstance(raw, Paragraph):
+                    counter += 1
+                    numbered = f"{number}.{counter}" if paragraphs > 1 else None
+                    blocks.append(Paragraph(resolve_runs(raw.runs, item), number=numbered))
+                elif isinstance(raw, NumberedList | BulletList):
+                    blocks.append(type(raw)(resolve_items(raw.items, item)))
+                elif isinstance(raw, Table):
+                    blocks.append(
+                        replace(
+                            raw,
+                            header=tuple(resolve_runs(c, item) for c in raw.header),
+                            rows=tuple(tuple(resolve_runs(c, item) for c in row) for row in raw.rows),
+                        )
+                    )
+                elif isinstance(raw, Directive) and raw.name == "signatures":
+                    blocks.append(_signatures(agreement))
+                elif isinstance(raw, Directive) and raw.name == "definitions":
+                    pending_definitions.append((s_index, c_index, len(blocks)))
+                    blocks.append(DefinitionList(()))
+            built.append(
+                Clause(
+                    id=item.source.id,
+                    number=number,
+                    title=item.source.meta.title,
+                    blocks=tuple(blocks),
+                    position=item.position,
+                )
+            )
+        sections.append(Section(id=category_id, number=section_number, title=title, clauses=tuple(built)))
+
+    if pending_definitions:
+        definitions = _definitions(terms, used_terms, env, context, resolve_runs, work)
+        for s_index, c_index, b_index in pending_definitions:
+            clause = sections[s_index].clauses[c_index]
+            blocks = list(clause.blocks)
+            blocks[b_index] = definitions
+            new_clauses = list(sections[s_index].clauses)
+            new_clauses[c_index] = replace(clause, blocks=tuple(blocks))
+            sections[s_index] = replace(sections[s_index], clauses=tuple(new_clauses))
+    return Document(meta=document_meta(agreement), sections=tuple(sections))
+
+
+def _definitions(
+    terms: dict[str, tuple[str, ClauseSource]],
+    used: dict[str, ClauseSource],
+    env: ClauseEnvironment,
+    context: dict[str, Any],
+    resolve_runs: Callable[[Inline, _Drafted], Inline],
+    work: Composition,
+) -> DefinitionList:
+    """Every term the document uses, with its definition; definitions may use further terms."""
+    rendered: dict[str, Inline] = {}
+    while True:
+        pending = sorted(t for t in used if t not in rendered and t in terms)
+        if not pending:
+            break
+        for term in pending:
+            text, source = terms[term]
+            try:
+                body = env.from_string(text).render(**context)
+                runs = parse_inline(" ".join(body.split()))
+            except (TemplateError, MarkupError, TypeError) as exc:
+                work.fail(source, None, f"the definition of {term!r} cannot be rendered: {exc}", "bad-definition")
+                rendered[term] = (Run(text),)
+                continue
+            rendered[term] = resolve_runs(runs, _Drafted(source, "standard", [], 1))
+    return DefinitionList(tuple(Definition(term, rendered[term]) for term in sorted(rendered, key=str.lower)))
+
+
+def _signatures(agreement: Agreement) -> SignatureBlock:
+    spec = agreement.spec
+
+    def signatory(party: Party, capacity: str) -> Signatory:
+        person = party.contact(ContactRole.signatory)
+        return Signatory(
+            party=party.name,
+            capacity=capacity,
+            name=person.name if person else None,
+            title=person.title if person else None,
+        )
+
+    return SignatureBlock((signatory(spec.provider, "Provider"), *(signatory(c, "Customer") for c in spec.customers)))
+
+
+def document_meta(agreement: Agreement) -> DocumentMeta:
+    spec = agreement.spec
+    meta = spec.agreement
+    logo = str((agreement.base / meta.branding.logo).resolve()) if meta.branding.logo else None
+    return DocumentMeta(
+        title=meta.title,
+        agreement_id=meta.id,
+        version=meta.version,
+        status=meta.status.value,
+        effective_date=str(LongDate(meta.effective.year, meta.effective.month, meta.effective.day)),
+        level=spec.level.value,
+        parties=(
+            PartyLine("Provider", spec.provider.name, spec.provider.address),
+            *(PartyLine("Customer", c.name, c.address) for c in spec.customers),
+        ),
+        author=spec.provider.name,
+        subject=f"{SUBTITLES[spec.level.value]} between {spec.provider.name} and "
+        + and_list(c.name for c in spec.customers),
+        keywords=("service level agreement", spec.level.value, *(s.name for s in spec.services)),
+        brand_colour=meta.branding.colour,
+        logo=logo,
+        subtitle=SUBTITLES[spec.level.value],
+        classification=meta.classification,
+        timestamp=agreement.timestamp,
+    )

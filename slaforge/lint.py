@@ -1,0 +1,227 @@
+"""``slaforge clauses check``: lint a clause library.
+
+Front matter is validated on load; here: every name a body reads is declared in
+``params`` and every declared one is read, every cross-reference and defined
+term resolves, each term is defined once and used somewhere, and every wording
+renders against the sample specs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError, meta
+
+from slaforge.compose import Composition, compose, make_environment, render_wording, selected, template_context
+from slaforge.errors import ClauseError, Problem, SlaforgeError
+from slaforge.library import ClauseSource, Library, load_library
+from slaforge.resolve import resolve
+from slaforge.resources import samples_dir
+from slaforge.spec.loader import load_spec
+
+_XREF = re.compile(r"\[\[#([^\]|]+)")
+_TERM = re.compile(r"\[\[([^#\]|\\][^\]|]*)")
+# names every body may use without declaring them (Jinja built-ins)
+_BUILTINS = {"range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none"}
+
+
+@dataclass
+class LintReport:
+    clauses: int = 0
+    samples: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _line_of(path: Path, needle: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def check_library(folder: Path | None, samples: list[Path]) -> LintReport:
+    library = load_library([folder] if folder else [])
+    targets = [c for c in library.ordered() if folder is None or c.path.is_relative_to(folder.resolve())]
+    report = LintReport(clauses=len(targets))
+    for clause in targets:
+        report.problems.extend(_check_params(clause))
+        report.problems.extend(_check_references(clause, library))
+    report.problems.extend(_check_terms(library, targets))
+    if not samples:
+        found = samples_dir()
+        samples = sorted(found.glob("*.yaml")) if found else []
+    report.samples = len(samples)
+    report.problems.extend(_check_rendering(library, targets, samples))
+    return report
+
+
+def _check_params(clause: ClauseSource) -> list[Problem]:
+    env = make_environment()
+    used: set[str] = set()
+    problems = []
+    sources = [(w.text, w.line) for w in clause.wordings.values()]
+    if clause.meta.when:
+        sources.append((f"{{{{ {clause.meta.when} }}}}", _line_of(clause.path, "when:") or 1))
+    for text, line in sources:
+        try:
+            used |= meta.find_undeclared_variables(env.parse(text))
+        except TemplateSyntaxError as exc:
+            problems.append(
+                Problem(
+                    f"clause {clause.id}: Jinja syntax error: {exc.message}",
+                    file=str(clause.path),
+                    line=line - 1 + (exc.lineno or 1),
+                    code="template-syntax",
+                )
+            )
+    used -= _BUILTINS
+    declared = set(clause.meta.params)
+    for name in sorted(used - declared):
+        problems.append(
+            Problem(
+                f"clause {clause.id}: the body reads {name!r} but 'params' does not declare it",
+                file=str(clause.path),
+                line=_line_of(clause.path, name),
+                path="params",
+                code="undeclared-param",
+            )
+        )
+    for name in sorted(declared - used):
+        problems.append(
+            Problem(
+                f"clause {clause.id}: 'params' declares {name!r} but the body never reads it",
+                file=str(clause.path),
+                line=_line_of(clause.path, "params:"),
+                path="params",
+                code="unused-param",
+            )
+        )
+    return problems
+
+
+def _check_references(clause: ClauseSource, library: Library) -> list[Problem]:
+    problems = []
+    text = clause.path.read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _XREF.finditer(line):
+            target = match.group(1).strip()
+            if target not in library.clauses and target not in library.category_ids:
+                problems.append(
+                    Problem(
+                        f"clause {clause.id}: cross-reference to {target!r}, which is not in the library",
+                        file=str(clause.path),
+                        line=number,
+                        column=match.start() + 1,
+                        given=target,
+                        code="dangling-reference",
+                    )
+                )
+    return problems
+
+
+def _check_terms(library: Library, targets: list[ClauseSource]) -> list[Problem]:
+    problems = []
+    definers: dict[str, list[ClauseSource]] = {}
+    for clause in library.ordered():
+        for term in clause.meta.defines:
+            definers.setdefault(term, []).append(clause)
+    used: set[str] = set()
+    for clause in library.ordered():
+        texts = [clause.path.read_text(encoding="utf-8")]
+        for text in texts:
+            used |= {m.group(1).strip() for m in _TERM.finditer(text)}
+    for clause in targets:
+        for number, line in enumerate(clause.path.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in _TERM.finditer(line):
+                term = match.group(1).strip()
+                if term not in definers:
+                    problems.append(
+                        Problem(
+                            f"clause {clause.id}: uses the term {term!r}, which no clause defines",
+                            file=str(clause.path),
+                            line=number,
+                            column=match.start() + 1,
+                            given=term,
+                            code="undefined-term",
+                        )
+                    )
+        for term in clause.meta.defines:
+            others = [c for c in definers[term] if c is not clause]
+            same_folder = [c for c in others if c.builtin == clause.builtin]
+            if same_folder:
+                problems.append(
+                    Problem(
+                        f"clause {clause.id}: the term {term!r} is also defined by "
+                        f"{', '.join(c.id for c in same_folder)}",
+                        file=str(clause.path),
+                        line=_line_of(clause.path, f"{term}:"),
+                        code="duplicate-term",
+                    )
+                )
+            if term not in used:
+                problems.append(
+                    Problem(
+                        f"clause {clause.id}: defines {term!r}, but no clause uses it",
+                        file=str(clause.path),
+                        line=_line_of(clause.path, f"{term}:"),
+                        severity="warning",
+                        code="unused-term",
+                    )
+                )
+    return problems
+
+
+def _check_rendering(library: Library, targets: list[ClauseSource], samples: list[Path]) -> list[Problem]:
+    problems: list[Problem] = []
+    rendered: set[str] = set()
+    wanted = {c.id for c in targets}
+    for sample in samples:
+        try:
+            loaded = load_spec(sample)
+        except SlaforgeError as error:
+            problems.append(
+                Problem(f"sample {sample} is invalid: {error.message}", file=str(sample), code="invalid-sample")
+            )
+            continue
+        agreement = resolve(loaded)
+        env = make_environment()
+        context = template_context(agreement, env)
+        work = Composition()
+        for clause in selected(library, agreement, env, context, work):
+            if clause.id not in wanted:
+                continue
+            rendered.add(clause.id)
+            for position in clause.wordings:
+                render_wording(env, clause, position, context, work)
+        try:
+            compose(agreement, library)
+        except ClauseError as error:
+            work.problems.extend(p for p in error.problems if p not in work.problems)
+        for problem in work.problems:
+            tagged = Problem(
+                f"{problem.message} (rendering against {sample.name})",
+                file=problem.file,
+                line=problem.line,
+                column=problem.column,
+                path=problem.path,
+                given=problem.given,
+                expected=problem.expected,
+                code=problem.code,
+            )
+            if tagged not in problems:
+                problems.append(tagged)
+    if samples:
+        for clause in targets:
+            if clause.id not in rendered:
+                problems.append(
+                    Problem(
+                        f"clause {clause.id} is not used by any sample, so its body was never rendered",
+                        file=str(clause.path),
+                        line=1,
+                        severity="warning",
+                        code="never-rendered",
+                    )
+                )
+    return problems
