@@ -112,11 +112,17 @@ def validate(
 @app.command()
 def schema(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="The spec reference in Markdown instead.")] = False,
 ) -> None:
     """Print the JSON Schema of the spec, for editors that check and complete YAML."""
-    from slaforge.spec.schema import spec_schema
+    if markdown:
+        from slaforge.spec.reference import spec_reference
 
-    text = json.dumps(spec_schema(), indent=2) + "\n"
+        text = spec_reference()
+    else:
+        from slaforge.spec.schema import spec_schema
+
+        text = json.dumps(spec_schema(), indent=2) + "\n"
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""The two commands of the README's quick start, needing nothing but Python 3.11+.
+
+    python3 dev.py samples   build every sample agreement into out/
+    python3 dev.py test      lint and run the test suite
+
+Each creates the virtual environment in .venv (and reinstalls when
+pyproject.toml changes) before it runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".slaforge-installed"
+
+
+def run(*args: str | Path) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    result = subprocess.run([str(a) for a in args], cwd=ROOT)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def environment() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"slaforge needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        print(f"creating the virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+        run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test]")
+        STAMP.write_text(wanted)
+    check_system_libraries()
+
+
+def check_system_libraries() -> None:
+    """WeasyPrint needs Pango; say how to get it rather than fail with a linker error."""
+    probe = "import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library('pango-1.0') else 1)"
+    if subprocess.run([str(BIN / "python"), "-c", probe]).returncode:
+        sys.exit(
+            "WeasyPrint (the PDF renderer) needs the Pango library, which this machine lacks.\n"
+            "On Debian or Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+        )
+
+
+def samples() -> None:
+    specs = sorted((ROOT / "samples").glob("*.yaml"))
+    run(BIN / "slaforge", "build", *[s.relative_to(ROOT) for s in specs], "-o", "out")
+
+
+def test() -> None:
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "ruff", "format", "--check", ".")
+    run(BIN / "python", "-m", "pytest", "-q", *sys.argv[2:])
+
+
+COMMANDS = {"samples": samples, "test": test}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    environment()
+    COMMANDS[sys.argv[1]]()
