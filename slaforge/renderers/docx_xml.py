@@ -32,9 +32,9 @@ def w(name: str) -> str:
     return f"{{{W_NS}}}{name}"
 
 
-def sub(parent: Element, name: str, **attrs: str) -> Element:
+def sub(parent: Element, tag: str, /, **attrs: str) -> Element:
     """Append ``<w:name w:key="value" ...>`` to ``parent``; attributes are in the w namespace."""
-    return etree.SubElement(parent, w(name), {w(k): v for k, v in attrs.items()})
+    return etree.SubElement(parent, w(tag), {w(k): v for k, v in attrs.items()})
 
 
 def safe_text(text: str) -> str:
@@ -178,8 +178,6 @@ class BookmarkNames:
         self._used: set[str] = set()
 
     def add(self, node_id: str, anchor: str) -> str:
-        if node_id in self._by_node:  # a repeated id: the first heading keeps the name
-            node_id = f"{node_id}\x00{len(self._used)}"
         name = _BOOKMARK_UNSAFE.sub("_", anchor)
         if not name[:1].isalpha():
             name = f"b{name}"
@@ -191,7 +189,7 @@ class BookmarkNames:
                 name = f"{name[: BOOKMARK_MAX - 12]}_{counter:02d}"
                 counter += 1
         self._used.add(name.lower())
-        self._by_node.setdefault(node_id, name)
+        self._by_node.setdefault(node_id, name)  # a repeated id: the first heading is the target
         return name
 
     def get(self, node_id: str) -> str | None:

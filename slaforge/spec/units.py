@@ -55,6 +55,9 @@ class Pct(Decimal):
     def __repr__(self) -> str:
         return f"Pct('{format_decimal(self)}')"
 
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else super().__format__(spec)
+
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         return core_schema.no_info_plain_validator_function(

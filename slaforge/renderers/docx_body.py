@@ -1,0 +1,311 @@
+"""The agreement body as WordprocessingML: sections, clauses and their blocks.
+
+A visitor over the Document tree that writes lxml elements straight into
+``w:body`` (python-docx's object API is far too slow for a 200-clause
+agreement).  Numbers are written as literal text, exactly as the tree decided
+them: "1 General", "1.1 Purpose", "1.1.1", "(a)", "(i)".
+
+Redlines: a change mark on a clause applies to everything inside it, one on a
+paragraph or list item to its runs and its paragraph mark; the outermost mark
+wins, so "reject all" removes an inserted clause whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import zip_longest
+
+from slaforge.document import (
+    BulletList,
+    Change,
+    Clause,
+    DefinitionList,
+    Inline,
+    ListItem,
+    NumberedList,
+    Paragraph,
+    Section,
+    Signatory,
+    SignatureBlock,
+    Table,
+)
+from slaforge.renderers.docx_styles import GUTTER, TEXT_WIDTH, StyleId
+from slaforge.renderers.docx_xml import (
+    Annotations,
+    BookmarkNames,
+    Element,
+    add_paragraph,
+    add_run,
+    bookmark_end,
+    safe_text,
+    sub,
+)
+
+TABLE_WIDTH = TEXT_WIDTH - GUTTER  # tables align with the clause text
+SIGNATURE_COLUMNS = (2268, 4819)  # label, line
+SIGNATURE_LINE_HEIGHT = 680  # room to sign: 1.2 cm
+
+
+def list_label(index: int, depth: int) -> str:
+    """The literal number of the ``index``-th (0-based) item at ``depth``: (a), (i), (A), (1)."""
+    n = index + 1
+    if depth == 0:
+        return f"({_alpha(n)})"
+    if depth == 1:
+        return f"({_roman(n)})"
+    if depth == 2:
+        return f"({_alpha(n).upper()})"
+    return f"({n})"
+
+
+def _alpha(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa (as CSS lower-alpha counts)."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _roman(n: int) -> str:
+    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"))
+    numerals += ((40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out = ""
+    for value, numeral in numerals:
+        count, n = divmod(n, value)
+        out += numeral * count
+    return out
+
+
+def column_widths(relative: tuple[float, ...] | None, columns: int, total: int) -> list[int]:
+    """Twips per column: proportional to ``relative`` when it fits, else equal; they sum to ``total``."""
+    if columns == 0:
+        return []
+    shares: list[float] = [1.0] * columns
+    if relative and len(relative) == columns and all(v > 0 for v in relative):
+        shares = list(relative)
+    scale = total / sum(shares)
+    widths = [int(share * scale) for share in shares]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+@dataclass
+class BodyWriter:
+    """Writes sections and clauses into a ``w:body``; headings take bookmark names in outline order."""
+
+    annotations: Annotations
+    bookmarks: BookmarkNames
+    heading_names: Iterator[str]
+
+    def section(self, body: Element, section: Section, *, page_break: bool = False) -> None:
+        self._heading(body, StyleId.HEADING_1, section.number, section.title, None, page_break)
+        for clause in section.clauses:
+            self.clause(body, clause)
+
+    def clause(self, body: Element, clause: Clause) -> None:
+        self._heading(body, StyleId.HEADING_2, clause.number, clause.title, clause.change)
+        for block in clause.blocks:
+            self.block(body, block, clause.change)
+
+    def block(self, body: Element, block: object, change: Change) -> None:
+        match block:
+            case Paragraph():
+                self.paragraph(body, block, change)
+            case NumberedList(items=items):
+                self.list_items(body, items, numbered=True, depth=0, change=change)
+            case BulletList(items=items):
+                self.list_items(body, items, numbered=False, depth=0, change=change)
+            case Table():
+                self.table(body, block, change)
+            case DefinitionList(items=items):
+                for item in items:
+                    p = self._paragraph(body, StyleId.DEFINITION, change)
+                    self._literal(p, item.term, change, style=StyleId.DEFINED_TERM)
+                    self._literal(p, "\t", change)
+                    self.inline(p, item.runs, change)
+            case SignatureBlock(signatories=signatories):
+                for signatory in signatories:
+                    self.signature(body, signatory, change)
+            case _:
+                raise TypeError(f"the DOCX renderer has no rule for {type(block).__name__}")
+
+    def paragraph(self, body: Element, paragraph: Paragraph, change: Change) -> None:
+        mark = change or paragraph.change
+        style = StyleId.CLAUSE_TEXT if paragraph.number else StyleId.CLAUSE_BODY
+        p = self._paragraph(body, style, mark)
+        if paragraph.number:
+            self._literal(p, f"{paragraph.number}\t", mark)
+        self.inline(p, paragraph.runs, mark)
+
+    def list_items(
+        self, body: Element, items: tuple[ListItem, ...], *, numbered: bool, depth: int, change: Change
+    ) -> None:
+        styles = StyleId.LIST_NUMBER if numbered else StyleId.LIST_BULLET
+        for index, item in enumerate(items):
+            mark = change or item.change
+            p = self._paragraph(body, styles[min(depth, len(styles) - 1)], mark)
+            if numbered:
+                self._literal(p, f"{list_label(index, depth)}\t", mark)
+            self.inline(p, item.runs, mark)
+            if item.children:
+                self.list_items(body, item.children, numbered=numbered, depth=depth + 1, change=mark)
+
+    def table(self, body: Element, table: Table, change: Change) -> None:
+        if table.caption:
+            caption = self._paragraph(body, StyleId.CAPTION, change, keep_next=True)
+            self._literal(caption, table.caption, change)
+        columns = max([len(table.header), *(len(row) for row in table.rows)])
+        if columns == 0:
+            return  # nothing to tabulate (a w:tbl needs at least one row and one cell)
+        widths = column_widths(table.widths, columns, TABLE_WIDTH)
+        tbl = sub(body, "tbl")
+        props = sub(tbl, "tblPr")
+        sub(props, "tblStyle", val=StyleId.TABLE)
+        sub(props, "tblW", w=str(TABLE_WIDTH), type="dxa")
+        sub(props, "tblInd", w=str(GUTTER), type="dxa")
+        sub(props, "tblLayout", type="fixed")
+        first_row = "1" if table.header else "0"
+        sub(
+            props,
+            "tblLook",
+            val="04A0",
+            firstRow=first_row,
+            lastRow="0",
+            firstColumn="0",
+            lastColumn="0",
+            noHBand="1",
+            noVBand="1",
+        )
+        if table.caption:
+            sub(props, "tblCaption", val=self._attr(table.caption))
+        grid = sub(tbl, "tblGrid")
+        for width in widths:
+            sub(grid, "gridCol", w=str(width))
+        if table.header:
+            self._row(tbl, table.header, widths, change, header=True)
+        for row in table.rows:
+            self._row(tbl, row, widths, change, header=False)
+        self._paragraph(body, StyleId.CLAUSE_BODY, change)  # Word needs a paragraph between tables
+
+    def _row(self, tbl: Element, cells: tuple[Inline, ...], widths: list[int], change: Change, *, header: bool) -> None:
+        tr = sub(tbl, "tr")
+        row_props = sub(tr, "trPr")
+        sub(row_props, "cantSplit")
+        if header:
+            sub(row_props, "tblHeader")
+        if change:
+            row_props.append(self.annotations.revision(change))
+        for runs, width in zip_longest(cells, widths, fillvalue=()):
+            tc = sub(tr, "tc")
+            sub(sub(tc, "tcPr"), "tcW", w=str(width), type="dxa")
+            p = self._paragraph(tc, StyleId.TABLE_TEXT, change, keep_next=header)
+            self.inline(p, runs, change)
+
+    def signature(self, body: Element, signatory: Signatory, change: Change) -> None:
+        """ "Signed for and on behalf of ..." and a four-line table that never breaks across pages."""
+        heading = self._paragraph(body, StyleId.SIGNATURE_HEADING, change)
+        self._literal(heading, "Signed for and on behalf of ", change)
+        self._literal(heading, signatory.party, change, bold=True)
+        if signatory.capacity:
+            self._literal(heading, f" ({signatory.capacity})", change)
+        tbl = sub(body, "tbl")
+        props = sub(tbl, "tblPr")
+        sub(props, "tblW", w=str(sum(SIGNATURE_COLUMNS)), type="dxa")
+        sub(props, "tblInd", w=str(GUTTER), type="dxa")
+        sub(props, "tblLayout", type="fixed")
+        sub(sub(props, "tblCellMar"), "left", w="0", type="dxa")  # labels align with the heading above
+        sub(
+            props,
+            "tblLook",
+            val="0000",
+            firstRow="0",
+            lastRow="0",
+            firstColumn="0",
+            lastColumn="0",
+            noHBand="1",
+            noVBand="1",
+        )
+        grid = sub(tbl, "tblGrid")
+        for width in SIGNATURE_COLUMNS:
+            sub(grid, "gridCol", w=str(width))
+        lines = (("Signature", ""), ("Name", signatory.name or ""), ("Title", signatory.title or ""), ("Date", ""))
+        for index, (label, value) in enumerate(lines):
+            last = index == len(lines) - 1
+            tr = sub(tbl, "tr")
+            row_props = sub(tr, "trPr")
+            sub(row_props, "cantSplit")
+            if index == 0:
+                sub(row_props, "trHeight", val=str(SIGNATURE_LINE_HEIGHT), hRule="atLeast")
+            if change:
+                row_props.append(self.annotations.revision(change))
+            for column, (text, width) in enumerate(zip((label, value), SIGNATURE_COLUMNS, strict=True)):
+                tc = sub(tr, "tc")
+                cell_props = sub(tc, "tcPr")
+                sub(cell_props, "tcW", w=str(width), type="dxa")
+                if column == 1:
+                    borders = sub(cell_props, "tcBorders")
+                    sub(borders, "bottom", val="single", sz="6", space="0", color="404040")
+                sub(cell_props, "vAlign", val="bottom")
+                p = self._paragraph(tc, StyleId.SIGNATURE_TEXT, change, keep_next=not last)
+                self._literal(p, text, change)
+
+    def inline(self, p: Element, runs: Inline, change: Change) -> None:
+        """Runs into ``p``: defined terms and cross-references styled, xrefs as internal hyperlinks.
+
+        Consecutive runs with the same change mark share one ``w:ins`` / ``w:del``.
+        """
+        holder, holder_mark = p, None
+        for run in runs:
+            if not run.text:
+                continue
+            mark = change or run.change
+            deleted = mark == "del"
+            target = self.bookmarks.get(run.xref) if run.xref else None
+            if target is not None:
+                link = sub(p, "hyperlink", anchor=target, history="1")
+                add_run(
+                    self.annotations.container(link, mark),
+                    run.text,
+                    style=StyleId.CROSS_REFERENCE,
+                    bold=run.bold,
+                    italic=run.italic,
+                    deleted=deleted,
+                )
+                holder, holder_mark = p, None
+                continue
+            if holder is p or mark != holder_mark:
+                holder, holder_mark = self.annotations.container(p, mark), mark
+            style = StyleId.CROSS_REFERENCE if run.xref else StyleId.DEFINED_TERM if run.term else None
+            add_run(holder, run.text, style=style, bold=run.bold, italic=run.italic, deleted=deleted)
+
+    def _heading(
+        self, body: Element, style: str, number: str, title: str, change: Change, page_break: bool = False
+    ) -> None:
+        p = self._paragraph(body, style, change, page_break_before=page_break)
+        mark_id = self.annotations.bookmark_start(p, next(self.heading_names))
+        self._literal(p, f"{number}\t{title}" if number else title, change)
+        bookmark_end(p, mark_id)
+
+    def _paragraph(
+        self,
+        parent: Element,
+        style: str,
+        change: Change,
+        *,
+        keep_next: bool = False,
+        page_break_before: bool = False,
+    ) -> Element:
+        mark = self.annotations.revision(change) if change else None
+        return add_paragraph(parent, style, keep_next=keep_next, page_break_before=page_break_before, mark=mark)
+
+    def _literal(self, p: Element, text: str, change: Change, *, style: str | None = None, bold: bool = False) -> None:
+        """Text the renderer adds itself (numbers, labels), inside the same change mark as its paragraph."""
+        if text:
+            holder = self.annotations.container(p, change)
+            add_run(holder, text, style=style, bold=bold, deleted=change == "del")
+
+    @staticmethod
+    def _attr(text: str) -> str:
+        return safe_text(text).replace("\n", " ")
