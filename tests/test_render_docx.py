@@ -13,7 +13,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import time
 import zipfile
 import zlib
 from dataclasses import replace
@@ -667,14 +666,14 @@ def test_logo_outside_allowed_folders_is_refused(tmp_path: Path, options: Render
 # --- speed, laziness, and how it opens ------------------------------------------------------------------
 
 
-def test_a_large_agreement_renders_quickly(options: RenderOptions) -> None:
+def test_a_large_agreement_renders_whole(options: RenderOptions) -> None:
+    # speed is measured in benchmarks/, not asserted here; this checks nothing is lost at size
     big = sample_document(clauses_per_section=200, table_rows=300)
-    render(big, "docx", options)  # warm-up: imports, template parsing
-    started = time.perf_counter()
     data = render(big, "docx", options)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0, f"{elapsed:.2f}s for 204 clauses and a 300-row table"
-    assert len(docx.Document(io.BytesIO(data)).paragraphs) > 400
+    read = docx.Document(io.BytesIO(data))
+    headings = [p.text for p in read.paragraphs if p.style.name == "Heading 2"]
+    assert len(headings) == len(list(big.clauses()))
+    assert max(len(t.rows) for t in read.tables) == 301  # header + 300 rows
 
 
 def test_python_docx_is_imported_only_when_rendering_docx() -> None:
