@@ -217,6 +217,12 @@ def _cells(line: str) -> list[str]:
             current.append(text[i : i + 2])
             i += 2
             continue
+        if text.startswith("[[", i):  # a term or reference may hold a '|' of its own
+            end = _find_close(text, i + 2)
+            if end >= 0:
+                current.append(text[i : end + 2])
+                i = end + 2
+                continue
         if text[i] == "|":
             cells.append("".join(current).strip())
             current = []

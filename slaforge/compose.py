@@ -35,6 +35,7 @@ from slaforge.document import (
     Signatory,
     SignatureBlock,
     Table,
+    plain,
 )
 from slaforge.errors import ClauseError, Problem
 from slaforge.library import ClauseSource, Library
@@ -317,13 +318,15 @@ def _assemble(
     for s_index, (category_id, section_number, title, clauses) in enumerate(layout):
         built = []
         for c_index, (number, item) in enumerate(clauses):
-            paragraphs = sum(1 for b in item.blocks if isinstance(b, Paragraph))
+            starts = sub_clause_starts(item.blocks)
             blocks: list[Block] = []
             counter = 0
-            for raw in item.blocks:
+            for index, raw in enumerate(item.blocks):
                 if isinstance(raw, Paragraph):
-                    counter += 1
-                    numbered = f"{number}.{counter}" if paragraphs > 1 else None
+                    numbered = None
+                    if len(starts) > 1 and index in starts:
+                        counter += 1
+                        numbered = f"{number}.{counter}"
                     blocks.append(Paragraph(resolve_runs(raw.runs, item), number=numbered))
                 elif isinstance(raw, NumberedList | BulletList):
                     blocks.append(type(raw)(resolve_items(raw.items, item)))
@@ -361,6 +364,27 @@ def _assemble(
             new_clauses[c_index] = replace(clause, blocks=tuple(blocks))
             sections[s_index] = replace(sections[s_index], clauses=tuple(new_clauses))
     return Document(meta=document_meta(agreement), sections=tuple(sections))
+
+
+def sub_clause_starts(blocks: list[RawBlock]) -> set[int]:
+    """Indexes of the paragraphs that open a numbered sub-clause.
+
+    A paragraph continues the sub-clause before it (and gets no number) when the
+    paragraph before it ends with a colon ("calculated as follows:") or when it
+    starts in lower case ("where:"); every other paragraph opens a new one.
+    """
+    starts: set[int] = set()
+    seen_paragraph = False
+    for index, block in enumerate(blocks):
+        if not isinstance(block, Paragraph):
+            continue
+        text = plain(block.runs).strip()
+        before = blocks[index - 1] if index else None
+        after_colon = isinstance(before, Paragraph) and plain(before.runs).rstrip().endswith(":")
+        if not (seen_paragraph and (after_colon or text[:1].islower())):
+            starts.add(index)
+        seen_paragraph = True
+    return starts
 
 
 def _definitions(

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import TemplateSyntaxError, meta
+from jinja2 import TemplateSyntaxError, meta, nodes
 
 from slaforge.compose import Composition, compose, make_environment, render_wording, selected, template_context
 from slaforge.errors import ClauseError, Problem, SlaforgeError
@@ -22,7 +22,7 @@ from slaforge.resources import samples_dir
 from slaforge.spec.loader import load_spec
 
 _XREF = re.compile(r"\[\[#([^\]|]+)")
-_TERM = re.compile(r"\[\[([^#\]|\\][^\]|]*)")
+_TERM = re.compile(r"\[\[([^#\]|\\][^\]|\\]*)")
 # names every body may use without declaring them (Jinja built-ins)
 _BUILTINS = {"range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none"}
 
@@ -57,6 +57,14 @@ def check_library(folder: Path | None, samples: list[Path]) -> LintReport:
     return report
 
 
+def _assigned_names(tree: nodes.Template) -> set[str]:
+    """Names a body assigns itself ({% set %}, loop targets, macro arguments): never spec parameters."""
+    names = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    for macro in tree.find_all(nodes.Macro):
+        names |= {a.name for a in macro.args}
+    return names
+
+
 def _check_params(clause: ClauseSource) -> list[Problem]:
     env = make_environment()
     used: set[str] = set()
@@ -64,9 +72,11 @@ def _check_params(clause: ClauseSource) -> list[Problem]:
     sources = [(w.text, w.line) for w in clause.wordings.values()]
     if clause.meta.when:
         sources.append((f"{{{{ {clause.meta.when} }}}}", _line_of(clause.path, "when:") or 1))
+    for term, text in clause.meta.defines.items():
+        sources.append((text, _line_of(clause.path, f"{term}:") or 1))
     for text, line in sources:
         try:
-            used |= meta.find_undeclared_variables(env.parse(text))
+            tree = env.parse(text)
         except TemplateSyntaxError as exc:
             problems.append(
                 Problem(
@@ -76,6 +86,8 @@ def _check_params(clause: ClauseSource) -> list[Problem]:
                     code="template-syntax",
                 )
             )
+            continue
+        used |= meta.find_undeclared_variables(tree) - _assigned_names(tree)
     used -= _BUILTINS
     declared = set(clause.meta.params)
     for name in sorted(used - declared):
@@ -200,6 +212,8 @@ def _check_rendering(library: Library, targets: list[ClauseSource], samples: lis
         except ClauseError as error:
             work.problems.extend(p for p in error.problems if p not in work.problems)
         for problem in work.problems:
+            if problem.code == "undefined-term" or "not in the clause library" in problem.message:
+                continue  # reported once, with its exact line, by the static checks above
             tagged = Problem(
                 f"{problem.message} (rendering against {sample.name})",
                 file=problem.file,

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from slaforge import calc
 from slaforge.spec.loader import LoadedSpec, SourceMap
-from slaforge.spec.models import ServiceHours, Spec
+from slaforge.spec.models import Service, ServiceHours, Spec, Window
 
 
 class LongDate(dt.date):
@@ -120,6 +120,25 @@ def calendar_summary(calendar: ServiceHours) -> str:
     return text
 
 
+def allowed_downtime(spec: Spec, service: Service) -> str:
+    """The downtime a service's target allows, as the agreement should quote it."""
+    availability = service.availability
+    if availability.target >= 100:
+        return "no downtime at all"
+    calendar = spec.service_hours.get(service.hours)
+    if not availability.service_hours_only or calendar is None or calendar.always:
+        return calc.allowed_downtime_text(availability.target, availability.window)
+    # counted within service hours only: quote a concrete window, the first one the agreement covers
+    from slaforge.periods import period_for, service_seconds
+
+    start = spec.agreement.effective
+    if availability.window in (Window.calendar_month, Window.calendar_quarter):
+        start = start.replace(day=1)
+    period = period_for(availability.window, start)
+    seconds = calc.allowed_downtime_seconds(availability.target, service_seconds(calendar, period))
+    return f"{calc.format_seconds(seconds)} of {calendar.name} in {period.label} (counting only {calendar.name})"
+
+
 def _add_computed(view: dict[str, Any], spec: Spec) -> None:
     calendars = view["service_hours"]
     for key, calendar in spec.service_hours.items():
@@ -131,7 +150,7 @@ def _add_computed(view: dict[str, Any], spec: Spec) -> None:
         svc["calendar"] = calendars.get(service.hours)
         svc["support_calendar"] = calendars.get(service.support_hours or service.hours)
         svc["window_name"] = calc.WINDOW_NAMES[availability.window]
-        svc["allowed_downtime"] = calc.allowed_downtime_text(availability.target, availability.window)
+        svc["allowed_downtime"] = allowed_downtime(spec, service)
     responsiveness = view["responsiveness"]
     calendar = spec.service_hours.get(spec.responsiveness.hours)
     responsiveness["calendar"] = calendars.get(spec.responsiveness.hours)

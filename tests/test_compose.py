@@ -329,3 +329,15 @@ def test_sandbox_refuses_unsafe_attribute_access(library_dir: Path) -> None:
     with pytest.raises(ClauseError) as caught:
         build(SAMPLE, library_dir)
     assert caught.value.problems[0].file.endswith("sneaky.md")
+
+
+def test_sub_clause_numbering_keeps_lead_ins_with_what_follows() -> None:
+    from slaforge.clausemark import parse_blocks
+    from slaforge.compose import sub_clause_starts
+
+    blocks = parse_blocks(
+        "Availability is calculated as follows:\n\nA = (T - E) / T\n\nwhere:\n\n- T is total;\n- E excluded.\n\n"
+        "The purpose is to:\n\n1. measure;\n\nA new obligation.\n"
+    )
+    # 0 opens; 1 follows a colon; 2 starts in lower case; 3 is a list; 4 opens; 5 list; 6 opens
+    assert sorted(sub_clause_starts(blocks)) == [0, 4, 6]
