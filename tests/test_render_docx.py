@@ -130,7 +130,8 @@ def test_fonts_and_spacing_live_in_styles(word: docx.document.Document, sample_b
     assert styles["Heading 1"].font.name == "Arial"
     assert styles["Heading 1"].font.color.rgb is not None
     assert styles["Clause Text"].paragraph_format.first_line_indent < 0  # hanging number
-    assert styles["Defined Term"].font.bold is True
+    assert styles["Defined Term"].font.bold is None  # a term in running text is plain, as in the PDF
+    assert styles["Definition Term"].font.bold is True  # the headword of a definition
     assert styles["Cross Reference"].type == docx.enum.style.WD_STYLE_TYPE.CHARACTER
     table_style = part(sample_bytes, "word/styles.xml").find(".//w:style[@w:styleId='AgreementTable']", NS)
     assert table_style.find("w:tblStylePr[@w:type='firstRow']/w:tcPr/w:shd", NS).get(q("fill"))
@@ -173,10 +174,10 @@ def test_list_labels_follow_the_tree_conventions() -> None:
     assert list_label(0, 2) == "(A)"
 
 
-def test_definitions_use_the_defined_term_style(sample_bytes: bytes) -> None:
+def test_definitions_use_the_definition_term_style(sample_bytes: bytes) -> None:
     body = part(sample_bytes, "word/document.xml")
     terms = body.xpath(
-        "//w:p[w:pPr/w:pStyle/@w:val='Definition']/w:r[w:rPr/w:rStyle/@w:val='DefinedTerm']", namespaces=NS
+        "//w:p[w:pPr/w:pStyle/@w:val='Definition']/w:r[w:rPr/w:rStyle/@w:val='DefinitionTerm']", namespaces=NS
     )
     assert [text_of(t) for t in terms] == ["Incident", "Service Level"]
     in_text = body.xpath(

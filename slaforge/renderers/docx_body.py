@@ -122,7 +122,7 @@ class BodyWriter:
             case DefinitionList(items=items):
                 for item in items:
                     p = self._paragraph(body, StyleId.DEFINITION, change)
-                    self._literal(p, item.term, change, style=StyleId.DEFINED_TERM)
+                    self._literal(p, item.term, change, style=StyleId.DEFINITION_TERM)
                     self._literal(p, "\t", change)
                     self.inline(p, item.runs, change)
             case SignatureBlock(signatories=signatories):

@@ -61,6 +61,7 @@ class StyleId:
     SIGNATURE_HEADING = "SignatureHeading"
     SIGNATURE_TEXT = "SignatureText"
     DEFINED_TERM = "DefinedTerm"
+    DEFINITION_TERM = "DefinitionTerm"
     CROSS_REFERENCE = "CrossReference"
     DRAFT_MARK = "DraftMark"
 
@@ -278,7 +279,8 @@ def style_defs(brand: str) -> list[StyleDef]:
                  + _rpr(font=sans, size=20)),
         StyleDef(P, S.SIGNATURE_TEXT, "Signature Text",
                  _ppr(before=60, after=60, line=240) + _rpr(font=sans, size=19)),
-        StyleDef(C, S.DEFINED_TERM, "Defined Term", _rpr(bold=True), "DefaultParagraphFont"),
+        StyleDef(C, S.DEFINED_TERM, "Defined Term", _rpr(), "DefaultParagraphFont"),  # plain, as in the PDF
+        StyleDef(C, S.DEFINITION_TERM, "Definition Term", _rpr(bold=True), "DefaultParagraphFont"),
         StyleDef(C, S.CROSS_REFERENCE, "Cross Reference", _rpr(colour=brand), "DefaultParagraphFont"),
         StyleDef(C, S.DRAFT_MARK, "Draft Mark", _rpr(bold=True, colour="C00000", spacing=20), "DefaultParagraphFont"),
         StyleDef(
