@@ -135,9 +135,7 @@ def sample_document(status: str = "draft", clauses_per_section: int = 3, table_r
         blocks=(
             SignatureBlock(
                 (
-                    Signatory(
-                        "Northwind Networks Ltd", "Provider", "Priya Raman", "Head of Service Management"
-                    ),
+                    Signatory("Northwind Networks Ltd", "Provider", "Priya Raman", "Head of Service Management"),
                     Signatory("Contoso Logistics plc", "Customer"),
                 )
             ),

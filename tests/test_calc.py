@@ -27,9 +27,7 @@ def test_allowed_downtime_is_exact(target: str, days: int) -> None:
 
 def test_the_design_notes_figures() -> None:
     assert calc.format_seconds(calc.allowed_downtime_seconds(Decimal("99.9"), 30 * 86400)) == "43 minutes 12 seconds"
-    assert (
-        calc.format_seconds(calc.allowed_downtime_seconds(Decimal("99.9"), 31 * 86400)) == "44 minutes 38.4 seconds"
-    )
+    assert calc.format_seconds(calc.allowed_downtime_seconds(Decimal("99.9"), 31 * 86400)) == "44 minutes 38.4 seconds"
     assert calc.allowed_downtime_text(Decimal("99.9"), Window.calendar_month) == (
         "43 minutes 12 seconds in a 30-day month (44 minutes 38.4 seconds in a 31-day month)"
     )

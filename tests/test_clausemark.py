@@ -56,7 +56,10 @@ def test_escape_folds_line_breaks_so_a_value_cannot_start_a_block() -> None:
 
 
 def test_paragraphs_lists_and_nesting() -> None:
-    body = "First paragraph\ncontinues here.\n\nThe Customer shall:\n\n1. pay;\n2. report\n   faults;\n   1. by phone;\n   2. by portal.\n\n- a\n- b\n"
+    body = (
+        "First paragraph\ncontinues here.\n\nThe Customer shall:\n\n"
+        "1. pay;\n2. report\n   faults;\n   1. by phone;\n   2. by portal.\n\n- a\n- b\n"
+    )
     blocks = parse_blocks(body)
     kinds = [type(b) for b in blocks]
     assert kinds == [Paragraph, Paragraph, NumberedList, BulletList]

@@ -63,10 +63,7 @@ def test_wheel_carries_templates_and_clauses(wheel: Path) -> None:
 def test_installed_wheel_finds_its_own_data(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
-    probe = (
-        "from slaforge.resources import templates_dir, clauses_dir; "
-        "print(templates_dir()); print(clauses_dir())"
-    )
+    probe = "from slaforge.resources import templates_dir, clauses_dir; print(templates_dir()); print(clauses_dir())"
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -18,7 +18,7 @@ FORMATS: dict[str, str] = {
     "pdf": "slaforge.renderers.pdf",
     "docx": "slaforge.renderers.docx",
 }
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u")
 
 
 @dataclass(frozen=True)

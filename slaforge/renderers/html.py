@@ -1,0 +1,242 @@
+"""HTML: the agreement as one self-contained web page, and the print page that PDF lays out.
+
+Both come from the theme's ``document.html.j2`` rendered through the theme's
+sandboxed, autoescaping Jinja environment: every text of the tree is plain
+text and reaches the page escaped.  The two flavours differ only in how the
+theme's own files (fonts, images named by ``url(...)`` in its CSS) and the logo
+are referenced:
+
+* :func:`render` (the ``html`` format) inlines them as ``data:`` URIs, so the
+  file reads the same anywhere, and refuses any other URL in the CSS;
+* :func:`render_html_for_print` (used by :mod:`slaforge.renderers.pdf`) points
+  at them with ``file:`` URLs and leaves every other URL for the PDF
+  renderer's restricted fetcher to judge.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from slaforge import __version__
+from slaforge.document import (
+    Block,
+    BulletList,
+    DefinitionList,
+    Document,
+    DocumentMeta,
+    NumberedList,
+    Paragraph,
+    SignatureBlock,
+    Table,
+    anchor,
+)
+from slaforge.errors import RenderError, SlaforgeError
+from slaforge.renderers import RenderOptions
+from slaforge.theme import Theme
+
+TEMPLATE = "document.html.j2"
+LANGUAGE = "en"
+# url("x") / url('x') / url(x), and @import "x" (a bare string) in CSS
+CSS_REFERENCE = re.compile(
+    r"""url\(\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^)"'\s]*))\s*\)"""
+    r"""|@import\s+(?:"(?P<idq>[^"]*)"|'(?P<isq>[^']*)')"""
+)
+CSS_NAME_SPLIT = re.compile(r"[^a-z0-9]+")
+BRAND_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
+BLOCK_KINDS: dict[type, str] = {
+    Paragraph: "paragraph",
+    BulletList: "bullets",
+    NumberedList: "lettered",
+    Table: "table",
+    DefinitionList: "definitions",
+    SignatureBlock: "signatures",
+}
+
+
+def render(document: Document, options: RenderOptions) -> bytes:
+    """The agreement as one HTML file: CSS, fonts and logo inlined, nothing fetched when it is opened."""
+    return page(document, options.theme, embed=True).encode("utf-8")
+
+
+def render_html_for_print(document: Document, options: RenderOptions) -> str:
+    """The page WeasyPrint lays out: theme files referenced by ``file:`` URL instead of inlined."""
+    return page(document, options.theme, embed=False)
+
+
+def page(document: Document, theme: Theme, *, embed: bool) -> str:
+    meta = document.meta
+    reference = _data_uri if embed else _file_url
+    context = {
+        "document": document,
+        "meta": meta,
+        "language": LANGUAGE,
+        "stylesheets": stylesheets(theme, reference, refuse_absolute=embed),
+        "brand_colour": brand_colour(meta),
+        "logo": logo_uri(meta, theme, embed=embed),
+        "created": w3c_date(meta.timestamp),
+        "generator": f"slaforge {__version__}",
+        "anchor": anchor,
+        "block_kind": block_kind,
+        "list_label": list_label,
+        "column_widths": column_widths,
+        "css_name": css_name,
+    }
+    try:
+        return theme.env.get_template(TEMPLATE).render(context)
+    except SlaforgeError:
+        raise
+    except Exception as error:  # a broken user template: name it, no traceback
+        raise RenderError(f"the theme template {TEMPLATE} could not be rendered: {error}") from error
+
+
+def stylesheets(theme: Theme, reference: Callable[[Path], str], *, refuse_absolute: bool) -> list[Markup]:
+    """The theme's CSS files, one ``<style>`` body each, with theme-relative URLs made absolute or inlined.
+
+    A relative reference is looked up like any theme file (user folders first,
+    never outside them).  The CSS is the theme author's code, not tree text, so
+    it goes into the page unescaped; only ``</`` is broken up so that it can
+    never close the ``<style>`` element.  One element per file keeps an
+    ``@import`` at the top of a user's ``extra.css`` valid.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        target = next(group for group in match.groups() if group is not None)
+        scheme = urlsplit(target).scheme
+        if not target or target.startswith("#") or scheme == "data":
+            return match[0]
+        if scheme or target.startswith(("/", "\\")):
+            if refuse_absolute:
+                raise RenderError(
+                    f"the theme's CSS refers to {target!r}; a self-contained HTML file may only use "
+                    "files inside the theme folders (give them as relative URLs)"
+                )
+            return match[0]
+        path = theme_file(theme, urlsplit(target).path)
+        url = reference(path)
+        return f'url("{url}")' if match[0].startswith("url") else f'@import url("{url}")'
+
+    return [Markup(CSS_REFERENCE.sub(replace, css).replace("</", "<\\/")) for css in theme.stylesheets()]
+
+
+def theme_file(theme: Theme, name: str) -> Path:
+    try:
+        return theme.find(name)
+    except SlaforgeError as error:
+        raise RenderError(
+            f"the theme's CSS refers to {name!r}, which is not a file inside the theme folders"
+        ) from error
+
+
+def logo_uri(meta: DocumentMeta, theme: Theme, *, embed: bool) -> str | None:
+    """The logo as a ``data:`` URI, read only when it lies inside the theme's allowed folders."""
+    if not meta.logo:
+        return None
+    path = Path(meta.logo)
+    if not theme.is_allowed(path):
+        raise RenderError(f"logo {path} is outside the theme and asset folders; refusing to read it")
+    if path.suffix.lower() not in IMAGE_TYPES:
+        raise RenderError(f"logo {path}: expected one of {', '.join(IMAGE_TYPES)} (an image file)")
+    if not path.is_file():
+        raise RenderError(f"logo {path} does not exist")
+    return _data_uri(path) if embed else _file_url(path)
+
+
+def brand_colour(meta: DocumentMeta) -> str | None:
+    """The brand colour, only when it is a plain ``#rgb``/``#rrggbb`` (it goes into a style attribute)."""
+    colour = meta.brand_colour
+    return colour if colour and BRAND_COLOUR.fullmatch(colour) else None
+
+
+def w3c_date(timestamp: int) -> str:
+    """``1800000000`` -> ``2027-01-15T08:00:00Z``: the PDF's creation and modification dates."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def block_kind(block: Block) -> str:
+    """The template macro that draws ``block`` (the sandbox has no ``isinstance``)."""
+    try:
+        return BLOCK_KINDS[type(block)]
+    except KeyError:
+        raise RenderError(f"the HTML renderer cannot draw a {type(block).__name__} block") from None
+
+
+def list_label(index: int, depth: int) -> str:
+    """The literal label of the ``index``-th (0-based) item at ``depth``: (a), (i), (A), (1).
+
+    The same labels as the DOCX renderer writes, so that a clause reads the
+    same in every format.
+    """
+    n = index + 1
+    if depth == 0:
+        return f"({_alpha(n)})"
+    if depth == 1:
+        return f"({_roman(n)})"
+    if depth == 2:
+        return f"({_alpha(n).upper()})"
+    return f"({n})"
+
+
+def column_widths(table: Table) -> list[str]:
+    """CSS percentages for the table's columns, or nothing to let the layout decide."""
+    columns = len(table.header) or max((len(row) for row in table.rows), default=0)
+    widths = table.widths
+    if not widths or len(widths) != columns or any(w <= 0 for w in widths):
+        return []
+    total = sum(widths)
+    return [f"{100 * w / total:.2f}%" for w in widths]
+
+
+def css_name(text: str) -> str:
+    """A class-name-safe form of a tree value such as ``Table.kind``: ``"Credit bands"`` -> ``credit-bands``."""
+    return "-".join(CSS_NAME_SPLIT.split(text.lower())).strip("-") or "none"
+
+
+def _alpha(n: int) -> str:
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _roman(n: int) -> str:
+    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"))
+    numerals += ((40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out = ""
+    for value, numeral in numerals:
+        count, n = divmod(n, value)
+        out += numeral * count
+    return out
+
+
+def _media_type(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_TYPES:
+        return IMAGE_TYPES[suffix]
+    if suffix in (".ttf", ".otf", ".woff", ".woff2"):
+        return f"font/{suffix[1:]}"
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _data_uri(path: Path) -> str:
+    return f"data:{_media_type(path)};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _file_url(path: Path) -> str:
+    return path.as_uri()

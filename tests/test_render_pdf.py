@@ -1,0 +1,354 @@
+"""The PDF renderer: read the PDF back with pypdf and check what a reader (or a court) would see.
+
+Text, outline, metadata, page count, the catalog's tagging entries, and the
+bytes themselves (determinism) are all read from the rendered file.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import Destination
+from sample_document import sample_document
+
+from slaforge.document import Document
+from slaforge.errors import RenderError
+from slaforge.renderers import PDF_VARIANTS, RenderOptions, render
+from slaforge.renderers.pdf import FONTTOOLS_FALLBACK, ThemeResources, held_back_log, weasyprint_variant
+from slaforge.theme import Theme
+
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="module")
+def options() -> RenderOptions:
+    return RenderOptions(theme=Theme.load())
+
+
+@pytest.fixture(scope="module")
+def long_document() -> Document:
+    """Enough clauses for several pages, and a 60-row table that must run over a page break."""
+    return sample_document("draft", clauses_per_section=12, table_rows=60)
+
+
+@pytest.fixture(scope="module")
+def draft_pdf(long_document: Document, options: RenderOptions) -> bytes:
+    return render(long_document, "pdf", options)
+
+
+@pytest.fixture(scope="module")
+def draft(draft_pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(draft_pdf))
+
+
+@pytest.fixture(scope="module")
+def final(options: RenderOptions) -> PdfReader:
+    return PdfReader(io.BytesIO(render(sample_document("final"), "pdf", options)))
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    """Each page's text with runs of white space made single spaces (justified lines space words widely)."""
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def outline_rows(reader: PdfReader, items: list | None = None, level: int = 1) -> list[tuple[int, str, int]]:
+    """(level, title, 1-based page) for every bookmark, in order."""
+    rows: list[tuple[int, str, int]] = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            rows.extend(outline_rows(reader, item, level + 1))
+        else:
+            assert isinstance(item, Destination)
+            rows.append((level, item.title, reader.get_destination_page_number(item) + 1))
+    return rows
+
+
+# ------------------------------------------------------------------ content
+
+
+def test_markup_in_user_text_is_printed_literally(draft: PdfReader) -> None:
+    assert '<b>not bold</b> & "quoted".' in " ".join(page_texts(draft))
+
+
+def test_cover_then_contents_then_numbered_body(draft: PdfReader) -> None:
+    cover, contents, first, *_ = page_texts(draft)
+    assert "Managed Network Service Level Agreement" in cover
+    assert "Northwind Networks Ltd 12 Harbour Road, Bristol BS1 4RN (the “Provider”)" in cover
+    assert "Effective date 1 March 2027" in cover
+    assert contents.startswith("DRAFT CONTENTS 1 General")
+    for line in ("1 GENERAL", "1.1 Purpose", "1.1.1 This Agreement sets out", "1.1.2 Service credits are payable"):
+        assert line in first
+    assert "(a) the Provider operates the network;" in first
+    assert "(i) by telephone; or (ii) through the portal." in first
+
+
+def test_running_header_and_page_numbers_except_on_the_cover(draft: PdfReader) -> None:
+    texts = page_texts(draft)
+    total = len(texts)
+    assert total >= 6
+    assert "NW-SLA-001 · version 1.2" not in texts[0]
+    assert "Page 1 of" not in texts[0]
+    for number, page_text in enumerate(texts[1:], start=2):
+        assert "NW-SLA-001 · version 1.2" in page_text
+        assert f"Page {number} of {total}" in page_text
+
+
+def test_contents_give_the_page_each_heading_is_on(long_document: Document, draft: PdfReader) -> None:
+    contents = draft.pages[1].extract_text()
+    listed = re.findall(r"^(\d+(?:\.\d+)*) (.+?) (\d+)$", contents, flags=re.MULTILINE)
+    bookmarks = outline_rows(draft)[1:]  # after "Contents"
+    assert [(number, title) for number, title, _ in listed] == [
+        (number, title) for _, number, title, _ in long_document.outline()
+    ]
+    assert [int(page) for *_, page in listed] == [page for *_, page in bookmarks]
+    assert len({page for *_, page in listed}) >= 3, "the headings should be spread over several pages"
+
+
+def test_outline_follows_the_headings(long_document: Document, draft: PdfReader) -> None:
+    rows = outline_rows(draft)
+    assert rows[0] == (1, "Contents", 2)
+    assert [(level, title) for level, title, _ in rows[1:]] == [
+        (level, f"{number} {title}") for level, number, title, _ in long_document.outline()
+    ]
+    pages = [page for *_, page in rows]
+    assert pages == sorted(pages)
+    texts = page_texts(draft)
+    for level, title, page in rows[1:]:
+        shown = title.upper() if level == 1 else title
+        assert shown in texts[page - 1], f"{title!r} is not on page {page}"
+
+
+def test_long_table_repeats_its_header_row_on_every_page(draft: PdfReader) -> None:
+    pages = [text for text in page_texts(draft) if re.search(r"below 9\d\.\d%", text)]
+    assert len(pages) >= 2, "the 60-row table should run over a page break"
+    for text in pages:
+        assert "Band Monthly availability Service credit" in text
+    rows = re.findall(r"\b(\d+) below 9\d\.\d% \d+% of the fee", " ".join(pages))
+    assert [int(row) for row in rows] == list(range(1, 61)), "every row once, none split or lost"
+
+
+def test_signature_block_stays_on_one_page(draft: PdfReader) -> None:
+    (page,) = [text for text in page_texts(draft) if "Signed for and on behalf of" in text]
+    assert page.count("Signed for and on behalf of") == 2
+    assert "Priya Raman" in page and "Head of Service Management" in page
+
+
+# -------------------------------------------------------------- draft marks
+
+
+def test_draft_watermark_on_every_page_only_while_draft(draft: PdfReader, final: PdfReader) -> None:
+    assert all("DRAFT" in text for text in page_texts(draft))
+    assert "Subject to contract" in page_texts(draft)[0]
+    assert not any("DRAFT" in text or "Subject to contract" in text for text in page_texts(final))
+
+
+# ------------------------------------------------------------------- the file
+
+
+def test_metadata(draft: PdfReader) -> None:
+    info = draft.metadata
+    assert info is not None
+    assert info.title == "Managed Network Service Level Agreement"
+    assert info.author == "Northwind Networks Ltd"
+    assert info.subject == "Service level agreement for the managed WAN service"
+    assert info["/Keywords"] == "SLA, managed network, availability"
+    stamp = datetime.fromtimestamp(1_800_000_000, UTC).strftime("D:%Y%m%d%H%M%SZ")
+    assert info["/CreationDate"] == info["/ModDate"] == stamp
+
+
+def test_pdf_is_tagged_and_in_a_language(draft: PdfReader) -> None:
+    catalog = draft.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    tree = catalog["/StructTreeRoot"].get_object()
+    assert tree["/K"][0].get_object()["/S"] == "/Document"
+    assert catalog["/Lang"] == "en"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()
+
+
+def test_fonts_are_the_bundled_ones_and_embedded(draft: PdfReader) -> None:
+    fonts: dict[str, bool] = {}
+    for page in draft.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"]).split("+", 1)[1]] = "/FontFile2" in descriptor or "/FontFile3" in descriptor
+    assert set(fonts) == {"Caladea", "Caladea-Bold", "Caladea-Italic"}, fonts
+    assert all(fonts.values())
+
+
+def test_embedded_fonts_carry_no_render_time(draft: PdfReader) -> None:
+    """fontTools (the subsetter when libharfbuzz-subset is missing) would stamp each subset with the clock."""
+    from fontTools.misc.timeTools import timestampSinceEpoch
+    from fontTools.ttLib import TTFont
+
+    now = timestampSinceEpoch(time.time())
+    stamps = set()
+    for page in draft.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            stamps.add(TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))["head"].modified)
+    assert stamps
+    assert all(abs(now - stamp) > 86_400 for stamp in stamps), stamps
+
+
+def test_two_renders_give_the_same_bytes(long_document: Document, options: RenderOptions, draft_pdf: bytes) -> None:
+    assert render(long_document, "pdf", options) == draft_pdf
+
+
+def test_same_bytes_in_another_process(tmp_path: Path) -> None:
+    """Another interpreter, another hash seed: nothing may depend on set or dict ordering."""
+    out = tmp_path / "again.pdf"
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+        "from sample_document import sample_document;"
+        "from slaforge.renderers import RenderOptions, render; from slaforge.theme import Theme;"
+        "Path(sys.argv[2]).write_bytes(render(sample_document(), 'pdf', RenderOptions(theme=Theme.load())))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", script, str(TESTS), str(out)], check=True, env=env)
+    assert out.read_bytes() == render(sample_document(), "pdf", RenderOptions(theme=Theme.load()))
+
+
+def test_dates_and_identifier_come_from_the_document(options: RenderOptions) -> None:
+    document = sample_document()
+    later = replace(document, meta=replace(document.meta, timestamp=1_900_000_000))
+    first, second = (PdfReader(io.BytesIO(render(d, "pdf", options))) for d in (document, later))
+    assert first.metadata["/CreationDate"] == "D:20270115080000Z"
+    assert second.metadata["/CreationDate"] == second.metadata["/ModDate"] == "D:20300317174640Z"
+    assert first.trailer["/ID"][0] != second.trailer["/ID"][0]
+
+
+@pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/a-2u"])
+def test_archival_variants(variant: str, options: RenderOptions) -> None:
+    reader = PdfReader(io.BytesIO(render(sample_document("final"), "pdf", replace(options, pdf_variant=variant))))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert f'pdfaid:part="{variant[6]}"'.encode() in xmp
+    assert "/OutputIntents" in reader.trailer["/Root"]
+    assert "/StructTreeRoot" in reader.trailer["/Root"], "archival files are tagged too"
+
+
+def test_every_variant_has_a_weasyprint_name() -> None:
+    from weasyprint.pdf import VARIANTS
+
+    for variant in PDF_VARIANTS:
+        assert weasyprint_variant(variant) in VARIANTS
+    with pytest.raises(RenderError, match="pdf/x-4"):
+        weasyprint_variant("pdf/x-4")
+
+
+# ---------------------------------------------------------------- fetching
+
+
+@pytest.mark.parametrize(
+    ("name", "css", "refused"),
+    [
+        ("style.css", '@import url("file:///etc/passwd");\nbody { color: black }\n', "file:///etc/passwd"),
+        ("extra.css", ".cover { background: url(http://example.com/x.png) }\n", "http://example.com/x.png"),
+        ("extra.css", '.cover { background: url("https://example.com/x.png") }\n', "https://example.com/x.png"),
+    ],
+)
+def test_fetches_outside_the_theme_are_refused(tmp_path: Path, name: str, css: str, refused: str) -> None:
+    (tmp_path / name).write_text(css, encoding="utf-8")
+    with pytest.raises(RenderError, match=re.escape(refused)) as caught:
+        render(sample_document(), "pdf", RenderOptions(theme=Theme.load(tmp_path)))
+    assert "refused to fetch" in caught.value.message
+
+
+def test_relative_escapes_from_the_theme_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "extra.css").write_text('.cover { background: url("../../../../etc/passwd") }', encoding="utf-8")
+    with pytest.raises(RenderError, match=re.escape("../../../../etc/passwd")):
+        render(sample_document(), "pdf", RenderOptions(theme=Theme.load(tmp_path)))
+
+
+def test_fetch_policy(tmp_path: Path) -> None:
+    root = tmp_path / "theme"
+    root.mkdir()
+    (root / "ok.png").write_bytes(b"png")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    (root / "link.txt").symlink_to(tmp_path / "secret.txt")
+    resources = ThemeResources((root.resolve(),))
+    assert resources.path_for((root / "ok.png").as_uri()) == (root / "ok.png").resolve()
+    refused = [
+        f"{root.as_uri()}/../secret.txt",
+        (root / "link.txt").as_uri(),
+        "file:///etc/passwd",
+        "file://evil.example.com/share/x.png",
+        "http://example.com/x.png",
+        "ftp://example.com/x.png",
+    ]
+    for url in refused:
+        with pytest.raises(PermissionError, match=re.escape(url)):
+            resources.path_for(url)
+    assert resources.refused == refused
+    with pytest.raises(RenderError, match="refused to fetch"):
+        resources.raise_if_refused()
+
+
+def test_a_logo_in_the_asset_folder_is_drawn(tmp_path: Path) -> None:
+    from test_render_html import png
+
+    logo = png(tmp_path / "logo.png")
+    document = sample_document("final")
+    document = replace(document, meta=replace(document.meta, logo=str(logo)))
+    reader = PdfReader(io.BytesIO(render(document, "pdf", RenderOptions(theme=Theme.load(asset_folders=(tmp_path,))))))
+    assert reader.pages[0]["/Resources"]["/XObject"]
+    with pytest.raises(RenderError, match="outside the theme and asset folders"):
+        render(document, "pdf", RenderOptions(theme=Theme.load()))
+
+
+# ---------------------------------------------------------------- logging
+
+
+def test_rendering_logs_no_warnings(long_document: Document, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    render(long_document, "pdf", RenderOptions(theme=Theme.load()))
+    noisy = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING]
+    assert noisy == []
+
+
+def test_a_user_theme_css_problem_is_reported_once_by_slaforge(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "extra.css").write_text(".cover { frobnicate: 1 }\n", encoding="utf-8")
+    caplog.set_level(logging.WARNING)
+    render(sample_document(), "pdf", RenderOptions(theme=Theme.load(tmp_path)))
+    warnings = [(r.name, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1
+    name, message = warnings[0]
+    assert name == "slaforge.renderers.pdf"
+    assert message.startswith("WeasyPrint: ") and "frobnicate" in message
+
+
+def test_the_fonttools_note_is_dropped_and_other_records_held_back(caplog: pytest.LogCaptureFixture) -> None:
+    library = logging.getLogger("weasyprint")
+    caplog.set_level(logging.INFO)
+    with held_back_log() as log:
+        library.warning('%s for font "Caladea". This will be unsupported ...', FONTTOOLS_FALLBACK)
+        library.error("Failed to load image at %r", "x.png")
+        library.info("progress is not held back")
+    assert [r.getMessage() for r in caplog.records] == ["progress is not held back"]
+    log.pass_on()
+    assert caplog.records[-1].getMessage() == "WeasyPrint: Failed to load image at 'x.png'"
+    assert not any(FONTTOOLS_FALLBACK in r.getMessage() for r in caplog.records)
+    library.warning("after the render")
+    assert caplog.records[-1].name == "weasyprint", "the filter is removed afterwards"
+
+
+def test_weasyprint_is_not_imported_by_the_command_line() -> None:
+    script = (
+        "import sys, slaforge.cli, slaforge.renderers.pdf, slaforge.renderers.html; print('weasyprint' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
