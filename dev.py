@@ -31,7 +31,7 @@ def run(*args: str | Path) -> None:
 
 
 def environment() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script runs before any environment exists
         sys.exit(f"slaforge needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not (BIN / "python").exists():
         print(f"creating the virtual environment in {VENV}", flush=True)
