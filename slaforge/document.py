@@ -199,3 +199,38 @@ def anchor(node_id: str) -> str:
     """A stable, markup-safe anchor / bookmark name for a section or clause id."""
     safe = "".join(ch if ch.isalnum() else "-" for ch in node_id)
     return f"c-{safe}"
+
+
+def list_label(index: int, depth: int) -> str:
+    """The label of the ``index``-th (0-based) list item at nesting ``depth``: (a), (i), (A), (1).
+
+    Part of the numbering, so it lives with the tree: every renderer writes the
+    same labels, and a clause reads the same in every format.
+    """
+    n = index + 1
+    if depth == 0:
+        return f"({_alpha(n)})"
+    if depth == 1:
+        return f"({_roman(n)})"
+    if depth == 2:
+        return f"({_alpha(n).upper()})"
+    return f"({n})"
+
+
+def _alpha(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa (as CSS lower-alpha counts)."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _roman(n: int) -> str:
+    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"))
+    numerals += ((40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out = ""
+    for value, numeral in numerals:
+        count, n = divmod(n, value)
+        out += numeral * count
+    return out

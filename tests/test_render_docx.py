@@ -35,10 +35,11 @@ from slaforge.document import (
     Section,
     Table,
     anchor,
+    list_label,
 )
 from slaforge.errors import RenderError
 from slaforge.renderers import RenderOptions, render
-from slaforge.renderers.docx_body import column_widths, list_label
+from slaforge.renderers.docx_body import column_widths
 from slaforge.renderers.docx_package import revision_number
 from slaforge.renderers.docx_xml import BookmarkNames
 from slaforge.theme import Theme

@@ -29,6 +29,7 @@ from slaforge.document import (
     Signatory,
     SignatureBlock,
     Table,
+    list_label,
 )
 from slaforge.renderers.docx_styles import GUTTER, TEXT_WIDTH, StyleId
 from slaforge.renderers.docx_xml import (
@@ -45,37 +46,6 @@ from slaforge.renderers.docx_xml import (
 TABLE_WIDTH = TEXT_WIDTH - GUTTER  # tables align with the clause text
 SIGNATURE_COLUMNS = (2268, 4819)  # label, line
 SIGNATURE_LINE_HEIGHT = 680  # room to sign: 1.2 cm
-
-
-def list_label(index: int, depth: int) -> str:
-    """The literal number of the ``index``-th (0-based) item at ``depth``: (a), (i), (A), (1)."""
-    n = index + 1
-    if depth == 0:
-        return f"({_alpha(n)})"
-    if depth == 1:
-        return f"({_roman(n)})"
-    if depth == 2:
-        return f"({_alpha(n).upper()})"
-    return f"({n})"
-
-
-def _alpha(n: int) -> str:
-    """1 -> a, 26 -> z, 27 -> aa (as CSS lower-alpha counts)."""
-    letters = ""
-    while n > 0:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
-
-
-def _roman(n: int) -> str:
-    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"))
-    numerals += ((40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
-    out = ""
-    for value, numeral in numerals:
-        count, n = divmod(n, value)
-        out += numeral * count
-    return out
 
 
 def column_widths(relative: tuple[float, ...] | None, columns: int, total: int) -> list[int]:

@@ -37,6 +37,7 @@ from slaforge.document import (
     SignatureBlock,
     Table,
     anchor,
+    list_label,
 )
 from slaforge.errors import RenderError, SlaforgeError
 from slaforge.renderers import RenderOptions
@@ -176,22 +177,6 @@ def block_kind(block: Block) -> str:
         raise RenderError(f"the HTML renderer cannot draw a {type(block).__name__} block") from None
 
 
-def list_label(index: int, depth: int) -> str:
-    """The literal label of the ``index``-th (0-based) item at ``depth``: (a), (i), (A), (1).
-
-    The same labels as the DOCX renderer writes, so that a clause reads the
-    same in every format.
-    """
-    n = index + 1
-    if depth == 0:
-        return f"({_alpha(n)})"
-    if depth == 1:
-        return f"({_roman(n)})"
-    if depth == 2:
-        return f"({_alpha(n).upper()})"
-    return f"({n})"
-
-
 def column_widths(table: Table) -> list[str]:
     """CSS percentages for the table's columns, or nothing to let the layout decide."""
     columns = len(table.header) or max((len(row) for row in table.rows), default=0)
@@ -205,24 +190,6 @@ def column_widths(table: Table) -> list[str]:
 def css_name(text: str) -> str:
     """A class-name-safe form of a tree value such as ``Table.kind``: ``"Credit bands"`` -> ``credit-bands``."""
     return "-".join(CSS_NAME_SPLIT.split(text.lower())).strip("-") or "none"
-
-
-def _alpha(n: int) -> str:
-    letters = ""
-    while n > 0:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
-
-
-def _roman(n: int) -> str:
-    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"))
-    numerals += ((40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
-    out = ""
-    for value, numeral in numerals:
-        count, n = divmod(n, value)
-        out += numeral * count
-    return out
 
 
 def _media_type(path: Path) -> str:
