@@ -7,13 +7,16 @@ Each measurement runs in a fresh process (so peak RSS is that render's own),
 after one warm-up render in the same process (imports and font loading are
 reported separately as "first render").  The "weasyprint alone" row renders
 the very HTML slaforge produced, straight through WeasyPrint with no
-url_fetcher or metadata work: the floor the PDF path cannot beat.
+url_fetcher or metadata work: the floor the PDF path cannot beat.  The "pandoc docx" row (when pandoc is
+installed) converts the same content, as Markdown, to DOCX with pandoc: the
+yardstick for the DOCX renderer.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,7 +41,35 @@ CHILD = textwrap.dedent(
     render_options = RenderOptions(theme=theme_for(document, options))
     clauses = sum(1 for _ in document.clauses())
 
+    def markdown():
+        from slaforge.document import BulletList, DefinitionList, NumberedList, Paragraph, Table, plain
+        out = [f"# {document.meta.title}"]
+        for section in document.sections:
+            out.append(f"\n# {section.number} {section.title}\n")
+            for clause in section.clauses:
+                out.append(f"\n## {clause.number} {clause.title}\n")
+                for block in clause.blocks:
+                    if isinstance(block, Paragraph):
+                        out.append(f"\n{block.number or ''} {plain(block.runs)}\n")
+                    elif isinstance(block, NumberedList | BulletList):
+                        out.append("")
+                        out += [f"- {plain(i.runs)}" for i in block.items]
+                    elif isinstance(block, Table):
+                        out.append("\n| " + " | ".join(plain(c) for c in block.header) + " |")
+                        out.append("|" + "---|" * len(block.header))
+                        out += ["| " + " | ".join(plain(c) for c in row) + " |" for row in block.rows]
+                    elif isinstance(block, DefinitionList):
+                        out += [f"\n**{d.term}** {plain(d.runs)}" for d in block.items]
+        return "\n".join(out)
+
     def once():
+        if fmt == "pandoc":
+            import subprocess
+            text = markdown().encode()
+            begin = time.perf_counter()
+            data = subprocess.run(["pandoc", "-f", "markdown", "-t", "docx", "-o", "-"], input=text,
+                                  capture_output=True, check=True).stdout
+            return time.perf_counter() - begin, len(data)
         if fmt == "weasyprint":
             from slaforge.renderers.html import render_html_for_print
             import weasyprint
@@ -127,9 +158,10 @@ def main() -> None:
         print(header)
         print("-" * len(header))
         for name, spec, clause_dir in cases:
-            for fmt in ("html", "docx", "pdf", "weasyprint"):
+            formats = ["html", "docx", "pdf", "weasyprint"] + (["pandoc"] if shutil.which("pandoc") else [])
+            for fmt in formats:
                 row = measure(spec, fmt, clause_dir, args.repeat)
-                label = "pdf floor" if fmt == "weasyprint" else fmt
+                label = {"weasyprint": "pdf floor", "pandoc": "pandoc docx"}.get(fmt, fmt)
                 print(
                     f"{name:<26} {int(row['clauses']):>7} {label:<11} {row['first']:>8.3f} {row['best']:>8.3f} "
                     f"{row['peak_mb']:>8.0f} {row['size'] / 1024:>8.0f}"

@@ -129,3 +129,14 @@ def test_help_does_not_import_renderers() -> None:
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_signature_page_keeps_the_words_of_execution_with_the_blocks(built: Path) -> None:
+    pages = [p.extract_text() for p in PdfReader(built / f"{STEM}.pdf").pages]
+    signing = [i for i, text in enumerate(pages) if "Signed for and on behalf of" in text]
+    assert signing == [len(pages) - 1]
+    last = " ".join(pages[-1].split()).casefold()
+    assert "signatures" in last and "execution signed by the authorised representatives" in last
+    document = docx.Document(str(built / f"{STEM}.docx"))
+    heading = next(p for p in document.paragraphs if p.style.name == "Heading 1" and "Signatures" in p.text)
+    assert heading.paragraph_format.page_break_before is True

@@ -70,7 +70,9 @@ class BodyWriter:
     heading_names: Iterator[str]
 
     def section(self, body: Element, section: Section, *, page_break: bool = False) -> None:
-        self._heading(body, StyleId.HEADING_1, section.number, section.title, None, page_break)
+        # the signed section starts a page, so the words of execution stay with the signature blocks
+        signing = any(isinstance(b, SignatureBlock) for c in section.clauses for b in c.blocks)
+        self._heading(body, StyleId.HEADING_1, section.number, section.title, None, page_break or signing)
         for clause in section.clauses:
             self.clause(body, clause)
 

@@ -34,6 +34,7 @@ from slaforge.document import (
     DocumentMeta,
     NumberedList,
     Paragraph,
+    Section,
     SignatureBlock,
     Table,
     anchor,
@@ -97,6 +98,7 @@ def page(document: Document, theme: Theme, *, embed: bool) -> str:
         "list_label": list_label,
         "column_widths": column_widths,
         "css_name": css_name,
+        "section_kinds": section_kinds,
     }
     try:
         return theme.env.get_template(TEMPLATE).render(context)
@@ -167,6 +169,12 @@ def brand_colour(meta: DocumentMeta) -> str | None:
 def w3c_date(timestamp: int) -> str:
     """``1800000000`` -> ``2027-01-15T08:00:00Z``: the PDF's creation and modification dates."""
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def section_kinds(section: Section) -> str:
+    """Extra CSS classes of a section: ``signing`` when it holds a signature block (it starts a page)."""
+    signing = any(isinstance(b, SignatureBlock) for c in section.clauses for b in c.blocks)
+    return " signing" if signing else ""
 
 
 def block_kind(block: Block) -> str:
