@@ -45,22 +45,22 @@ CHILD = textwrap.dedent(
         from slaforge.document import BulletList, DefinitionList, NumberedList, Paragraph, Table, plain
         out = [f"# {document.meta.title}"]
         for section in document.sections:
-            out.append(f"\n# {section.number} {section.title}\n")
+            out.append(f"\\n# {section.number} {section.title}\\n")
             for clause in section.clauses:
-                out.append(f"\n## {clause.number} {clause.title}\n")
+                out.append(f"\\n## {clause.number} {clause.title}\\n")
                 for block in clause.blocks:
                     if isinstance(block, Paragraph):
-                        out.append(f"\n{block.number or ''} {plain(block.runs)}\n")
+                        out.append(f"\\n{block.number or ''} {plain(block.runs)}\\n")
                     elif isinstance(block, NumberedList | BulletList):
                         out.append("")
                         out += [f"- {plain(i.runs)}" for i in block.items]
                     elif isinstance(block, Table):
-                        out.append("\n| " + " | ".join(plain(c) for c in block.header) + " |")
+                        out.append("\\n| " + " | ".join(plain(c) for c in block.header) + " |")
                         out.append("|" + "---|" * len(block.header))
                         out += ["| " + " | ".join(plain(c) for c in row) + " |" for row in block.rows]
                     elif isinstance(block, DefinitionList):
-                        out += [f"\n**{d.term}** {plain(d.runs)}" for d in block.items]
-        return "\n".join(out)
+                        out += [f"\\n**{d.term}** {plain(d.runs)}" for d in block.items]
+        return "\\n".join(out)
 
     def once():
         if fmt == "pandoc":
