@@ -79,7 +79,7 @@ class Branding(Model):
 
 class Agreement(Model):
     id: Identifier = Field(description="Agreement reference, e.g. NW-SLA-001; names the output files")
-    title: Text
+    title: Text = Field(description="Title on the cover and in file metadata")
     version: Annotated[str, Field(pattern=r"^\d+(\.\d+){0,2}$", description="e.g. 1.2")]
     status: Status = Status.draft
     effective: dt.date = Field(description="Effective date")
@@ -597,22 +597,27 @@ class Spec(Model):
 
     slaforge: Literal[1] = Field(SPEC_FORMAT, description="Spec format version")
     level: Level = Field(Level.service, description="ITIL level: corporate, customer or service")
-    structure: Literal["service-based", "customer-based", "multi-level"] = "service-based"
-    agreement: Agreement
-    provider: Party
-    customers: list[Party] = Field(min_length=1)
-    services: list[Service] = Field(min_length=1)
+    structure: Literal["service-based", "customer-based", "multi-level"] = Field(
+        "service-based",
+        description="ITIL structure: one service for every customer, one customer with all its services, or levels",
+    )
+    agreement: Agreement = Field(description="Reference, title, version, status, dates, term, owner, history")
+    provider: Party = Field(description="The party that provides the services")
+    customers: list[Party] = Field(min_length=1, description="The parties that receive them")
+    services: list[Service] = Field(min_length=1, description="The services and their availability targets")
     service_hours: dict[Identifier, ServiceHours] = Field(min_length=1, description="Named calendars")
-    responsiveness: Responsiveness
-    problem_reporting: ProblemReporting
-    escalation: list[EscalationLevel] = Field(default_factory=list)
-    monitoring: Monitoring
-    reporting: Reporting
-    restrictions: list[Restriction] = Field(default_factory=list)
+    responsiveness: Responsiveness = Field(description="Severity levels and their response/resolution targets")
+    problem_reporting: ProblemReporting = Field(description="How incidents are reported and acknowledged")
+    escalation: list[EscalationLevel] = Field(default_factory=list, description="The escalation path, level 1 first")
+    monitoring: Monitoring = Field(description="Who measures what, how often, and where the customer sees it")
+    reporting: Reporting = Field(description="Service reports and review meetings")
+    restrictions: list[Restriction] = Field(
+        default_factory=list, description="When the agreement does not apply or becomes void"
+    )
     service_credits: ServiceCredits | None = Field(None, description="Omit for no service credits")
-    responsibilities: Responsibilities
-    change_control: ChangeControl = ChangeControl()
-    disputes: DisputeResolution = DisputeResolution()
+    responsibilities: Responsibilities = Field(description="What each party must do")
+    change_control: ChangeControl = Field(ChangeControl(), description="Change requests and amendments")
+    disputes: DisputeResolution = Field(DisputeResolution(), description="Steps from negotiation to the courts")
     policies: list[Policy] = Field(default_factory=list, description="Corporate policies that apply")
     clause_dirs: list[str] = Field(default_factory=list, description="Own clause folders, searched first")
     positions: dict[str, str] = Field(
