@@ -57,6 +57,8 @@ def check_system_libraries() -> None:
 def samples() -> None:
     specs = sorted((ROOT / "samples").glob("*.yaml"))
     run(BIN / "slaforge", "build", *[s.relative_to(ROOT) for s in specs], "-o", "out")
+    for offer in sorted((ROOT / "samples" / "offers").glob("*.yaml")):
+        run(BIN / "slaforge", "offers", offer.relative_to(ROOT), "-o", Path("out") / "offers")
 
 
 def test() -> None:

@@ -387,6 +387,56 @@ def calc_credit(
     _answer(lambda: credit_answer(spec, service, uptime, fee, period, list(event or ()), past), credit_text, as_json)
 
 
+# ------------------------------------------------------------------ offers
+
+
+@app.command()
+def offers(
+    spec: Annotated[Path, typer.Argument(help="Offer file: a base spec, tiers and envelopes.", show_default=False)],
+    formats: Annotated[str, typer.Option("-f", "--formats", help="Comma-separated: pdf,docx,html")] = "pdf,docx",
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
+    position: Annotated[
+        str, typer.Option("--position", help="Envelope value for terms a tier does not set: preferred or fallback")
+    ] = "preferred",
+    allow_beyond_limit: Annotated[
+        bool, typer.Option("--allow-beyond-limit", help="Draft values beyond a walk-away limit (the sheet says so).")
+    ] = False,
+    theme_dir: Annotated[
+        Path | None, typer.Option("--theme-dir", help="Theme folder overriding the built-in one.")
+    ] = None,
+    clause_dirs: Annotated[list[Path] | None, typer.Option("--clauses", help="Own clause folder (repeatable).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Tiered offer: a draft agreement per tier, a comparison matrix and an internal negotiation sheet."""
+    from slaforge.offer_build import OfferOptions, build_offer
+    from slaforge.renderers import parse_formats
+
+    if position not in ("preferred", "fallback"):
+        typer.echo(f"error: --position must be preferred or fallback, not {position!r}", err=True)
+        raise typer.Exit(2)
+    try:
+        chosen = parse_formats(formats)
+        options = OfferOptions(
+            formats=tuple(chosen),
+            out_dir=out,
+            position=position,  # type: ignore[arg-type]
+            allow_beyond_limit=allow_beyond_limit,
+            theme_dir=theme_dir,
+            clause_dirs=tuple(clause_dirs or ()),
+            strict=strict,
+        )
+        result = build_offer(spec, options)
+    except SlaforgeError as error:
+        typer.echo(f"{spec}: offer failed", err=True)
+        fail(error)
+    for warning in result.warnings:
+        typer.echo(warning.format(), err=True)
+    for crossing in result.crossings:
+        typer.echo(f"warning: beyond a walk-away limit (allowed): {crossing}", err=True)
+    for output in result.outputs:
+        typer.echo(f"wrote {output}")
+
+
 def main() -> None:
     try:
         app()

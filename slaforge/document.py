@@ -152,6 +152,8 @@ class DocumentMeta:
     logo: str | None = None  # absolute path to an image inside an allowed folder
     subtitle: str | None = None  # e.g. "Service Level Agreement - Service level"
     classification: str | None = None  # e.g. "Commercial in confidence"
+    # a handling mark that must head every page, e.g. "INTERNAL — NOT FOR THE CUSTOMER"
+    marking: str | None = None
     # seconds since the epoch stamped into file metadata (PDF dates, DOCX core
     # properties, zip entries): SOURCE_DATE_EPOCH when set, else derived from the
     # spec, never the wall clock, so that two builds give the same bytes
@@ -163,7 +165,8 @@ class DocumentMeta:
 
     @property
     def running_header(self) -> str:
-        return f"{self.agreement_id} \u00b7 version {self.version}"
+        header = f"{self.agreement_id} \u00b7 version {self.version}"
+        return f"{self.marking} \u00b7 {header}" if self.marking else header
 
     @property
     def file_stem(self) -> str:

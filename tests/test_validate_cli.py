@@ -106,3 +106,12 @@ def test_warnings_and_strict(tmp_path: Path, strict: bool) -> None:
 
 def test_usage_error_exit_code() -> None:
     assert validate().exit_code == 2  # type: ignore[attr-defined]
+
+
+def test_an_offer_file_points_to_the_offers_command() -> None:
+    offer = ROOT / "samples" / "offers" / "tiered-offer.yaml"
+    result = validate(offer)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert f"this file is a tiered offer, not a single agreement\n    expected: slaforge offers {offer}" in (
+        result.output  # type: ignore[attr-defined]
+    )

@@ -164,6 +164,17 @@ def load_spec(path: Path | str, strict: bool = False) -> LoadedSpec:
                 )
             ],
         )
+    if "tiers" in data and "offer" in data:
+        line, column = source.locate(("offer",))
+        problem = Problem(
+            "this file is a tiered offer, not a single agreement",
+            file=source.file,
+            line=line,
+            column=column,
+            expected=f"slaforge offers {path}",
+            code="offer-file",
+        )
+        raise SpecError("build tiered offers with 'slaforge offers'", [problem])
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
