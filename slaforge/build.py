@@ -15,7 +15,7 @@ from pathlib import Path
 
 from slaforge.compose import compose
 from slaforge.document import Document
-from slaforge.errors import Problem
+from slaforge.errors import OutputError, Problem
 from slaforge.library import Library, load_library
 from slaforge.renderers import RenderOptions, render
 from slaforge.resolve import Agreement, resolve
@@ -79,7 +79,21 @@ def build(paths: list[Path], options: BuildOptions, progress: Callable[[str], No
 
 
 def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file in the same folder and a rename."""
+    """Write ``data`` to ``target`` through a temporary file in the same folder and a rename.
+
+    A target that cannot be written (its folder is a file, no permission, a full
+    disk) is an :class:`OutputError` naming the file; the target is untouched.
+    """
+    blocking = next((folder for folder in target.parents if folder.exists() and not folder.is_dir()), None)
+    if blocking is not None:
+        raise OutputError(f"cannot write {target}: {blocking} is a file, not a folder")
+    try:
+        _write_atomic(target, data)
+    except OSError as error:
+        raise OutputError(f"cannot write {target}: {error.strerror or error}") from error
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

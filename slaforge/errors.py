@@ -91,6 +91,10 @@ class RenderError(SlaforgeError):
     """A renderer could not produce its output (e.g. a refused resource fetch)."""
 
 
+class OutputError(SlaforgeError):
+    """An output file cannot be written (its folder is a file, no permission, disk full...)."""
+
+
 class UsageError(SlaforgeError):
     """The command line itself is wrong (unknown format, missing file...)."""
 

@@ -118,6 +118,18 @@ def test_invalid_spec_builds_nothing(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_an_output_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder", encoding="utf-8")
+    for out in (blocker, blocker / "nested"):
+        result = run("build", SAMPLE, "-f", "html", "-o", out)
+        assert result.exit_code == 1  # type: ignore[attr-defined]
+        assert result.exception is None or isinstance(result.exception, SystemExit)  # type: ignore[attr-defined]
+        assert f"cannot write {out / STEM}.html: {blocker} is a file, not a folder" in result.output  # type: ignore[attr-defined]
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
 def test_help_does_not_import_renderers() -> None:
     import subprocess
     import sys

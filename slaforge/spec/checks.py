@@ -15,7 +15,7 @@ from pathlib import Path
 
 from slaforge.errors import Problem
 from slaforge.spec.loader import SourceMap
-from slaforge.spec.models import CreditBand, ServiceCredits, Spec, TimeWindow
+from slaforge.spec.models import CreditBand, ServiceCredits, ServiceHours, Spec, TimeWindow
 from slaforge.spec.units import Duration, format_percent
 
 Check = Callable[[Spec, SourceMap, Path], Iterator[Problem]]
@@ -28,8 +28,8 @@ def check_spec(spec: Spec, source: SourceMap, base: Path) -> list[Problem]:
     return problems
 
 
-def warn(source: SourceMap, loc: tuple[str | int, ...], message: str, **kw: object) -> Problem:
-    return source.problem(loc, message, severity="warning", **kw)  # type: ignore[arg-type]
+def warn(source: SourceMap, loc: tuple[str | int, ...], message: str, code: str, **kw: object) -> Problem:
+    return source.problem(loc, message, severity="warning", code=code, **kw)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------ identities and references
@@ -121,6 +121,7 @@ def check_percent_ranges(spec: Spec, source: SourceMap, base: Path) -> Iterator[
                 source,
                 ("services", i, "availability", "target"),
                 "a 100% target allows no downtime at all; any outage is a breach",
+                code="target-100",
                 given="100%",
             )
     for i, sev in enumerate(spec.responsiveness.severities):
@@ -158,6 +159,7 @@ def check_percent_ranges(spec: Spec, source: SourceMap, base: Path) -> Iterator[
                     source,
                     ("service_credits", "bands", i, "credit"),
                     "credit exceeds the whole fee for the window",
+                    code="credit-above-fee",
                     given=format_percent(band.credit),
                 )
 
@@ -244,17 +246,26 @@ def check_credit_bands(spec: Spec, source: SourceMap, base: Path) -> Iterator[Pr
 # ------------------------------------------------------------------ severities
 
 
-def _compare(a: Duration, b: Duration) -> int | None:
+def _compare(a: Duration, b: Duration, calendar: ServiceHours | None) -> int | None:
+    """-1, 0 or 1; None when one counts business time and the other clock time.
+
+    A business day is as long as the calendar's prime day (08:00-18:00: 10 business hours), not a fixed 8 hours.
+    """
     if not a.comparable(b):
         return None
-    return (a.minutes > b.minutes) - (a.minutes < b.minutes)
+
+    def minutes(d: Duration) -> Decimal:
+        return d.business_minutes(calendar.business_day_minutes) if d.business and calendar else d.minutes
+
+    return (minutes(a) > minutes(b)) - (minutes(a) < minutes(b))
 
 
 def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
     levels = spec.responsiveness.severities
+    calendar = spec.service_hours.get(spec.responsiveness.hours)
     for i, level in enumerate(levels):
         loc = ("responsiveness", "severities", i)
-        if level.response.comparable(level.resolution) and level.response.minutes > level.resolution.minutes:
+        if _compare(level.response, level.resolution, calendar) == 1:
             yield source.problem(
                 (*loc, "response"),
                 f"{level.id}: the response target ({level.response}) is longer than the "
@@ -263,16 +274,13 @@ def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
                 expected=f"at most {level.resolution}",
                 code="response-after-resolution",
             )
-        if (
-            level.update
-            and level.update.comparable(level.resolution)
-            and level.update.minutes > level.resolution.minutes
-        ):
+        if level.update and _compare(level.update, level.resolution, calendar) == 1:
             yield warn(
                 source,
                 (*loc, "update"),
                 f"{level.id}: updates every {level.update} but resolution within {level.resolution}: "
                 "the customer gets no update before the deadline",
+                code="update-after-resolution",
                 given=str(level.update),
             )
         if i == 0 and level.resolution.business:
@@ -281,6 +289,7 @@ def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
                 (*loc, "resolution"),
                 f"{level.id} (the most severe level) resolves in business time: an outage on Friday "
                 "evening would wait for Monday",
+                code="business-time-critical",
                 given=str(level.resolution),
             )
     for i in range(len(levels) - 1):
@@ -289,7 +298,7 @@ def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
             a, b = getattr(upper, target), getattr(lower, target)
             if a is None or b is None:
                 continue
-            order = _compare(a, b)
+            order = _compare(a, b, calendar)
             if order is not None and order > 0:
                 yield source.problem(
                     ("responsiveness", "severities", i, target),
@@ -353,13 +362,19 @@ def check_review_points(spec: Spec, source: SourceMap, base: Path) -> Iterator[P
             ("agreement", "history"),
             f"the last version-history entry is {agreement.history[-1].version}, but the agreement is "
             f"version {agreement.version}",
+            code="version-history",
             given=agreement.history[-1].version,
             expected=agreement.version,
         )
     if agreement.status.value == "final" and not agreement.history:
-        yield warn(source, ("agreement",), "a final agreement without a version history")
+        yield warn(source, ("agreement",), "a final agreement without a version history", code="version-history")
     if not spec.escalation:
-        yield warn(source, ("escalation",), "no escalation path: the customer has nowhere to go when targets slip")
+        yield warn(
+            source,
+            ("escalation",),
+            "no escalation path: the customer has nowhere to go when targets slip",
+            code="no-escalation",
+        )
     credits = spec.service_credits
     if credits and credits.sole_remedy and credits.chronic_failure is None:
         yield warn(
@@ -367,9 +382,10 @@ def check_review_points(spec: Spec, source: SourceMap, base: Path) -> Iterator[P
             ("service_credits", "sole_remedy"),
             "credits are the sole remedy and there is no chronic-failure termination right: the customer "
             "cannot leave a service that fails every month",
+            code="sole-remedy",
         )
     if credits and credits.caps == credits.caps.__class__():
-        yield warn(source, ("service_credits", "caps"), "service credits are uncapped")
+        yield warn(source, ("service_credits", "caps"), "service credits are uncapped", code="uncapped-credits")
 
 
 CHECKS: tuple[Check, ...] = (

@@ -65,9 +65,58 @@ def dotted(loc: Loc) -> str:
 # ------------------------------------------------------------------ YAML
 
 
+class WrittenFloat(float):
+    """A YAML number with a fraction that remembers its digits: ``str()`` gives them back as written.
+
+    A binary float cannot tell ``version: 1.10`` from ``1.1`` or hold ``99.99999999999999999``; the
+    unit parsers and the version fields read ``str(value)``, so they see what the user wrote.
+    """
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _yaml() -> Any:
+    from decimal import Decimal, InvalidOperation
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        def construct_checked_timestamp(self, node: Any) -> Any:
+            try:
+                return self.construct_yaml_timestamp(node)
+            except ValueError as exc:  # 2027-02-30: ruamel raises a bare ValueError without a position
+                error = ConstructorError(None, None, f"{node.value} is not a date ({exc})", node.start_mark)
+                error.bad_value = True  # type: ignore[attr-defined]
+                raise error from None
+
+        def construct_written_float(self, node: Any) -> Any:
+            value = self.construct_yaml_float(node)
+            text = str(node.value).strip()
+            try:
+                exact = Decimal(text.replace("_", "")).is_finite()
+            except InvalidOperation:
+                exact = False
+            return WrittenFloat(value, text) if exact else float(value)
+
+    Constructor.add_constructor("tag:yaml.org,2002:float", Constructor.construct_written_float)
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_checked_timestamp)
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = Constructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
 def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     """Parse ``path`` into plain Python data plus the position of every node."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     display = str(path)
@@ -79,19 +128,24 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
         raise SpecError(f"{display}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise SpecError(f"{display}: cannot read ({exc.strerror})") from None
-    yaml = YAML(typ="rt", pure=True)
-    yaml.allow_duplicate_keys = False
+    yaml = _yaml()
     try:
         node = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        value_error = getattr(exc, "bad_value", False)
+        message = f"{'invalid value' if value_error else 'YAML syntax error'}: {exc.problem or exc.context}"
+        start = exc.context_mark
+        if exc.problem and exc.context and start and mark and start.line != mark.line:
+            # an unclosed quote or bracket fails at the end of the file: say where it was opened
+            message += f" ({exc.context} at line {start.line + 1}, column {start.column + 1})"
         problem = Problem(
-            message=f"YAML syntax error: {exc.problem or exc.context}",
+            message=message,
             file=display,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
-            code="yaml-syntax",
-            expected="valid YAML",
+            code="yaml-value" if value_error else "yaml-syntax",
+            expected="a real calendar date, YYYY-MM-DD" if value_error else "valid YAML",
         )
         raise SpecError("the spec is not valid YAML", [problem]) from None
     except YAMLError as exc:
@@ -138,8 +192,10 @@ def _plain(node: Any, loc: Loc, source: SourceMap) -> Any:
         return bool(node)
     if isinstance(node, int):
         return int(node)
+    if isinstance(node, WrittenFloat):
+        return node  # str() gives the digits as written; Decimal(str(x)) keeps them exactly
     if isinstance(node, float):
-        return float(node)  # Decimal(str(x)) later keeps the written digits
+        return float(node)
     return node
 
 
@@ -159,7 +215,7 @@ def load_spec(path: Path | str, strict: bool = False) -> LoadedSpec:
                 source.problem(
                     (),
                     "the spec must be a YAML mapping of keys to values",
-                    given=type(data).__name__,
+                    given="an empty file" if data is None else _show(data),
                     expected="a mapping with agreement, provider, customers, services, ...",
                 )
             ],
@@ -242,6 +298,22 @@ def _show(value: Any) -> str | None:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+_EXPECTED_TYPES = {
+    "model_type": "a mapping of keys to values",
+    "dict_type": "a mapping of keys to values",
+    "list_type": "a list (one '- item' per line, or [a, b])",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "text",
+    "date_type": "a date, YYYY-MM-DD",
+    "date_parsing": "a date, YYYY-MM-DD",
+    "date_from_datetime_inexact": "a date without a time, YYYY-MM-DD",
+}
+
+
 def _expected(error: Any) -> str | None:
     ctx = error.get("ctx") or {}
     kind = error["type"]
@@ -251,6 +323,8 @@ def _expected(error: Any) -> str | None:
         return f"text matching {ctx.get('pattern')}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         return error["msg"].lower()
+    if kind in _EXPECTED_TYPES:
+        return _EXPECTED_TYPES[kind]
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return kind.replace("_type", "").replace("_parsing", "").replace("_", " ")
     if kind == "too_short":

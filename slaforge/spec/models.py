@@ -9,14 +9,13 @@ bands without gaps, severity order, ...) live in :mod:`slaforge.spec.checks`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
-from slaforge.spec.units import DurationValue, MoneyValue, Percent
+from slaforge.spec.units import DurationValue, MoneyValue, Percent, format_percent
 
 SPEC_FORMAT = 1
 
@@ -46,11 +45,18 @@ class Status(StrEnum):
     final = "final"
 
 
+def _number_as_text(value: object) -> object:
+    """``version: 1.10`` written unquoted: the loader keeps the digits as written (``1.10``, not ``1.1``)."""
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
 class HistoryEntry(Model):
     version: Text = Field(description="Version label, e.g. 1.0")
     date: dt.date
     author: Text
     summary: Text = Field(description="What changed in this version")
+
+    _version_as_text = field_validator("version", mode="before")(_number_as_text)
 
 
 class Term(Model):
@@ -91,10 +97,7 @@ class Agreement(Model):
     governing_law: Text = Field("England and Wales", description="Law that governs the agreement")
     branding: Branding = Branding()
 
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_as_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, int | float) else value
+    _version_as_text = field_validator("version", mode="before")(_number_as_text)
 
 
 # ------------------------------------------------------------------ parties
@@ -131,15 +134,23 @@ class Party(Model):
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_SPAN = re.compile(r"^(?P<a>[01]\d|2[0-3]):(?P<b>[0-5]\d)-(?P<c>[01]\d|2[0-4]):(?P<d>[0-5]\d)$")
+_DAY = "(mon|tue|wed|thu|fri|sat|sun)"
+_DAY_OR_RANGE = {"type": "string", "pattern": f"^{_DAY}(-{_DAY})?$"}
+# what users may write (a day, a range such as mon-fri, or a list of them), not the expanded list
+_DAYS_SCHEMA = WithJsonSchema(
+    {
+        "description": "Weekdays or ranges: [mon-fri, sat] or mon-fri",
+        "anyOf": [_DAY_OR_RANGE, {"type": "array", "minItems": 1, "items": _DAY_OR_RANGE}],
+    }
+)
 
 
 class TimeWindow(Model):
     """A span of time on some weekdays: ``days: [mon, tue]`` + ``from: '08:00'`` + ``to: '18:00'``."""
 
-    days: list[Weekday] = Field(min_length=1)
+    days: Annotated[list[Weekday], _DAYS_SCHEMA] = Field(min_length=1)
     start: str = Field(alias="from", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM")
-    end: str = Field(alias="to", pattern=r"^([01]\d|2[0-4]):[0-5]\d$", description="HH:MM (24:00 = midnight)")
+    end: str = Field(alias="to", pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", description="HH:MM (24:00 = midnight)")
 
     @field_validator("days", mode="before")
     @classmethod
@@ -147,22 +158,32 @@ class TimeWindow(Model):
         if isinstance(value, str):
             value = [value]
         if isinstance(value, list):
+            # check each item as written: once a range has expanded, an index no longer matches the file
             days: list[object] = []
             for item in value:
-                if isinstance(item, str) and "-" in item:
-                    first, _, last = item.partition("-")
-                    if first in WEEKDAYS and last in WEEKDAYS:
-                        a, b = WEEKDAYS.index(first), WEEKDAYS.index(last)
-                        days.extend(WEEKDAYS[a : b + 1] if a <= b else [*WEEKDAYS[a:], *WEEKDAYS[: b + 1]])
-                        continue
-                days.append(item)
+                first, _, last = item.partition("-") if isinstance(item, str) else ("", "", "")
+                if isinstance(item, str) and item in WEEKDAYS:
+                    days.append(item)
+                elif first in WEEKDAYS and last in WEEKDAYS:
+                    a, b = WEEKDAYS.index(first), WEEKDAYS.index(last)
+                    days.extend(WEEKDAYS[a : b + 1] if a <= b else [*WEEKDAYS[a:], *WEEKDAYS[: b + 1]])
+                else:
+                    raise ValueError(
+                        f"unknown day {item!r}: expected mon, tue, wed, thu, fri, sat, sun or a range such as mon-fri"
+                    )
             return days
         return value
 
     @model_validator(mode="after")
     def _start_before_end(self) -> TimeWindow:
-        if self.minutes_of_day[0] >= self.minutes_of_day[1]:
-            raise ValueError(f"the window from {self.start} to {self.end} ends before it starts")
+        start, end = self.minutes_of_day
+        if start == end:
+            raise ValueError(f"the window from {self.start} to {self.end} is empty")
+        if start > end:
+            raise ValueError(
+                f"the window from {self.start} to {self.end} ends before it starts; a window across midnight "
+                f"is two windows: from {self.start} to 24:00 and from 00:00 to {self.end} the next day"
+            )
         return self
 
     @property
@@ -318,6 +339,17 @@ class Availability(Model):
     maintenance: Maintenance | None = None
     measured_at: str | None = Field(None, description="Where availability is measured, e.g. 'the customer edge router'")
 
+    @field_validator("fiscal_year_start")
+    @classmethod
+    def _real_day(cls, value: str | None) -> str | None:
+        if value is not None:
+            month, day = value.split("-")
+            try:
+                dt.date(2001, int(month), int(day))  # a year without 29 February: every year has the day
+            except ValueError:
+                raise ValueError(f"{value} is not a day that every year has: expected MM-DD, e.g. 04-01") from None
+        return value
+
     @model_validator(mode="after")
     def _fiscal(self) -> Availability:
         if self.window == Window.fiscal_quarter and not self.fiscal_year_start:
@@ -458,7 +490,10 @@ class CreditBand(Model):
         if self.lower >= self.upper and not (
             self.lower == self.upper and self.lower_inclusive and self.upper_inclusive
         ):
-            raise ValueError(f"the band's lower bound {self.lower}% is not below its upper bound {self.upper}%")
+            raise ValueError(
+                f"the band's lower bound {format_percent(self.lower)} is not below its upper bound "
+                f"{format_percent(self.upper)}"
+            )
         return self
 
     @property

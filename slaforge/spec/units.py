@@ -76,11 +76,14 @@ def parse_percent(value: Any) -> Pct:
     if isinstance(value, bool):
         raise ValueError("expected a percentage such as 99.95%")
     if isinstance(value, int | float | Decimal):
-        return Pct(str(value))
+        return Pct(_decimal(str(value)))  # str(): the digits as written; NaN and infinity are refused
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("%"):
             text = text[:-1].strip()
+        if "," in text:
+            # '99,95%' is a decimal comma, not a thousands separator: never read it as 9995%
+            raise ValueError("a comma is not a decimal point: write a percentage such as 99.95%")
         return Pct(_decimal(text))
     raise ValueError("expected a percentage such as 99.95%")
 
@@ -94,25 +97,32 @@ Percent = Pct
 
 # ---------------------------------------------------------------- durations
 
-_UNIT_MINUTES = {
-    "s": Decimal(1) / 60,
-    "sec": Decimal(1) / 60,
-    "second": Decimal(1) / 60,
-    "m": Decimal(1),
-    "min": Decimal(1),
-    "minute": Decimal(1),
-    "h": Decimal(60),
-    "hr": Decimal(60),
-    "hour": Decimal(60),
-    "d": Decimal(1440),
-    "day": Decimal(1440),
-    "w": Decimal(10080),
-    "week": Decimal(10080),
+_UNIT_SECONDS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+    "w": 604800,
+    "week": 604800,
     # months and years only appear in terms and notice periods; for comparisons
     # they count as 30 and 365 days
-    "month": Decimal(43200),
-    "year": Decimal(525600),
+    "month": 2592000,
+    "year": 31536000,
 }
+
+
+def _in_minutes(amount: Decimal, unit: str) -> Decimal:
+    """Whole seconds divided once: 30 s is exactly 0.5 min (not 30 x 0.01666...)."""
+    return amount * _UNIT_SECONDS[unit] / 60
+
+
 _UNIT_WORDS = {
     "s": "second",
     "sec": "second",
@@ -171,7 +181,7 @@ class Duration:
             return self.amount * 8 * 60
         if self.business and self.unit == "week":
             return self.amount * 5 * 8 * 60
-        return self.amount * _UNIT_MINUTES[self.unit]
+        return _in_minutes(self.amount, self.unit)
 
     def business_minutes(self, business_day_minutes: Decimal) -> Decimal:
         """Length in business minutes, given how long a business day is."""
@@ -179,7 +189,7 @@ class Duration:
             return self.amount * business_day_minutes
         if self.unit == "week":
             return self.amount * 5 * business_day_minutes
-        return self.amount * _UNIT_MINUTES[self.unit]
+        return _in_minutes(self.amount, self.unit)
 
     def __str__(self) -> str:
         amount = format_decimal(self.amount)
@@ -221,10 +231,12 @@ def parse_duration(value: Any) -> Duration:
     iso = _ISO.match(text.upper())
     if iso and any(iso.groupdict().values()):
         parts = {k: _decimal(v) for k, v in iso.groupdict().items() if v}
+        if not any(parts.values()):
+            raise ValueError("a duration must be longer than zero")
         if len(parts) == 1:
             ((key, amount),) = parts.items()
             return Duration(amount, {"w": "week", "d": "day", "h": "hour", "m": "minute", "s": "second"}[key])
-        minutes = sum(amount * _UNIT_MINUTES[key] for key, amount in parts.items())
+        minutes = sum(amount * _UNIT_SECONDS[key] for key, amount in parts.items()) / 60
         return Duration(minutes, "minute")
     raise ValueError(f"expected {DURATION_EXPECTED}")
 
@@ -241,6 +253,7 @@ DurationValue = Annotated[
 
 _MONEY_AFTER = re.compile(r"^\s*(?P<n>-?[\d,_]+(?:\.\d+)?)\s*(?P<cur>[A-Za-z]{3})\s*$")
 _MONEY_BEFORE = re.compile(r"^\s*(?P<cur>[A-Za-z]{3})\s*(?P<n>-?[\d,_]+(?:\.\d+)?)\s*$")
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 MONEY_EXPECTED = "an amount with an ISO 4217 currency, such as 12000 EUR or GBP 1,500.00"
 
 
@@ -265,6 +278,9 @@ def parse_money(value: Any) -> Money:
     if isinstance(value, str):
         match = _MONEY_AFTER.match(value) or _MONEY_BEFORE.match(value)
         if match:
+            if "," in match["n"] and not _THOUSANDS.match(match["n"]):
+                # '1,50 EUR' is a decimal comma: never read it as 150
+                raise ValueError("a comma only separates thousands, as in 1,500.00: write decimals with a point")
             amount = _decimal(match["n"])
             if amount < 0:
                 raise ValueError("an amount of money may not be negative")
@@ -278,5 +294,20 @@ MoneyValue = Annotated[
     Money,
     BeforeValidator(parse_money),
     PlainSerializer(str, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "examples": ["12000 EUR", "GBP 1,500.00"]}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "examples": ["12000 EUR", "GBP 1,500.00"]},
+                {
+                    "type": "object",
+                    "properties": {
+                        "amount": {"type": ["number", "string"]},
+                        "currency": {"type": "string", "pattern": "^[A-Za-z]{3}$"},
+                    },
+                    "required": ["amount", "currency"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
 ]
