@@ -27,6 +27,8 @@ from sample_document import meta, sample_document
 from slaforge.document import (
     BulletList,
     Clause,
+    Definition,
+    DefinitionList,
     Document,
     ListItem,
     NumberedList,
@@ -185,6 +187,27 @@ def test_definitions_use_the_definition_term_style(sample_bytes: bytes) -> None:
         "//w:p[w:pPr/w:pStyle/@w:val='ClauseText']/w:r[w:rPr/w:rStyle/@w:val='DefinedTerm']", namespaces=NS
     )
     assert [text_of(t) for t in in_text] == ["Service Levels"]
+
+
+def test_a_term_too_long_for_its_column_gets_a_line_of_its_own(options: RenderOptions) -> None:
+    """A tab after a term wider than the 4.5 cm column would push the meaning's first line out of line."""
+    meaning = (Run("work that cannot wait for the next maintenance window"),)
+    terms = ("Incident", "Maintenance Window", "Emergency Maintenance", "Service Improvement Plan")
+    definitions = DefinitionList(tuple(Definition(term, meaning) for term in terms))
+    clause = Clause("defs", "1.1", "Definitions", (definitions,))
+    document = Document(meta=meta("final"), sections=(Section("s", "1", "Definitions", (clause,)),))
+    body = part(render(document, "docx", options), "word/document.xml")
+    separators = {}
+    for p in body.xpath("//w:p[w:pPr/w:pStyle/@w:val='Definition']", namespaces=NS):
+        term = text_of(p.xpath("w:r[w:rPr/w:rStyle/@w:val='DefinitionTerm']", namespaces=NS)[0])
+        following = p.xpath("w:r[w:rPr/w:rStyle/@w:val='DefinitionTerm']/following-sibling::w:r[1]/*", namespaces=NS)
+        separators[term] = etree.QName(following[0]).localname
+    assert separators == {
+        "Incident": "tab",
+        "Maintenance Window": "tab",
+        "Emergency Maintenance": "br",
+        "Service Improvement Plan": "br",
+    }
 
 
 # --- cover, header, footer ------------------------------------------------------------------------------

@@ -352,3 +352,41 @@ def test_weasyprint_is_not_imported_by_the_command_line() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_defined_terms_do_not_change_where_lines_break(options: RenderOptions) -> None:
+    """A defined term reads as plain text, so the PDF must break its lines exactly as for plain text.
+
+    The wording is the sample agreement's definition of Incident, which once broke after
+    "performance," with room to spare on the line (an inline box after text on a line).
+    """
+    from sample_document import meta
+
+    from slaforge.document import Clause, Definition, DefinitionList, Paragraph, Run, Section
+
+    parts = [
+        ("an unplanned interruption to a ", None),
+        ("Service", "Service"),
+        (", a reduction in its quality or performance, or a failure of a component that has not yet affected a ", None),
+        ("Service", "Service"),
+        (" but is likely to do so; and, any question or request about a ", None),
+        ("Service", "Service"),
+        (" that the ", None),
+        ("Customer", "Customer"),
+        (" reports to the ", None),
+        ("Service Desk", "Service Desk"),
+        (".", None),
+    ]
+
+    def lines(with_terms: bool) -> list[str]:
+        runs = tuple(Run(text, term=term if with_terms else None) for text, term in parts)
+        blocks = (DefinitionList((Definition("Incident", runs),)), Paragraph(runs, number="1.1.1"))
+        clause = Clause("c", "1.1", "Definitions", blocks)
+        document = Document(meta=meta("final"), sections=(Section("s", "1", "Definitions", (clause,)),))
+        reader = PdfReader(io.BytesIO(render(document, "pdf", options)))
+        text = reader.pages[-1].extract_text()
+        return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+    plain_lines = lines(with_terms=False)
+    assert "performance," not in plain_lines
+    assert lines(with_terms=True) == plain_lines

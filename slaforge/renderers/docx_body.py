@@ -31,7 +31,13 @@ from slaforge.document import (
     Table,
     list_label,
 )
-from slaforge.renderers.docx_styles import GUTTER, TEXT_WIDTH, StyleId
+from slaforge.renderers.docx_styles import (
+    DEFINITION_HANG,
+    DEFINITION_TERM_LETTER,
+    GUTTER,
+    TEXT_WIDTH,
+    StyleId,
+)
 from slaforge.renderers.docx_xml import (
     Annotations,
     BookmarkNames,
@@ -95,7 +101,7 @@ class BodyWriter:
                 for item in items:
                     p = self._paragraph(body, StyleId.DEFINITION, change)
                     self._literal(p, item.term, change, style=StyleId.DEFINITION_TERM)
-                    self._literal(p, "\t", change)
+                    self._literal(p, "\t" if term_fits_column(item.term) else "\n", change)
                     self.inline(p, item.runs, change)
             case SignatureBlock(signatories=signatories):
                 for signatory in signatories:
@@ -281,3 +287,12 @@ class BodyWriter:
     @staticmethod
     def _attr(text: str) -> str:
         return safe_text(text).replace("\n", " ")
+
+
+def term_fits_column(term: str) -> bool:
+    """Whether a defined term fits the definition's hanging column, with a gap before the meaning.
+
+    A term that does not fit ends its line (the meaning starts below it, at the column) instead of
+    pushing the first line of its meaning past the column with a tab.
+    """
+    return len(term) * DEFINITION_TERM_LETTER <= DEFINITION_HANG - 120

@@ -26,6 +26,9 @@ GUTTER = 851  # 1.5 cm: where clause text starts; numbers hang in front of it
 LIST_HANG = 567  # 1 cm for "(a)" and bullets
 NESTED_HANG = 680  # 1.2 cm for "(viii)"
 DEFINITION_HANG = 2552  # 4.5 cm column for defined terms
+# a generous width for one letter of a bold 10.5 pt serif (Georgia; DejaVu Serif where Georgia is missing),
+# in twips: a defined term longer than the column at this width gets a line of its own
+DEFINITION_TERM_LETTER = 130
 
 BODY_FONT = "Georgia"
 HEADING_FONT = "Arial"

@@ -92,6 +92,9 @@ def page(document: Document, theme: Theme, *, embed: bool) -> str:
         "brand_colour": brand_colour(meta),
         "logo": logo_uri(meta, theme, embed=embed),
         "created": w3c_date(meta.timestamp),
+        # the print page leaves unstyled marks (defined terms) out of the markup: WeasyPrint breaks a
+        # line too early before an inline box that follows text on the same line (Kozea/WeasyPrint#1614)
+        "for_print": not embed,
         "generator": f"slaforge {__version__}",
         "anchor": anchor,
         "block_kind": block_kind,
