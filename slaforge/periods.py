@@ -66,14 +66,19 @@ def period_for(window: Window, start: dt.date) -> Period:
     if window == Window.calendar_month:
         return parse_period(f"{start:%Y-%m}")
     if window == Window.fixed_30_days:
-        return Period(start, start + dt.timedelta(days=30), f"30 days from {start.isoformat()}")
+        return Period(start, start + dt.timedelta(days=30), f"the 30 days from {_long(start)}")
     if window == Window.calendar_quarter:
         return parse_period(f"{start.year}-Q{(start.month - 1) // 3 + 1}")
     if window == Window.fiscal_quarter:
         end_month = start.month + 3
         end = dt.date(start.year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, start.day)
-        return Period(start, end, f"fiscal quarter from {start.isoformat()}")
-    return Period(start, dt.date(start.year + 1, start.month, start.day), f"year from {start.isoformat()}")
+        return Period(start, end, f"the fiscal quarter beginning {_long(start)}")
+    return Period(start, dt.date(start.year + 1, start.month, start.day), f"the year beginning {_long(start)}")
+
+
+def _long(day: dt.date) -> str:
+    """1 April 2027, as the agreement writes a date."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _seconds(zone: ZoneInfo, day: dt.date, begin: int, end: int) -> Decimal:

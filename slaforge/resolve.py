@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -135,8 +136,10 @@ def allowed_downtime(spec: Spec, service: Service) -> str:
     if availability.window in (Window.calendar_month, Window.calendar_quarter):
         start = start.replace(day=1)
     period = period_for(availability.window, start)
-    seconds = calc.allowed_downtime_seconds(availability.target, service_seconds(calendar, period))
-    return f"{calc.format_seconds(seconds)} of {calendar.name} in {period.label} (counting only {calendar.name})"
+    counted = service_seconds(calendar, period)
+    seconds = calc.allowed_downtime_seconds(availability.target, counted)
+    hours = (Decimal(counted) / 3600).quantize(Decimal("0.01")).normalize()
+    return f"{calc.format_seconds(seconds)} in {period.label}, which has {hours:f} hours of {calendar.name}"
 
 
 def _add_computed(view: dict[str, Any], spec: Spec) -> None:
