@@ -102,6 +102,20 @@ def and_list(items: Iterable[Any], word: str = "and") -> str:
     return f"{', '.join(texts[:-1])} {word} {texts[-1]}"
 
 
+def in_sentence(text: Any, lower: bool = True) -> str:
+    """A list item written as a sentence, made a phrase inside one: "Keep contacts up to date." -> "keep
+    contacts up to date".  Trims, drops one trailing full stop or semicolon, and lower-cases the first
+    letter unless the first word has capitals after it (an acronym or a name such as "ERP" or "McKinsey").
+    """
+    phrase = str(text).strip()
+    if phrase.endswith((".", ";")):
+        phrase = phrase[:-1].rstrip()
+    first_word = phrase.split(" ", 1)[0]
+    if lower and first_word[1:] == first_word[1:].lower():
+        phrase = phrase[:1].lower() + phrase[1:]
+    return phrase
+
+
 def make_environment() -> ClauseEnvironment:
     env = ClauseEnvironment(
         undefined=MissingValue,
@@ -112,6 +126,7 @@ def make_environment() -> ClauseEnvironment:
     env.filters["and_list"] = and_list
     env.filters["or_list"] = lambda items: and_list(items, "or")
     env.filters["days"] = lambda days: format_days(list(days))
+    env.filters["in_sentence"] = in_sentence
     return env
 
 

@@ -341,3 +341,20 @@ def test_sub_clause_numbering_keeps_lead_ins_with_what_follows() -> None:
     )
     # 0 opens; 1 follows a colon; 2 starts in lower case; 3 is a list; 4 opens; 5 list; 6 opens
     assert sorted(sub_clause_starts(blocks)) == [0, 4, 6]
+
+
+@pytest.mark.parametrize(
+    ("item", "phrase"),
+    [
+        ("Keep its contacts up to date.", "keep its contacts up to date"),
+        ("A remediation plan after two failed months;", "a remediation plan after two failed months"),
+        ("ERP connector faults", "ERP connector faults"),
+        ("  McKinsey reviews  ", "McKinsey reviews"),
+        ("x", "x"),
+        ("", ""),
+    ],
+)
+def test_list_items_read_as_phrases_inside_a_sentence(item: str, phrase: str) -> None:
+    from slaforge.compose import in_sentence
+
+    assert in_sentence(item) == phrase
