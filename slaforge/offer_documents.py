@@ -297,7 +297,7 @@ def negotiation_sheet(
                 value = p.value.text if p.value else "\u2014"
                 cells.append((Run(value), Run(f" \u2014 {p.where}", bold=p.beyond, italic=not p.beyond)))
             rows.append(tuple(cells))
-        widths = (2.4, 1.0, 1.0, 1.0, *(1.2 for _ in tiers))
+        widths = (1.9, 1.1, 1.1, 1.1, *(1.2 for _ in tiers))
         envelope_blocks.append(Table(header, tuple(rows), caption="Negotiation envelopes", widths=widths, kind="offer"))
         notes = [
             (Run(f"{labels.get(r.envelope.path, r.envelope.path)}: ", bold=True), Run(r.envelope.spec.note))

@@ -210,6 +210,28 @@ def test_a_term_too_long_for_its_column_gets_a_line_of_its_own(options: RenderOp
     }
 
 
+def test_a_table_of_six_columns_or_more_takes_the_whole_width_in_smaller_type(options: RenderOptions) -> None:
+    def table(columns: int) -> Table:
+        header = tuple((Run(f"Column {i}"),) for i in range(columns))
+        return Table(header, (tuple((Run("Preferred"),) for _ in range(columns)),))
+
+    clause = Clause("t", "1.1", "Tables", (table(4), table(7)))
+    document = Document(meta=meta("final"), sections=(Section("s", "1", "Tables", (clause,)),))
+    body = part(render(document, "docx", options), "word/document.xml")
+    narrow, wide = body.xpath("//w:tbl", namespaces=NS)
+
+    def layout(tbl: etree._Element) -> tuple[str, str, set[str]]:
+        width = tbl.xpath("string(w:tblPr/w:tblW/@w:w)", namespaces=NS)
+        indent = tbl.xpath("string(w:tblPr/w:tblInd/@w:w)", namespaces=NS)
+        styles = set(tbl.xpath(".//w:tc/w:p/w:pPr/w:pStyle/@w:val", namespaces=NS))
+        return width, indent, styles
+
+    assert layout(narrow) == ("8219", "851", {"TableText"})  # A4 text width less the 1.5 cm gutter
+    assert layout(wide) == ("9070", "0", {"TableTextCompact"})
+    styles = docx.Document(io.BytesIO(render(document, "docx", options))).styles
+    assert styles["Table Text Compact"].font.size.pt < styles["Table Text"].font.size.pt
+
+
 # --- cover, header, footer ------------------------------------------------------------------------------
 
 

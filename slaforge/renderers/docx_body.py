@@ -36,6 +36,7 @@ from slaforge.renderers.docx_styles import (
     DEFINITION_TERM_LETTER,
     GUTTER,
     TEXT_WIDTH,
+    WIDE_TABLE,
     StyleId,
 )
 from slaforge.renderers.docx_xml import (
@@ -137,12 +138,14 @@ class BodyWriter:
         columns = max([len(table.header), *(len(row) for row in table.rows)])
         if columns == 0:
             return  # nothing to tabulate (a w:tbl needs at least one row and one cell)
-        widths = column_widths(table.widths, columns, TABLE_WIDTH)
+        wide = columns >= WIDE_TABLE  # the whole text width, from the margin, in smaller type
+        width, indent = (TEXT_WIDTH, 0) if wide else (TABLE_WIDTH, GUTTER)
+        widths = column_widths(table.widths, columns, width)
         tbl = sub(body, "tbl")
         props = sub(tbl, "tblPr")
         sub(props, "tblStyle", val=StyleId.TABLE)
-        sub(props, "tblW", w=str(TABLE_WIDTH), type="dxa")
-        sub(props, "tblInd", w=str(GUTTER), type="dxa")
+        sub(props, "tblW", w=str(width), type="dxa")
+        sub(props, "tblInd", w=str(indent), type="dxa")
         sub(props, "tblLayout", type="fixed")
         first_row = "1" if table.header else "0"
         sub(
@@ -161,13 +164,16 @@ class BodyWriter:
         grid = sub(tbl, "tblGrid")
         for width in widths:
             sub(grid, "gridCol", w=str(width))
+        style = StyleId.TABLE_TEXT_COMPACT if wide else StyleId.TABLE_TEXT
         if table.header:
-            self._row(tbl, table.header, widths, change, header=True)
+            self._row(tbl, table.header, widths, change, header=True, style=style)
         for row in table.rows:
-            self._row(tbl, row, widths, change, header=False)
+            self._row(tbl, row, widths, change, header=False, style=style)
         self._paragraph(body, StyleId.CLAUSE_BODY, change)  # Word needs a paragraph between tables
 
-    def _row(self, tbl: Element, cells: tuple[Inline, ...], widths: list[int], change: Change, *, header: bool) -> None:
+    def _row(
+        self, tbl: Element, cells: tuple[Inline, ...], widths: list[int], change: Change, *, header: bool, style: str
+    ) -> None:
         tr = sub(tbl, "tr")
         row_props = sub(tr, "trPr")
         sub(row_props, "cantSplit")
@@ -178,7 +184,7 @@ class BodyWriter:
         for runs, width in zip_longest(cells, widths, fillvalue=()):
             tc = sub(tr, "tc")
             sub(sub(tc, "tcPr"), "tcW", w=str(width), type="dxa")
-            p = self._paragraph(tc, StyleId.TABLE_TEXT, change, keep_next=header)
+            p = self._paragraph(tc, style, change, keep_next=header)
             self.inline(p, runs, change)
 
     def signature(self, body: Element, signatory: Signatory, change: Change) -> None:

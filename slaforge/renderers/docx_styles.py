@@ -25,6 +25,7 @@ TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN  # 9070
 GUTTER = 851  # 1.5 cm: where clause text starts; numbers hang in front of it
 LIST_HANG = 567  # 1 cm for "(a)" and bullets
 NESTED_HANG = 680  # 1.2 cm for "(viii)"
+WIDE_TABLE = 6  # columns from which table text is set smaller, so that words such as "Preferred" fit
 DEFINITION_HANG = 2552  # 4.5 cm column for defined terms
 # a generous width for one letter of a bold 10.5 pt serif (Georgia; DejaVu Serif where Georgia is missing),
 # in twips: a defined term longer than the column at this width gets a line of its own
@@ -52,6 +53,7 @@ class StyleId:
     CAPTION = "Caption"
     TABLE = "AgreementTable"
     TABLE_TEXT = "TableText"
+    TABLE_TEXT_COMPACT = "TableTextCompact"  # tables of WIDE_TABLE columns or more
     TOC_HEADING = "TOCHeading"
     TOC = ("TOC1", "TOC2")
     HEADER = "Header"
@@ -236,6 +238,8 @@ def style_defs(brand: str) -> list[StyleDef]:
                  _ppr(keep_next=True, before=120, after=80, left=GUTTER)
                  + _rpr(font=sans, bold=True, colour=brand, size=18), priority=35),
         StyleDef(P, S.TABLE_TEXT, "Table Text", _ppr(before=40, after=40, line=240) + _rpr(font=sans, size=18)),
+        StyleDef(P, S.TABLE_TEXT_COMPACT, "Table Text Compact",
+                 _ppr(before=30, after=30, line=240) + _rpr(font=sans, size=15)),
         StyleDef(
             P, S.TOC_HEADING, "TOC Heading",
             _ppr(keep_next=True, after=240, outline=9) + _rpr(font=sans, bold=True, colour=brand, size=28),
