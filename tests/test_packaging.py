@@ -71,3 +71,35 @@ def test_installed_wheel_finds_its_own_data(wheel: Path, tmp_path: Path) -> None
     assert found_templates == target / "slaforge" / "_data" / "templates"
     assert found_clauses == target / "slaforge" / "_data" / "clauses"
     assert (found_clauses / "categories.yaml").is_file()
+
+
+def test_installed_wheel_builds_an_agreement_away_from_the_checkout(wheel: Path, tmp_path: Path) -> None:
+    """The wheel alone (no checkout on the path, another working folder) lists its clauses and builds."""
+    target = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(target)
+    work = tmp_path / "work"
+    work.mkdir()
+    spec = work / "spec.yaml"
+    spec.write_text((ROOT / "samples" / "managed-network.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    listed = subprocess.run(
+        [sys.executable, "-m", "slaforge", "clauses", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "slaforge/_data/clauses/" in listed.stdout and str(ROOT / "clauses") not in listed.stdout
+    built = subprocess.run(
+        [sys.executable, "-m", "slaforge", "build", "spec.yaml", "-f", "html,docx", "-o", "out"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
+    )
+    assert built.returncode == 0, built.stderr
+    assert sorted(p.name for p in (work / "out").iterdir()) == [
+        "NWN-SLA-WAN-014-v2.1.docx",
+        "NWN-SLA-WAN-014-v2.1.html",
+    ]
