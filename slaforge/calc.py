@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from slaforge.spec.models import WEEKDAYS, CreditBand, ServiceCredits, ServiceHours, Window
+from slaforge.spec.models import WEEKDAYS, CreditBand, ServiceCredits, ServiceHours, SeverityLevel, Window
 from slaforge.spec.units import Duration, Money, Pct, format_decimal
 
 SECONDS_PER_DAY = 86_400
@@ -175,6 +175,23 @@ def add_business_time(start: dt.datetime, minutes: Decimal, calendar: ServiceHou
 
 def business_minutes(duration: Duration, calendar: ServiceHours) -> Decimal:
     return duration.business_minutes(calendar.business_day_minutes)
+
+
+def due_after(start: dt.datetime, duration: Duration, calendar: ServiceHours) -> dt.datetime:
+    """When ``duration`` after ``start`` ends: in business time within the calendar, or on the clock."""
+    zone = ZoneInfo(calendar.timezone)
+    if duration.business:
+        return add_business_time(start, business_minutes(duration, calendar), calendar)
+    return (start.astimezone(dt.UTC) + dt.timedelta(minutes=float(duration.minutes))).astimezone(zone)
+
+
+def due_times(level: SeverityLevel, calendar: ServiceHours, reported: dt.datetime) -> dict[str, dt.datetime]:
+    """When the response, the first update (counted from the response deadline) and the resolution are due."""
+    due = {"response": due_after(reported, level.response, calendar)}
+    if level.update is not None:
+        due["update"] = due_after(due["response"], level.update, calendar)
+    due["resolution"] = due_after(reported, level.resolution, calendar)
+    return {target: due[target] for target in ("response", "update", "resolution") if target in due}
 
 
 def business_note(duration: Duration, calendar: ServiceHours, reference: dt.date) -> str | None:
