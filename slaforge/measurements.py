@@ -267,7 +267,7 @@ class RowReader:
         if len(self.problems) > before:
             return None
         assert service and start and end and cause
-        source = f"{self.file.name}:{self.line}"
+        source = f"{self.file}:{self.line}"
         return Outage(service, start, end, cause, exclusion, row.get("reference") or None, source)
 
     def ticket(self, row: dict[str, str]) -> Ticket | None:
@@ -295,4 +295,4 @@ class RowReader:
         if len(self.problems) > before:
             return None
         assert ticket_id and service and severity and reported
-        return Ticket(ticket_id, service, severity, reported, responded, resolved, f"{self.file.name}:{self.line}")
+        return Ticket(ticket_id, service, severity, reported, responded, resolved, f"{self.file}:{self.line}")

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from slaforge.spec.models import DowntimeKind, Service, SeverityLevel, Spec, Window
+from slaforge.spec.units import format_percent
 
 API_VERSION = "openslo/v1"
 
@@ -78,7 +79,7 @@ def availability_slo(spec: Spec, service: Service, source: str) -> dict[str, Any
     calendar = spec.service_hours[service.hours]
     downtime = availability.downtime
     objective: dict[str, Any] = {
-        "displayName": f"{availability.target}% availability",
+        "displayName": f"{format_percent(availability.target)} availability",
         "target": fraction(availability.target),
     }
     if downtime.kind == DowntimeKind.error_rate and downtime.error_rate_threshold is not None:
@@ -147,7 +148,9 @@ def attainment_slo(
             },
             "timeWindow": [window],
             "budgetingMethod": "Occurrences",
-            "objectives": [{"displayName": f"{target}% of {level.id} tickets", "target": fraction(target)}],
+            "objectives": [
+                {"displayName": f"{format_percent(target)} of {level.id} tickets", "target": fraction(target)}
+            ],
         },
     }
 
@@ -183,6 +186,7 @@ def openslo_yaml(spec: Spec) -> str:
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
+    yaml.width = 4096  # one line per value: no folding, no trailing spaces
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
     buffer = io.StringIO()
     yaml.dump_all(openslo_documents(spec), buffer)

@@ -333,7 +333,7 @@ class ReportComposer:
                 rows,
                 "availability",
                 caption=f"Availability, {now.period.label}",
-                widths=(2.3, 1.0, 1.3, 1.8, 1.6, 1.5, 1.0),
+                widths=(2.1, 1.15, 1.45, 1.75, 1.55, 1.4, 1.2),
             )
         ]
         for a in now.services:
@@ -390,7 +390,7 @@ class ReportComposer:
                                 for a, s in counted
                             ],
                             "outages",
-                            widths=(1.8, 1.7, 1.2, 1.2, 1.5, 3.1),
+                            widths=(1.8, 1.7, 1.2, 1.2, 1.65, 2.95),
                         )
                     ],
                 )
@@ -496,7 +496,7 @@ class ReportComposer:
             rows,
             "attainment",
             caption=f"Attainment by severity, {now.period.label}",
-            widths=(1.8, 1.0, 2.2, 2.2, 1.3, 1.0),
+            widths=(1.8, 1.15, 2.1, 2.1, 1.3, 1.2),
         )
         calendar = self.spec.service_hours[self.spec.responsiveness.hours]
         targets = _table(
