@@ -301,7 +301,7 @@ class ReportComposer:
         text = f"Service credits of {and_list(parts)} are owed"
         if total is not None and len(owed) > 1:
             text += f" ({total} in all)"
-        return f"{text}, to be settled {settlement} once claimed ({self.claim_text()})."
+        return f"{text}, to be settled {settlement} on {self.claim_text()}."
 
     def claim_text(self) -> str:
         credits = self.spec.service_credits
@@ -309,7 +309,7 @@ class ReportComposer:
         calendar = self.spec.service_hours[self.spec.responsiveness.hours]
         end = dt.datetime.combine(self.now.period.end, dt.time()).replace(tzinfo=ZoneInfo(calendar.timezone))
         due = calc.due_after(end, credits.claim.deadline, calendar)
-        return f"claims {credits.claim.method} by {long_date(due.date())}"
+        return f"a claim by {long_date(due.date())}, {credits.claim.method}"
 
     # ------------------------------------------------------------ availability
 
@@ -698,7 +698,10 @@ class ReportComposer:
             f"{long_date(period.end - dt.timedelta(days=1))}), in {calendar.timezone} time.",
             "Availability = (measured time \u2212 downtime) \u00f7 measured time, where measured time is the window "
             "less excluded time. Percentages are rounded down; targets are judged on the exact figures.",
-            f"Measured by the {monitoring.measured_by}"
+            "Measured by "
+            + {"provider": "the Provider", "customer": "the Customer", "independent": "an independent party"}[
+                monitoring.measured_by
+            ]
             + (f" with {and_list(t[0].lower() + t[1:] for t in monitoring.tools)}" if monitoring.tools else "")
             + ".",
             "Ticket deadlines count from the moment a ticket was reported, in business time where the target "
