@@ -256,3 +256,34 @@ def test_calc_errors_are_messages_not_tracebacks() -> None:
     result = CliRunner().invoke(app, ["calc", "deadline", str(SAAS), "--severity", "P9", "--reported", "2027-03-01"])
     assert result.exit_code == 2
     assert "no severity 'P9'" in result.output
+
+
+ALWAYS_BERLIN = ServiceHours.model_validate({"name": "24x7", "timezone": "Europe/Berlin", "always": True})
+NIGHT_DESK = ServiceHours.model_validate(
+    {
+        "name": "Night desk",
+        "timezone": "Europe/Berlin",
+        "prime": [{"days": ["mon-sun"], "from": "00:00", "to": "08:00"}],
+    }
+)
+
+
+@pytest.mark.parametrize("calendar", [ALWAYS_BERLIN, NIGHT_DESK], ids=["24x7", "night-desk"])
+@pytest.mark.parametrize(
+    ("start", "due"),
+    [
+        # 28 March 2027: 02:00 CET jumps to 03:00 CEST. 01:00 CET is 00:00 UTC; four real hours later is
+        # 04:00 UTC = 06:00 CEST (counting the wall clock would give 05:00, three hours)
+        ("2027-03-28T01:00:00+01:00", "2027-03-28T06:00:00+02:00"),
+        # 31 October 2027: 03:00 CEST falls back to 02:00 CET. 01:00 CEST is 23:00 UTC; plus four hours is
+        # 03:00 UTC = 04:00 CET (the wall clock would give 05:00, five hours)
+        ("2027-10-31T01:00:00+02:00", "2027-10-31T04:00:00+01:00"),
+    ],
+)
+def test_service_time_is_real_time_on_the_nights_the_clocks_change(
+    calendar: ServiceHours, start: str, due: str
+) -> None:
+    got = calc.add_business_time(dt.datetime.fromisoformat(start), Decimal(240), calendar)
+    assert got.isoformat() == due
+    elapsed = got - dt.datetime.fromisoformat(start)  # aware datetimes in different offsets: real difference
+    assert elapsed == dt.timedelta(hours=4)
