@@ -54,6 +54,7 @@ class Measurements:
     outages: tuple[Outage, ...]
     tickets: tuple[Ticket, ...]
     files: tuple[Path, ...]
+    kinds: frozenset[str] = frozenset({"outages", "tickets"})  # what the files hold (a single file: one kind)
 
     def instants(self) -> Iterator[dt.datetime]:
         for outage in self.outages:
@@ -75,7 +76,10 @@ def data_files(path: Path) -> list[Path]:
 
 
 def load_measurements(path: Path, spec: Spec) -> Measurements:
-    """Every outage and ticket under ``path`` (a CSV file or a folder of them), checked against ``spec``."""
+    """Every outage and ticket under ``path`` (a CSV file or a folder of them), checked against ``spec``.
+
+    A folder must hold both kinds of file; a single file holds one kind, and the other is taken as none.
+    """
     files = data_files(path)
     problems: list[Problem] = []
     outages: list[Outage] = []
@@ -86,7 +90,7 @@ def load_measurements(path: Path, spec: Spec) -> Measurements:
         kind = reader.read(outages, tickets)
         if kind:
             kinds.add(kind)
-    if not problems:
+    if not problems and not path.is_file():
         for kind, columns in (("outages", OUTAGE_COLUMNS), ("tickets", TICKET_COLUMNS)):
             if kind not in kinds:
                 problems.append(
@@ -101,7 +105,7 @@ def load_measurements(path: Path, spec: Spec) -> Measurements:
     if problems:
         count = len(problems)
         raise DataError(f"{count} problem{'s' if count != 1 else ''} in the measured data {path}", problems)
-    return Measurements(tuple(outages), tuple(tickets), tuple(files))
+    return Measurements(tuple(outages), tuple(tickets), tuple(files), frozenset(kinds))
 
 
 def _duplicate_tickets(tickets: list[Ticket], problems: list[Problem]) -> None:

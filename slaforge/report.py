@@ -149,6 +149,7 @@ def verdict(met: bool) -> Inline:
 class ReportComposer:
     result: Achievement
     files: tuple[str, ...] = ()
+    kinds: frozenset[str] = frozenset({"outages", "tickets"})
     clauses: list[Clause] = field(default_factory=list)
 
     @property
@@ -423,9 +424,11 @@ class ReportComposer:
     def trend(self) -> list[Block]:
         windows = self.result.windows
         categories = tuple(self.short_label(w) for w in windows)
+        span = windows[0].period.label
+        if len(windows) > 1:
+            span += f" to {windows[-1].period.label}"
         chart = Chart(
-            caption=f"Availability per {self.window_word()} against target, {windows[0].period.label} to "
-            f"{windows[-1].period.label}",
+            caption=f"Availability per {self.window_word()} against target, {span}",
             description="Line chart of availability per "
             + self.window_word()
             + ": "
@@ -710,7 +713,9 @@ class ReportComposer:
             "deadline has passed, otherwise not yet counted.",
         ]
         if self.files:
-            lines.append(f"Data: {and_list(self.files)}.")
+            words = {"outages": "no outage data was given", "tickets": "no ticket data was given"}
+            missing = [text for kind, text in words.items() if kind not in self.kinds]
+            lines.append(f"Data: {and_list([*self.files, *missing])}.")
         return [BulletList(tuple(ListItem(_runs(line)) for line in lines))]
 
 
@@ -734,7 +739,7 @@ def report_timestamp(result: Achievement) -> int:
 
 def report_document(spec: Spec, data: Measurements, period: str | None = None) -> tuple[Achievement, Document]:
     result = achievement(spec, data, period)
-    composer = ReportComposer(result, tuple(f.name for f in data.files))
+    composer = ReportComposer(result, tuple(f.name for f in data.files), data.kinds)
     return result, composer.document(report_timestamp(result))
 
 

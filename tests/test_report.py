@@ -366,3 +366,34 @@ def test_availability_within_service_hours_only(tmp_path: Path) -> None:
     assert march.window_seconds == 20 * 11 * 3600
     assert march.downtime_seconds == 30 * 60
     assert [share.seconds for share in march.downtime] == [30 * 60]
+
+
+def test_a_single_file_of_outages_is_enough(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["report", str(SPEC), "--data", str(SAMPLE / "outages.csv"), "-f", "html", "-o", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = html_text(out, "2027-03")
+    assert "Data: outages.csv and no ticket data was given." in text
+    assert "0 support tickets were reported." in text
+    assert shown(availability("einvoicing", "2027-03")) in text
+
+
+def test_chart_text_is_escaped_in_the_svg() -> None:
+    from xml.etree import ElementTree
+
+    from slaforge.chart import svg
+    from slaforge.document import Chart, ChartSeries
+
+    chart = Chart(
+        caption='<b>"caption"</b>',
+        description='a & b <script>alert("x")</script>',
+        categories=("Jan & Feb", "<Mar>"),
+        series=(ChartSeries('<img src=x onerror="y">', (99.5, None), 99.9),),
+    )
+    drawn = svg(chart)
+    root = ElementTree.fromstring(drawn)  # well-formed: nothing was let through as markup
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Jan & Feb" in texts and "<Mar>" in texts
+    assert root.get("aria-label") == 'a & b <script>alert("x")</script>'
+    assert "<script" not in drawn and "<img" not in drawn
