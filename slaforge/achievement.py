@@ -109,7 +109,7 @@ class OutageShare:
 
 
 @dataclass(frozen=True)
-class Availability:
+class ServiceAvailability:
     service: Service
     period: Period
     window_seconds: int
@@ -186,11 +186,11 @@ class ServiceCredit:
 @dataclass(frozen=True)
 class WindowAchievement:
     period: Period
-    services: tuple[Availability, ...]
+    services: tuple[ServiceAvailability, ...]
     severities: tuple[SeverityAttainment, ...]
     credits: tuple[ServiceCredit, ...]
 
-    def availability(self, service_id: str) -> Availability:
+    def availability(self, service_id: str) -> ServiceAvailability:
         return next(a for a in self.services if a.service.id == service_id)
 
 
@@ -256,7 +256,7 @@ def support_calendar(spec: Spec, service: Service) -> ServiceHours:
     return spec.service_hours[service.support_hours or spec.responsiveness.hours]
 
 
-def availability_in(spec: Spec, service: Service, period: Period, data: Measurements) -> Availability:
+def availability_in(spec: Spec, service: Service, period: Period, data: Measurements) -> ServiceAvailability:
     window = window_spans(period, service_calendar(spec, service), service.availability.service_hours_only)
     mine = [o for o in data.outages if o.service == service.id]
     excluded_all = union(outage_span(o) for o in mine if o.exclusion is not None)
@@ -271,7 +271,7 @@ def availability_in(spec: Spec, service: Service, period: Period, data: Measurem
                 excluded.append(OutageShare(outage, seconds))
         elif seconds := length(subtract(inside, excluded_in)):
             downtime.append(OutageShare(outage, seconds))
-    return Availability(
+    return ServiceAvailability(
         service=service,
         period=period,
         window_seconds=length(window),
@@ -310,7 +310,7 @@ def reported_in(spec: Spec, ticket: Ticket, period: Period) -> bool:
 
 def credits_for(
     spec: Spec,
-    availability: Availability,
+    availability: ServiceAvailability,
     outcomes: list[TicketOutcome],
     history: list[Decimal],
 ) -> ServiceCredit:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from slaforge import calc
 from slaforge.achievement import (
     Achievement,
-    Availability,
+    ServiceAvailability,
     SeverityAttainment,
     TicketOutcome,
     WindowAchievement,
@@ -399,7 +399,7 @@ class ReportComposer:
         clauses.append(("trend", "Trend", self.trend()))
         return clauses
 
-    def budget_sentence(self, a: Availability) -> str:
+    def budget_sentence(self, a: ServiceAvailability) -> str:
         period = a.period
         if a.service.availability.service_hours_only:
             text = f"{a.service.name}: {period.label} held {duration_text(a.window_seconds)} of prime service hours"
