@@ -11,9 +11,11 @@ attainment target of each severity level.  Each SLO carries:
   definition (a minute is good when its error rate stays under the threshold),
   ``Occurrences`` otherwise (good minutes, good requests, tickets in time);
 - ``objectives[].target``: the target as a fraction (99.95% -> 0.9995);
-- an inline ``indicator`` whose ratio metric names what counts as good and as
-  total; its ``metricSource`` points at the monitoring named in the agreement
-  (``metricSourceRef``), for the monitoring team to bind to a real query.
+- an inline ``indicator`` whose ratio metric says in words what counts as good
+  and as total; each ``metricSource`` names the data source
+  ``<agreement id>-monitoring`` (``metricSourceRef``), which the monitoring team
+  defines as an OpenSLO ``DataSource`` for its tool and binds to real queries:
+  the contract knows what is measured, not which query measures it.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def time_window(spec: Spec, window: Window, timezone: str, fiscal_start: str | N
 
 
 def metric(source: str, what: str) -> dict[str, Any]:
-    return {"metricSource": {"metricSourceRef": source, "type": "slaforge", "spec": {"description": what}}}
+    return {"metricSource": {"metricSourceRef": source, "spec": {"description": what}}}
 
 
 def service_document(service_name: str, display: str, description: str) -> dict[str, Any]:

@@ -63,6 +63,10 @@ def test_availability_objectives_match_the_agreement() -> None:
     assert "timeSliceTarget" not in archive["objectives"][0]
     ratio = archive["indicator"]["spec"]["ratioMetric"]
     assert set(ratio) == {"counter", "good", "total"}
+    assert ratio["good"]["metricSource"] == {
+        "metricSourceRef": "ldg-sla-vdb-2027-monitoring",
+        "spec": {"description": "minutes with service"},
+    }
 
 
 def test_attainment_objectives_per_severity() -> None:
