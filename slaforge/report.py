@@ -17,7 +17,7 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -43,104 +43,31 @@ from slaforge.document import (
     DocumentMeta,
     Inline,
     ListItem,
-    Paragraph,
     PartyLine,
     Run,
     Section,
     Table,
 )
 from slaforge.measurements import Measurements, load_measurements
-from slaforge.resolve import LongDate
+from slaforge.report_figures import (
+    EXCLUSION_NAMES,
+    data_table,
+    duration_text,
+    inline,
+    long_date,
+    moment,
+    money_total,
+    paragraph,
+    percent,
+    required_text,
+    share_text,
+    short_duration,
+    text_cell,
+    verdict,
+)
 from slaforge.spec.loader import load_spec
 from slaforge.spec.models import Spec, Window
-from slaforge.spec.units import Money, format_decimal
-
-EXCLUSION_NAMES = {
-    "scheduled-maintenance": "scheduled maintenance",
-    "emergency-maintenance": "emergency maintenance",
-    "force-majeure": "force majeure",
-    "customer-caused": "caused by the Customer",
-    "third-party": "caused by a third party",
-    "suspended-account": "account suspended",
-    "beta-features": "beta feature",
-    "over-quota": "use above the agreed quota",
-}
-
-
-# ------------------------------------------------------------------ formatting
-
-
-def percent(value: Decimal, places: int = 3) -> str:
-    """Rounded down, so that a missed target never reads as met: 99.89996 -> '99.899%'."""
-    quantum = Decimal(1).scaleb(-places)
-    return f"{value.quantize(quantum, rounding=ROUND_DOWN)}%"
-
-
-def share_text(value: Decimal | None) -> str:
-    if value is None:
-        return "no tickets"
-    return f"{format_decimal(value.quantize(Decimal('0.1'), rounding=ROUND_DOWN))}%"
-
-
-def duration_text(seconds: Decimal | int) -> str:
-    return calc.format_seconds(Decimal(seconds))
-
-
-SHORT_UNITS = ((" days", " d"), (" day", " d"), (" hours", " h"), (" hour", " h"), (" minutes", " min"))
-SHORT_UNITS += ((" minute", " min"), (" seconds", " s"), (" second", " s"))
-
-
-def short_duration(seconds: Decimal | int) -> str:
-    """The same figure as :func:`duration_text`, abbreviated for a table cell: '44 min 28.8 s'."""
-    text = duration_text(seconds)
-    for long, short in SHORT_UNITS:
-        text = text.replace(long, short)
-    return "none" if text == "no downtime" else text
-
-
-def required_text(s: SeverityAttainment) -> str:
-    return f"{format_decimal(s.target)}%" if s.level.attainment is not None else "each ticket"
-
-
-def long_date(day: dt.date) -> str:
-    return str(LongDate(day.year, day.month, day.day))
-
-
-def moment(when: dt.datetime, zone: ZoneInfo) -> str:
-    local = when.astimezone(zone)
-    return f"{local.day} {local:%b %H:%M}"
-
-
-def money_total(amounts: Sequence[Money]) -> Money | None:
-    if not amounts or len({a.currency for a in amounts}) != 1:
-        return None
-    return Money(sum((a.amount for a in amounts), Decimal(0)), amounts[0].currency)
-
-
-def _runs(*parts: str | Run) -> Inline:
-    return tuple(Run(p) if isinstance(p, str) else p for p in parts)
-
-
-def _para(*parts: str | Run) -> Paragraph:
-    return Paragraph(_runs(*parts))
-
-
-def _cell(text: str, bold: bool = False) -> Inline:
-    return (Run(text, bold=bold),)
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str | Inline]], kind: str, **kw: object) -> Table:
-    return Table(
-        header=tuple(_cell(h) for h in header),
-        rows=tuple(tuple(_cell(c) if isinstance(c, str) else c for c in row) for row in rows),
-        kind=kind,
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def verdict(met: bool) -> Inline:
-    return (Run("Met"),) if met else (Run("Missed", bold=True),)
-
+from slaforge.spec.units import format_decimal
 
 # ------------------------------------------------------------------ the report
 
@@ -241,7 +168,7 @@ class ReportComposer:
             else f"the availability target of the {and_list(missed)} was missed"
         )
         blocks.append(
-            _para(
+            paragraph(
                 f"In {period.label} {and_list(availability)}: {outcome}. This report sets out the service levels "
                 f"{self.party()} achieved for {self.party(1)} under agreement {self.spec.agreement.id}."
             )
@@ -259,14 +186,14 @@ class ReportComposer:
             if not misses
             else f"Attainment fell short for {and_list(misses)}."
         )
-        blocks.append(_para(support))
-        blocks.append(_para(self.credit_sentence()))
+        blocks.append(paragraph(support))
+        blocks.append(paragraph(self.credit_sentence()))
         for credit in now.credits:
             chronic = credit.result.chronic if credit.result else None
             if chronic and chronic.reached and self.spec.service_credits and self.spec.service_credits.chronic_failure:
                 remedy = self.spec.service_credits.chronic_failure.remedy
                 blocks.append(
-                    _para(
+                    paragraph(
                         Run(
                             f"The {credit.service.name} has missed its target in {chronic.failed} of the last "
                             f"{chronic.out_of} measurement windows, so the Customer may {remedy}.",
@@ -279,7 +206,7 @@ class ReportComposer:
             owed = str(credit.result.payable) if credit.result else "\u2014"
             rows.append([a.service.name, f"{format_decimal(a.target)}%", percent(a.achieved), verdict(a.met), owed])
         blocks.append(
-            _table(
+            data_table(
                 ["Service", "Target", "Achieved", "Result", "Credit owed"],
                 rows,
                 "summary",
@@ -329,7 +256,7 @@ class ReportComposer:
             for a in now.services
         ]
         achieved = [
-            _table(
+            data_table(
                 ["Service", "Target", "Achieved", "Downtime allowed", "Downtime used", "Excluded", "Result"],
                 rows,
                 "availability",
@@ -338,7 +265,7 @@ class ReportComposer:
             )
         ]
         for a in now.services:
-            achieved.append(_para(self.budget_sentence(a)))
+            achieved.append(paragraph(self.budget_sentence(a)))
         clauses: list[tuple[str, str, list[Block]]] = [("achieved", "Availability by service", achieved)]
         excluded = [(a, share) for a in now.services for share in a.excluded]
         if excluded:
@@ -347,11 +274,11 @@ class ReportComposer:
                     "excluded",
                     "Excluded time",
                     [
-                        _para(
+                        paragraph(
                             "The agreement excludes these periods from the measured time; they neither count as "
                             "downtime nor reduce availability."
                         ),
-                        _table(
+                        data_table(
                             ["Service", "From", "To", "Excluded", "Why", "Cause"],
                             [
                                 [
@@ -377,7 +304,7 @@ class ReportComposer:
                     "outages",
                     "Outages counted as downtime",
                     [
-                        _table(
+                        data_table(
                             ["Service", "Reference", "From", "To", "Downtime", "Cause"],
                             [
                                 [
@@ -453,7 +380,7 @@ class ReportComposer:
         ]
         return [
             chart,
-            _table(
+            data_table(
                 [
                     "Window",
                     *(f"{s.name} (target {format_decimal(s.availability.target)}%)" for s in self.spec.services),
@@ -494,7 +421,7 @@ class ReportComposer:
                     verdict(s.met("response") and s.met("resolution")),
                 ]
             )
-        table = _table(
+        table = data_table(
             ["Severity", "Tickets", "Responded within target", "Resolved within target", "Required", "Result"],
             rows,
             "attainment",
@@ -502,7 +429,7 @@ class ReportComposer:
             widths=(1.8, 1.15, 2.1, 2.1, 1.3, 1.2),
         )
         calendar = self.spec.service_hours[self.spec.responsiveness.hours]
-        targets = _table(
+        targets = data_table(
             ["Severity", "Response", "Resolution", "Attainment required"],
             [
                 [
@@ -539,7 +466,7 @@ class ReportComposer:
         if not late_start:
             return None
         calendar = support_calendar(self.spec, self.spec.services[0])
-        note = _para(
+        note = paragraph(
             f"Business-time targets count only within {calendar.name} ({calendar.timezone}); for these tickets, "
             "reported outside those hours, the business clock started at the next minute of service hours."
         )
@@ -555,26 +482,26 @@ class ReportComposer:
             for o in late_start
         ]
         header = ["Ticket", "Severity", "Reported", "Business clock started", "Response due", "Resolution due"]
-        table = _table(header, rows, "out-of-hours", widths=(1.8, 1.1, 1.5, 1.7, 1.5, 1.5))
+        table = data_table(header, rows, "out-of-hours", widths=(1.8, 1.1, 1.5, 1.7, 1.5, 1.5))
         return ("out-of-hours", "Tickets reported outside service hours", [note, table])
 
     def share_cell(self, s: SeverityAttainment, what: str) -> Inline:
         counted = s.counted(what)
         if not counted:
-            return _cell("no tickets")
+            return text_cell("no tickets")
         text = f"{share_text(s.share(what))} ({sum(counted)} of {len(counted)}"
         still_open = len(s.outcomes) - len(counted)
         text += f"; {still_open} open, not yet due)" if still_open else ")"
-        return _cell(text, bold=not s.met(what))
+        return text_cell(text, bold=not s.met(what))
 
     def ticket_table(self, outcomes: list[TicketOutcome]) -> Table:
         def cell(done: dt.datetime | None, ok: bool | None) -> Inline:
             text = moment(done, self.zone) if done else "open"
             if ok is False:
                 return (Run(text), Run(" (late)", bold=True))
-            return _cell(text)
+            return text_cell(text)
 
-        return _table(
+        return data_table(
             ["Ticket", "Severity", "Reported", "Response due", "Responded", "Resolution due", "Resolved"],
             [
                 [
@@ -629,13 +556,13 @@ class ReportComposer:
     def breaches(self) -> list[Block]:
         lines = self.breach_lines()
         if not lines:
-            return [_para(f"No target was missed in {self.now.period.label}.")]
-        return [BulletList(tuple(ListItem(_runs(line)) for line in lines))]
+            return [paragraph(f"No target was missed in {self.now.period.label}.")]
+        return [BulletList(tuple(ListItem(inline(line)) for line in lines))]
 
     def credit_clauses(self) -> list[tuple[str, str, list[Block]]]:
         credits = self.spec.service_credits
         if credits is None:
-            return [("none", "No service credits", [_para("The agreement provides no service credits.")])]
+            return [("none", "No service credits", [paragraph("The agreement provides no service credits.")])]
         rows = []
         notes: list[str] = []
         for credit in self.now.credits:
@@ -664,7 +591,7 @@ class ReportComposer:
                     f"{credit.service.name}: {c.failed} of the last {c.out_of} windows missed the target; the "
                     f"chronic-failure right needs {c.needed}: {'reached' if c.reached else 'not reached'}."
                 )
-        table = _table(
+        table = data_table(
             ["Service", "Band", "Band credit", "Per-event credits", "Before cap", "Cap", "Owed"],
             rows,
             "credits",
@@ -675,7 +602,7 @@ class ReportComposer:
         total = money_total(payable)
         blocks: list[Block] = [table]
         if total is not None:
-            blocks.append(_para("Total owed for ", self.now.period.label, ": ", Run(str(total), bold=True), "."))
+            blocks.append(paragraph("Total owed for ", self.now.period.label, ": ", Run(str(total), bold=True), "."))
         if credits.minimum_payable:
             notes.append(f"Credits below {credits.minimum_payable} are not paid.")
         if credits.caps.per_year is not None or credits.caps.per_year_amount is not None:
@@ -686,7 +613,7 @@ class ReportComposer:
             notes.append(f"To receive the credits, send {self.claim_text()}.")
         if credits.sole_remedy:
             notes.append("Service credits are the Customer's sole remedy for the targets missed.")
-        blocks.append(BulletList(tuple(ListItem(_runs(n)) for n in notes)))
+        blocks.append(BulletList(tuple(ListItem(inline(n)) for n in notes)))
         return [("owed", "Credits owed", blocks)]
 
     # ------------------------------------------------------------ method
@@ -716,7 +643,7 @@ class ReportComposer:
             words = {"outages": "no outage data was given", "tickets": "no ticket data was given"}
             missing = [text for kind, text in words.items() if kind not in self.kinds]
             lines.append(f"Data: {and_list([*self.files, *missing])}.")
-        return [BulletList(tuple(ListItem(_runs(line)) for line in lines))]
+        return [BulletList(tuple(ListItem(inline(line)) for line in lines))]
 
 
 # ------------------------------------------------------------------ building
