@@ -191,6 +191,7 @@ def test_calc_credit_cap_then_minimum() -> None:
     answer = calc_json("credit", str(SAAS), "--uptime", "99.6", "--event", "missed-response:P1=30")
     assert answer["gross_credit"] == "EUR 4,960"
     assert answer["after_cap"] == "EUR 3,680"
+    assert answer["credit_amount"] == "EUR 3,680"
     assert answer["credit_amount_value"] == 3680
     assert answer["credit_percent"] == 40
     # fee EUR 100: 35% (35) + one missed P1 (150) = 185, capped at 40 -- then below the EUR 50 minimum: nothing.
