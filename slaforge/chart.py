@@ -149,7 +149,7 @@ def svg(chart: Chart, brand: str | None = None) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {drawn.width} {drawn.height}" '
         f'width="{drawn.width}" height="{drawn.height}" role="img" aria-label={quoteattr(chart.description)} '
         'font-family="Caladea, Cambria, Georgia, serif">',
-        f"<title>{escape(chart.caption)}</title>",
+        f"<title>{escape(chart.description)}</title>",  # the PDF takes it as the figure's alternative text
     ]
     for line in drawn.lines:
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in line.points)
