@@ -451,3 +451,19 @@ def test_report_formats_agree_with_the_tree_clause_by_clause(fmt: str) -> None:
         assert want == got, (clause.id, want - got, got - want)
         checked += 1
     assert checked >= 8
+
+
+def test_text_from_the_data_never_becomes_markup(tmp_path: Path) -> None:
+    data = write_data(
+        tmp_path / "markup",
+        'archive,2027-03-02T10:00:00Z,2027-03-02T10:05:00Z,"<script>alert(1)</script> & <b>bold</b>",,<i>REF</i>\n',
+        "",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["report", str(SPEC), "--data", str(data), "-f", "html,docx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = (out / "LDG-SLA-VDB-2027-report-2027-03.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<b>bold" not in page and "<i>REF" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    row = row_of(docx_tables(out, "2027-03"), "Document Archive", "Service|Reference|From")
+    assert row[1] == "<i>REF</i>" and row[5] == "<script>alert(1)</script> & <b>bold</b>"
