@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The two commands of the README's quick start, needing nothing but Python 3.11+.
 
-    python3 dev.py samples   build every sample agreement into out/
+    python3 dev.py samples   build every sample agreement (and the sample reports) into out/
     python3 dev.py test      lint and run the test suite
 
 Each creates the virtual environment in .venv (and reinstalls when
@@ -59,6 +59,11 @@ def samples() -> None:
     run(BIN / "slaforge", "build", *[s.relative_to(ROOT) for s in specs], "-o", "out")
     for offer in sorted((ROOT / "samples" / "offers").glob("*.yaml")):
         run(BIN / "slaforge", "offers", offer.relative_to(ROOT), "-o", Path("out") / "offers")
+    measured = Path("samples") / "measurements"
+    run(BIN / "slaforge", "build", measured / "agreement.yaml", "-o", Path("out") / "reports")
+    for period in ("2027-02", "2027-03"):  # the month with a breach, and the latest
+        report = ("report", measured / "agreement.yaml", "--data", measured, "--period", period)
+        run(BIN / "slaforge", *report, "-o", Path("out") / "reports")
 
 
 def test() -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from slaforge.spec.models import WEEKDAYS, CreditBand, ServiceCredits, ServiceHours, Window
+from slaforge.spec.models import WEEKDAYS, CreditBand, ServiceCredits, ServiceHours, SeverityLevel, Window
 from slaforge.spec.units import Duration, Money, Pct, format_decimal
 
 SECONDS_PER_DAY = 86_400
@@ -142,39 +142,60 @@ def prime_spans(calendar: ServiceHours, day: dt.date) -> list[tuple[int, int]]:
     return spans
 
 
+def _instant(day: dt.date, minute: int, zone: ZoneInfo) -> dt.datetime:
+    """The real moment (UTC) of a minute of a local day; minute 1440 is the next midnight."""
+    naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
+    return naive.replace(tzinfo=zone).astimezone(dt.UTC)
+
+
 def add_business_time(start: dt.datetime, minutes: Decimal, calendar: ServiceHours) -> dt.datetime:
     """The moment ``minutes`` of prime time after ``start`` (aware or naive local time) has elapsed.
 
-    Counting is in the calendar's time zone, wall-clock time, skipping weekends,
-    holidays and non-prime hours; a start outside prime hours begins counting at
-    the next prime minute.
+    Prime spans are read off the calendar's wall clock in its time zone, skipping
+    weekends, holidays and non-prime hours; a start outside prime hours begins
+    counting at the next prime minute.  Time inside a span is counted as it really
+    elapses, so four hours of a 24x7 calendar are four hours on the night the clocks
+    change too (as :func:`slaforge.periods.service_seconds` counts them).
     """
     zone = ZoneInfo(calendar.timezone)
     local = start.astimezone(zone) if start.tzinfo else start.replace(tzinfo=zone)
-    remaining = Decimal(minutes)
+    now = local.astimezone(dt.UTC)
+    remaining = Decimal(minutes) * 60  # seconds
     day = local.date()
-    now_minute = Decimal(local.hour * 60 + local.minute) + Decimal(local.second) / 60
     for _ in range(3660):  # ten years of days: an empty calendar cannot loop for ever
         for begin, end in prime_spans(calendar, day):
-            begin_d, end_d = Decimal(begin), Decimal(end)
-            if end_d <= now_minute:
+            span_end = _instant(day, end, zone)
+            if span_end <= now:
                 continue
-            from_minute = max(begin_d, now_minute)
-            available = end_d - from_minute
+            since = max(_instant(day, begin, zone), now)
+            available = Decimal(str((span_end - since).total_seconds()))
             if remaining <= available:
-                at = from_minute + remaining
-                whole = int(at)
-                seconds = int(((at - whole) * 60).to_integral_value(rounding=ROUND_HALF_UP))
-                naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=whole, seconds=seconds)
-                return naive.replace(tzinfo=zone)
+                seconds = int(remaining.to_integral_value(rounding=ROUND_HALF_UP))
+                return (since + dt.timedelta(seconds=seconds)).astimezone(zone)
             remaining -= available
         day += dt.timedelta(days=1)
-        now_minute = Decimal(0)
     raise ValueError(f"the calendar {calendar.name!r} has no prime hours to count in")
 
 
 def business_minutes(duration: Duration, calendar: ServiceHours) -> Decimal:
     return duration.business_minutes(calendar.business_day_minutes)
+
+
+def due_after(start: dt.datetime, duration: Duration, calendar: ServiceHours) -> dt.datetime:
+    """When ``duration`` after ``start`` ends: in business time within the calendar, or on the clock."""
+    zone = ZoneInfo(calendar.timezone)
+    if duration.business:
+        return add_business_time(start, business_minutes(duration, calendar), calendar)
+    return (start.astimezone(dt.UTC) + dt.timedelta(minutes=float(duration.minutes))).astimezone(zone)
+
+
+def due_times(level: SeverityLevel, calendar: ServiceHours, reported: dt.datetime) -> dict[str, dt.datetime]:
+    """When the response, the first update (counted from the response deadline) and the resolution are due."""
+    due = {"response": due_after(reported, level.response, calendar)}
+    if level.update is not None:
+        due["update"] = due_after(due["response"], level.update, calendar)
+    due["resolution"] = due_after(reported, level.resolution, calendar)
+    return {target: due[target] for target in ("response", "update", "resolution") if target in due}
 
 
 def business_note(duration: Duration, calendar: ServiceHours, reference: dt.date) -> str | None:

@@ -188,18 +188,8 @@ def deadline_answer(spec_path: Path, service_id: str | None, severity_id: str, r
         "reported": when.isoformat(),
         "targets": {},
     }
-    response_due = None
-    for target in ("response", "update", "resolution"):
+    for target, due in calc.due_times(level, calendar, when).items():
         duration = getattr(level, target)
-        if duration is None:
-            continue
-        start = response_due if target == "update" and response_due else when
-        if duration.business:
-            due = calc.add_business_time(start, calc.business_minutes(duration, calendar), calendar)
-        else:
-            due = (start.astimezone(dt.UTC) + dt.timedelta(minutes=float(duration.minutes))).astimezone(zone)
-        if target == "response":
-            response_due = due
         answer["targets"][target] = {
             "target": str(duration),
             "basis": "business" if duration.business else "clock",

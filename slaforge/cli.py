@@ -437,6 +437,59 @@ def offers(
         typer.echo(f"wrote {output}")
 
 
+# ------------------------------------------------------------------ service level reports, export
+
+export_app = typer.Typer(help="The agreement's objectives in formats monitoring tools read.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@app.command()
+def report(
+    spec: Annotated[Path, typer.Argument(help="The agreement's spec file.", show_default=False)],
+    data: Annotated[Path, typer.Option("--data", help="Measured data: a CSV file or a folder of them.")],
+    period: Annotated[
+        str | None, typer.Option("--period", help="The window to report, e.g. 2027-03 (default: the latest)")
+    ] = None,
+    formats: Annotated[str, typer.Option("-f", "--formats", help="Comma-separated: pdf,docx,html")] = "pdf,docx,html",
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
+    theme_dir: Annotated[
+        Path | None, typer.Option("--theme-dir", help="Theme folder overriding the built-in one.")
+    ] = None,
+) -> None:
+    """Service level report: achieved availability, attainment, breaches and credits from measured data."""
+    from slaforge.renderers import parse_formats
+    from slaforge.report import build_report
+
+    try:
+        chosen = parse_formats(formats)
+        result = build_report(spec, data, period=period, formats=chosen, out_dir=out, theme_dir=theme_dir)
+    except SlaforgeError as error:
+        fail(error)
+    for output in result.outputs:
+        typer.echo(f"wrote {output}")
+
+
+@export_app.command("openslo")
+def export_openslo(
+    spec: Annotated[Path, typer.Argument(help="The agreement's spec file.", show_default=False)],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+) -> None:
+    """The agreement's objectives as OpenSLO v1 YAML: availability per service, attainment per severity."""
+    from slaforge.openslo import openslo_yaml
+    from slaforge.spec import load_spec
+
+    try:
+        text = openslo_yaml(load_spec(spec).spec)
+    except SlaforgeError as error:
+        fail(error)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        from slaforge.build import write_atomic
+
+        write_atomic(output, text.encode())
+
+
 def main() -> None:
     try:
         app()

@@ -12,7 +12,7 @@ Shape::
         clauses: [Clause]               numbered 1.1, 1.2 ...
           blocks: [Block]               Paragraph (optionally numbered 1.1.1),
                                         BulletList / NumberedList, Table,
-                                        DefinitionList, SignatureBlock
+                                        DefinitionList, SignatureBlock, Chart
 
 Inline text is a tuple of :class:`Run`; a run carries plain text (never
 markup) and its marks: emphasis, a defined-term use, a resolved
@@ -108,7 +108,32 @@ class SignatureBlock:
     signatories: tuple[Signatory, ...]
 
 
-Block = Paragraph | BulletList | NumberedList | Table | DefinitionList | SignatureBlock
+@dataclass(frozen=True)
+class ChartSeries:
+    """One line of a chart: a value per category (None where there is none) and an optional target line."""
+
+    name: str
+    values: tuple[float | None, ...]
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A line chart of a few series over categories (e.g. availability per month against its target).
+
+    Data, not a picture: each renderer draws it (SVG in HTML and PDF, a PNG in
+    DOCX) from the same layout, so the formats agree.  ``description`` is the
+    text alternative for readers who cannot see the chart.
+    """
+
+    caption: str
+    description: str
+    categories: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+    unit: str = "%"
+
+
+Block = Paragraph | BulletList | NumberedList | Table | DefinitionList | SignatureBlock | Chart
 
 
 @dataclass(frozen=True)

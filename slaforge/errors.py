@@ -99,3 +99,7 @@ class UsageError(SlaforgeError):
     """The command line itself is wrong (unknown format, missing file...)."""
 
     exit_code = 2
+
+
+class DataError(SlaforgeError):
+    """Measured data (outage and ticket CSV files) is malformed; ``problems`` lists every bad row."""

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from typer.testing import CliRunner
 
 from slaforge import calc
+from slaforge.cli import app
 from slaforge.spec.models import CreditBand, ServiceHours, Window
 
 TARGETS = ["99", "99.5", "99.9", "99.95", "99.99", "99.999"]
@@ -102,3 +107,184 @@ def test_business_note_gives_a_clock_example() -> None:
         "17:00 on a Friday it falls due at 09:00 on Monday"
     )
     assert calc.business_note(parse_duration("4h"), LONDON_OFFICE, dt.date(2027, 3, 1)) is None
+
+
+# ------------------------------------------------------------------ the calc commands, end to end
+
+ROOT = Path(__file__).resolve().parent.parent
+SAAS = ROOT / "samples" / "saas-platform.yaml"
+
+
+def calc_json(*args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(app, ["calc", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output, parse_float=Fraction)
+
+
+# every period length the issue names, with the calendar facts that make it that long
+PERIOD_DAYS = [
+    ("2027-02", 28),  # February of a common year
+    ("2028-02", 29),  # February of a leap year
+    ("2027-04", 30),
+    ("2027-03", 31),
+    ("2027-Q1", 90),  # 31 + 28 + 31
+    ("2028-Q1", 91),  # 31 + 29 + 31
+    ("2027-Q2", 91),  # 30 + 31 + 30
+    ("2027-Q3", 92),  # 31 + 31 + 30
+    ("2027", 365),
+    ("2028", 366),
+]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize(("period", "days"), PERIOD_DAYS)
+def test_calc_downtime_json_for_a_concrete_period(target: str, period: str, days: int) -> None:
+    answer = calc_json("downtime", target, "--period", period)
+    assert answer["days"] == days
+    expected = (100 - Fraction(target)) / 100 * days * 86400
+    assert Fraction(answer["allowed_seconds"]) == expected
+    assert Fraction(answer["allowed_minutes"]) == expected / 60
+
+
+def test_calc_downtime_text_shows_minutes_and_hms() -> None:
+    result = CliRunner().invoke(app, ["calc", "downtime", "99.9%", "--period", "2027-03"])
+    assert result.exit_code == 0, result.output
+    assert "allowed downtime: 44.64 minutes (44 minutes 38.4 seconds)" in result.output
+
+
+def test_calc_downtime_within_service_hours_minus_maintenance(tmp_path: Path) -> None:
+    # Mon-Fri 08:00-19:00 Berlin in March 2027: 23 weekdays, minus the 8 March holiday, Good Friday and
+    # Easter Monday = 20 days of 11 hours; the spec's Saturday maintenance window is outside those hours.
+    spec = tmp_path / "hours.yaml"
+    spec.write_text(SAAS.read_text(encoding="utf-8").replace("hours: always", "hours: office"), encoding="utf-8")
+    answer = calc_json("downtime", "99.5", "--period", "2027-03", "--hours", f"{spec}#einvoicing")
+    assert answer["service_seconds"] == 20 * 11 * 3600
+    assert answer["maintenance_seconds"] == 0
+    assert Fraction(answer["allowed_seconds"]) == Fraction(5, 1000) * 20 * 11 * 3600
+
+
+# the sample's bands: [99.5, 99.9) 5%; (99.0, 99.5) 10%; (95, 99] 20%; [0, 95] 35%; fee EUR 9,200
+@pytest.mark.parametrize(
+    ("uptime", "percent", "bounds"),
+    [
+        ("99.9", 0, None),  # the target itself is met
+        ("99.89999", 5, "lower bound 99.5% inclusive, upper bound 99.9% exclusive"),
+        ("99.5", 5, "lower bound 99.5% inclusive, upper bound 99.9% exclusive"),
+        ("99.49999", 10, "lower bound 99% exclusive, upper bound 99.5% exclusive"),
+        ("99.00001", 10, "lower bound 99% exclusive, upper bound 99.5% exclusive"),
+        ("99.0", 20, "lower bound 95% exclusive, upper bound 99% inclusive"),
+        ("95.00001", 20, "lower bound 95% exclusive, upper bound 99% inclusive"),
+        ("95", 35, "lower bound none (0%), upper bound 95% inclusive"),
+    ],
+)
+def test_calc_credit_at_each_band_bound(uptime: str, percent: int, bounds: str | None) -> None:
+    answer = calc_json("credit", str(SAAS), "--uptime", uptime, "--period", "2027-03")
+    assert answer["band_bounds"] == bounds
+    assert answer["band_credit_percent"] == percent
+    assert answer["credit_percent"] == percent
+    assert answer["credit_amount_value"] == 9200 * percent / 100
+    assert answer["met"] is (percent == 0)
+
+
+def test_calc_credit_cap_then_minimum() -> None:
+    # gross = 5% of 9200 (460) + 30 missed P1 responses at EUR 150 (4500) = 4960, capped at 40% = 3680
+    answer = calc_json("credit", str(SAAS), "--uptime", "99.6", "--event", "missed-response:P1=30")
+    assert answer["gross_credit"] == "EUR 4,960"
+    assert answer["after_cap"] == "EUR 3,680"
+    assert answer["credit_amount"] == "EUR 3,680"
+    assert answer["credit_amount_value"] == 3680
+    assert answer["credit_percent"] == 40
+    # fee EUR 100: 35% (35) + one missed P1 (150) = 185, capped at 40 -- then below the EUR 50 minimum: nothing.
+    # Applying the minimum before the cap would wrongly pay 40.
+    answer = calc_json("credit", str(SAAS), "--uptime", "90", "--fee", "100 EUR", "--event", "missed-response:P1=1")
+    assert answer["gross_credit"] == "EUR 185"
+    assert answer["after_cap"] == "EUR 40"
+    assert answer["credit_amount_value"] == 0
+    assert answer["credit_percent"] == 0
+    assert any("minimum" in note for note in answer["notes"])
+
+
+def test_calc_credit_chronic_failure_over_recent_periods() -> None:
+    reached = calc_json("credit", str(SAAS), "--uptime", "99.2", "--history", "99.95,99.7")
+    assert reached["chronic_failure"] == {"failed": 2, "needed": 2, "out_of": 3, "reached": True}
+    not_yet = calc_json("credit", str(SAAS), "--uptime", "99.2", "--history", "99.7,99.95,99.95")
+    assert not_yet["chronic_failure"]["reached"] is False
+
+
+def test_a_band_set_with_a_gap_is_reported(tmp_path: Path) -> None:
+    spec = tmp_path / "gap.yaml"
+    text = SAAS.read_text(encoding="utf-8")
+    assert "    - {above: 99.0%, below: 99.5%, credit: 10%}\n" in text
+    spec.write_text(text.replace("    - {above: 99.0%, below: 99.5%, credit: 10%}\n", ""), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(spec), "--json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.output)["specs"][0]["problems"]
+    gap = [p for p in problems if p["code"] == "credit-gap"]
+    assert len(gap) == 1
+    assert gap[0]["given"] == "99% .. 99.5%"
+    assert gap[0]["line"] is not None
+
+
+# Support Hours of the sample: Mon-Fri 08:00-19:00 Europe/Berlin; 8 March, Good Friday (26 March) and Easter
+# Monday (29 March) 2027 are holidays; clocks go forward on Sunday 28 March 2027.  P3: response 4 business
+# hours, resolution 5 business days (5 x 11 h); P1: response 30 minutes and resolution 4 hours, clock time.
+@pytest.mark.parametrize(
+    ("severity", "reported", "response", "resolution"),
+    [
+        # across a weekend: 2 h on Friday, 2 h on Monday (resolution: 2 + 4 x 11 + 9 h)
+        ("P3", "2027-03-12T17:00", "2027-03-15T10:00:00+01:00", "2027-03-19T17:00:00+01:00"),
+        # across a holiday (8 March): Friday 2 h, Monday skipped, Tuesday 2 h
+        ("P3", "2027-03-05T17:00", "2027-03-09T10:00:00+01:00", "2027-03-15T17:00:00+01:00"),
+        # across Easter and the change to summer time: 1 h on Thursday, then Tuesday 30 March in CEST
+        ("P3", "2027-03-25T18:00", "2027-03-30T11:00:00+02:00", "2027-04-05T18:00:00+02:00"),
+        # filed outside service hours, at night and as UTC: counting starts at 08:00 the next working day
+        ("P3", "2027-03-10T21:30", "2027-03-11T12:00:00+01:00", "2027-03-17T19:00:00+01:00"),
+        ("P3", "2027-03-13T09:00Z", "2027-03-15T12:00:00+01:00", "2027-03-19T19:00:00+01:00"),
+        # clock time across the night the clocks change: 01:50 CET + 30 min is 03:20 CEST
+        ("P1", "2027-03-28T01:50", "2027-03-28T03:20:00+02:00", "2027-03-28T06:50:00+02:00"),
+    ],
+)
+def test_calc_deadline(severity: str, reported: str, response: str, resolution: str) -> None:
+    answer = calc_json("deadline", str(SAAS), "--severity", severity, "--reported", reported)
+    assert answer["targets"]["response"]["due"] == response
+    assert answer["targets"]["resolution"]["due"] == resolution
+
+
+def test_calc_errors_are_messages_not_tracebacks() -> None:
+    result = CliRunner().invoke(app, ["calc", "downtime", "101", "--period", "2027-02"])
+    assert result.exit_code == 2
+    assert "outside 0..100%" in result.output
+    result = CliRunner().invoke(app, ["calc", "deadline", str(SAAS), "--severity", "P9", "--reported", "2027-03-01"])
+    assert result.exit_code == 2
+    assert "no severity 'P9'" in result.output
+
+
+ALWAYS_BERLIN = ServiceHours.model_validate({"name": "24x7", "timezone": "Europe/Berlin", "always": True})
+NIGHT_DESK = ServiceHours.model_validate(
+    {
+        "name": "Night desk",
+        "timezone": "Europe/Berlin",
+        "prime": [{"days": ["mon-sun"], "from": "00:00", "to": "08:00"}],
+    }
+)
+
+
+@pytest.mark.parametrize("calendar", [ALWAYS_BERLIN, NIGHT_DESK], ids=["24x7", "night-desk"])
+@pytest.mark.parametrize(
+    ("start", "due"),
+    [
+        # 28 March 2027: 02:00 CET jumps to 03:00 CEST. 01:00 CET is 00:00 UTC; four real hours later is
+        # 04:00 UTC = 06:00 CEST (counting the wall clock would give 05:00, three hours)
+        ("2027-03-28T01:00:00+01:00", "2027-03-28T06:00:00+02:00"),
+        # 31 October 2027: 03:00 CEST falls back to 02:00 CET. 01:00 CEST is 23:00 UTC; plus four hours is
+        # 03:00 UTC = 04:00 CET (the wall clock would give 05:00, five hours)
+        ("2027-10-31T01:00:00+02:00", "2027-10-31T04:00:00+01:00"),
+    ],
+)
+def test_service_time_is_real_time_on_the_nights_the_clocks_change(
+    calendar: ServiceHours, start: str, due: str
+) -> None:
+    got = calc.add_business_time(dt.datetime.fromisoformat(start), Decimal(240), calendar)
+    assert got.isoformat() == due
+    elapsed = got - dt.datetime.fromisoformat(start)  # aware datetimes in different offsets: real difference
+    assert elapsed == dt.timedelta(hours=4)

@@ -9,14 +9,15 @@ This module (and python-docx) is imported only when a DOCX is rendered.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 from docx.document import Document as WordDocument
 from docx.image.exceptions import UnrecognizedImageError
-from docx.shared import Cm
+from docx.shared import Cm, Twips
 
-from slaforge.document import Document, DocumentMeta, anchor
+from slaforge.document import Chart, Document, DocumentMeta, anchor
 from slaforge.errors import RenderError
 from slaforge.renderers import RenderOptions
 from slaforge.renderers.docx_body import BodyWriter
@@ -68,7 +69,7 @@ def render(document: Document, options: RenderOptions) -> bytes:
 
     write_cover(word, body, meta, options)
     write_contents(body, document, names)
-    writer = BodyWriter(annotations, bookmarks, iter(names))
+    writer = BodyWriter(annotations, bookmarks, iter(names), picture=chart_picture(word, meta, options))
     for index, section in enumerate(document.sections):
         writer.section(body, section, page_break=index == 0)
     if body[-1].tag != w("p"):  # Word wants a paragraph, not a table, right before w:sectPr
@@ -121,6 +122,19 @@ def write_logo(word: WordDocument, path: Path, options: RenderOptions) -> None:
         word.add_paragraph(style="Normal").add_run().add_picture(str(path), height=Cm(1.6))
     except (OSError, ValueError, UnrecognizedImageError) as error:
         raise RenderError(f"logo {path} could not be embedded in the DOCX: {error}") from error
+
+
+def chart_picture(word: WordDocument, meta: DocumentMeta, options: RenderOptions) -> Callable[[Chart, int], Element]:
+    """A function that draws a chart as a PNG picture of a given width, with its description as alt text."""
+    from slaforge.chart import png
+
+    def picture(chart: Chart, width: int) -> Element:
+        image = png(chart, options.theme.find("fonts/Caladea-Regular.ttf"), f"#{brand_hex(meta.brand_colour)}")
+        inline = word.part.new_pic_inline(io.BytesIO(image), Twips(width), None)
+        inline.docPr.set("descr", chart.description)
+        return inline
+
+    return picture
 
 
 def write_contents(body: Element, document: Document, names: list[str]) -> None:

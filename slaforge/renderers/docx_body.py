@@ -12,13 +12,14 @@ wins, so "reject all" removes an inserted clause whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
 
 from slaforge.document import (
     BulletList,
     Change,
+    Chart,
     Clause,
     DefinitionList,
     Inline,
@@ -75,6 +76,8 @@ class BodyWriter:
     annotations: Annotations
     bookmarks: BookmarkNames
     heading_names: Iterator[str]
+    # draws a chart as a picture (a ``wp:inline`` element) of the given width in twips; needs the package
+    picture: Callable[[Chart, int], Element] | None = None
 
     def section(self, body: Element, section: Section, *, page_break: bool = False) -> None:
         # the signed section starts a page, so the words of execution stay with the signature blocks
@@ -107,6 +110,8 @@ class BodyWriter:
             case SignatureBlock(signatories=signatories):
                 for signatory in signatories:
                     self.signature(body, signatory, change)
+            case Chart():
+                self.chart(body, block, change)
             case _:
                 raise TypeError(f"the DOCX renderer has no rule for {type(block).__name__}")
 
@@ -186,6 +191,14 @@ class BodyWriter:
             sub(sub(tc, "tcPr"), "tcW", w=str(width), type="dxa")
             p = self._paragraph(tc, style, change, keep_next=header)
             self.inline(p, runs, change)
+
+    def chart(self, body: Element, chart: Chart, change: Change) -> None:
+        """The chart as a picture in its own paragraph, kept with its caption below it."""
+        if self.picture is None:
+            raise TypeError("the DOCX renderer was given no way to draw a chart")
+        p = self._paragraph(body, StyleId.CLAUSE_BODY, change, keep_next=True)
+        sub(sub(p, "r"), "drawing").append(self.picture(chart, TABLE_WIDTH))
+        self._literal(self._paragraph(body, StyleId.CAPTION, change), chart.caption, change)
 
     def signature(self, body: Element, signatory: Signatory, change: Change) -> None:
         """ "Signed for and on behalf of ..." and a four-line table that never breaks across pages."""

@@ -29,6 +29,7 @@ from slaforge import __version__
 from slaforge.document import (
     Block,
     BulletList,
+    Chart,
     DefinitionList,
     Document,
     DocumentMeta,
@@ -68,6 +69,7 @@ BLOCK_KINDS: dict[type, str] = {
     Table: "table",
     DefinitionList: "definitions",
     SignatureBlock: "signatures",
+    Chart: "chart",
 }
 
 
@@ -102,6 +104,7 @@ def page(document: Document, theme: Theme, *, embed: bool) -> str:
         "column_widths": column_widths,
         "css_name": css_name,
         "section_kinds": section_kinds,
+        "chart_svg": lambda chart: chart_svg(chart, brand_colour(meta)),
     }
     try:
         return theme.env.get_template(TEMPLATE).render(context)
@@ -178,6 +181,13 @@ def section_kinds(section: Section) -> str:
     """Extra CSS classes of a section: ``signing`` when it holds a signature block (it starts a page)."""
     signing = any(isinstance(b, SignatureBlock) for c in section.clauses for b in c.blocks)
     return " signing" if signing else ""
+
+
+def chart_svg(chart: Chart, brand: str | None) -> Markup:
+    """The chart as inline SVG, drawn by :mod:`slaforge.chart` (which escapes every text it writes)."""
+    from slaforge.chart import svg
+
+    return Markup(svg(chart, brand))
 
 
 def block_kind(block: Block) -> str:
