@@ -72,7 +72,7 @@ class BodyWriter:
     def section(self, body: Element, section: Section, *, page_break: bool = False) -> None:
         # the signed section starts a page, so the words of execution stay with the signature blocks
         signing = any(isinstance(b, SignatureBlock) for c in section.clauses for b in c.blocks)
-        self._heading(body, StyleId.HEADING_1, section.number, section.title, None, page_break or signing)
+        self._heading(body, StyleId.HEADING_1, section.number, section.title, section.change, page_break or signing)
         for clause in section.clauses:
             self.clause(body, clause)
 
@@ -90,13 +90,14 @@ class BodyWriter:
             case BulletList(items=items):
                 self.list_items(body, items, numbered=False, depth=0, change=change)
             case Table():
-                self.table(body, block, change)
+                self.table(body, block, change or block.change)
             case DefinitionList(items=items):
                 for item in items:
-                    p = self._paragraph(body, StyleId.DEFINITION, change)
-                    self._literal(p, item.term, change, style=StyleId.DEFINITION_TERM)
-                    self._literal(p, "\t", change)
-                    self.inline(p, item.runs, change)
+                    mark = change or item.change
+                    p = self._paragraph(body, StyleId.DEFINITION, mark)
+                    self._literal(p, item.term, mark, style=StyleId.DEFINITION_TERM)
+                    self._literal(p, "\t", mark)
+                    self.inline(p, item.runs, mark)
             case SignatureBlock(signatories=signatories):
                 for signatory in signatories:
                     self.signature(body, signatory, change)
@@ -157,8 +158,9 @@ class BodyWriter:
             sub(grid, "gridCol", w=str(width))
         if table.header:
             self._row(tbl, table.header, widths, change, header=True)
-        for row in table.rows:
-            self._row(tbl, row, widths, change, header=False)
+        for index, row in enumerate(table.rows):
+            row_change = table.row_changes[index] if index < len(table.row_changes) else None
+            self._row(tbl, row, widths, change or row_change, header=False)
         self._paragraph(body, StyleId.CLAUSE_BODY, change)  # Word needs a paragraph between tables
 
     def _row(self, tbl: Element, cells: tuple[Inline, ...], widths: list[int], change: Change, *, header: bool) -> None:
