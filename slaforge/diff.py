@@ -15,7 +15,7 @@ from slaforge.diff_clauses import ClauseChange, ClauseComparison, compare_clause
 from slaforge.diff_source import Version
 from slaforge.diff_values import ValueChange, compare_values
 from slaforge.document import Clause, plain
-from slaforge.redline_blocks import inlines, tokens
+from slaforge.redline_blocks import inlines
 
 Change = ValueChange | ClauseChange
 
@@ -51,26 +51,36 @@ class Comparison:
 def compare(old: Version, new: Version) -> Comparison:
     values = tuple(compare_values(old.agreement.spec, new.agreement.spec))
     clauses = compare_clauses(old.document, new.document)
-    return Comparison(old, new, values, clauses, places(values, clauses))
+    return Comparison(old, new, values, clauses, places(values, clauses, old.params, new.params))
 
 
-def places(values: tuple[ValueChange, ...], clauses: ClauseComparison) -> dict[str, str]:
-    """For each value change, the first changed clause whose wording shows it."""
+def places(
+    values: tuple[ValueChange, ...],
+    clauses: ClauseComparison,
+    old_params: dict[str, tuple[str, ...]],
+    new_params: dict[str, tuple[str, ...]],
+) -> dict[str, str]:
+    """For each value change, the first changed clause that reads the value's part of the spec and
+    whose wording gained the new value or lost the old one."""
     texts: dict[str, tuple[str, str]] = {}
+    params = {**old_params, **new_params}
     for change in clauses.changes:
         if change.kind in ("reworded", "position"):
             texts[change.clause] = (
-                clause_text(clauses.old[change.clause].clause),
-                clause_text(clauses.new[change.clause].clause),
+                clause_text(clauses.old[change.clause].clause).lower(),
+                clause_text(clauses.new[change.clause].clause).lower(),
             )
         elif change.kind == "added":
-            texts[change.clause] = ("", clause_text(clauses.new[change.clause].clause))
+            texts[change.clause] = ("", clause_text(clauses.new[change.clause].clause).lower())
     out: dict[str, str] = {}
     for value in values:
         best: str | None = None
+        top = value.field.split(".")[0]
         for clause_id, (old_text, new_text) in texts.items():
-            gained = any(new_text.count(f) > old_text.count(f) for f in value.new_forms)
-            lost = any(old_text.count(f) > new_text.count(f) for f in value.old_forms)
+            if top not in params.get(clause_id, (top,)):
+                continue
+            gained = any(new_text.count(f.lower()) > old_text.count(f.lower()) for f in value.new_forms)
+            lost = any(old_text.count(f.lower()) > new_text.count(f.lower()) for f in value.old_forms)
             if (gained or not value.new_forms) and (lost or not value.old_forms) and (gained or lost):
                 best = clause_id
                 break
@@ -85,7 +95,7 @@ def clause_text(clause: Clause) -> str:
     """The words of a clause in one string (for finding values in it)."""
     words = [clause.title]
     for block in clause.blocks:
-        words.extend(t.run.text for runs in inlines(block) for t in tokens(runs))
+        words.extend("".join(run.text for run in runs) for runs in inlines(block))
     return " ".join(" ".join(words).split())
 
 

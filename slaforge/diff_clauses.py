@@ -197,10 +197,20 @@ def excerpt(title: tuple[Run, ...], blocks: tuple[Block, ...], context: int = 6)
     out: list[tuple[str, Change]] = []
     if before:
         out.append((("\u2026 " if len(before) > context else "") + "".join(before[-context:]), None))
-    out.extend((text, change) for text, change in pieces[first : last + 1])
+    out.extend((_shorten(text, LONGEST), change) for text, change in pieces[first : last + 1])
     if after:
         out.append(("".join(after[:context]) + (" \u2026" if len(after) > context else ""), None))
     return tuple(out)
+
+
+LONGEST = 24  # words of one changed stretch an excerpt shows
+
+
+def _shorten(text: str, words: int) -> str:
+    parts = re.findall(r"\S+\s*", text)
+    if len(parts) <= words:
+        return text
+    return "".join(parts[:words]).rstrip() + " \u2026 "
 
 
 def _runs(block: Block) -> list[Run]:

@@ -173,7 +173,7 @@ def as_dict(comparison: Comparison) -> dict[str, Any]:
 
 
 def _md(text: str) -> str:
-    for char in "\\`*_[]<>|~":
+    for char in "\\`*_[]|~":
         text = text.replace(char, "\\" + char)
     return text
 

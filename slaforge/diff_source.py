@@ -15,13 +15,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from slaforge.build import BuildOptions, document_for
+from slaforge.build import BuildOptions, library_for
+from slaforge.compose import compose
 from slaforge.document import Document
 from slaforge.errors import SlaforgeError, SpecError
-from slaforge.resolve import Agreement
+from slaforge.resolve import Agreement, resolve
 from slaforge.spec.loader import LoadedSpec, load_spec
 
 
@@ -35,14 +36,19 @@ class Version:
     loaded: LoadedSpec
     agreement: Agreement
     document: Document
+    # clause id -> the top-level spec keys its wording reads (from the clause's front matter)
+    params: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def read_version(argument: str, options: BuildOptions) -> Version:
     """Load, resolve and compose one side of a comparison."""
     revision = split_revision(argument)
     loaded = load_spec(Path(argument), strict=options.strict) if revision is None else load_revision(*revision)
-    agreement, document = document_for(loaded, options)
-    return Version(argument, loaded, agreement, document)
+    agreement = resolve(loaded)
+    library = library_for(loaded, options.clause_dirs)
+    document = compose(agreement, library)
+    params = {c.id: tuple(c.meta.params) for c in library.clauses.values()}
+    return Version(argument, loaded, agreement, document, params)
 
 
 def split_revision(argument: str) -> tuple[str, str] | None:

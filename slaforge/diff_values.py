@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from slaforge import calc
-from slaforge.spec.models import CreditBand, Spec, TimeWindow
+from slaforge.spec.models import CreditBand, HistoryEntry, Spec, TimeWindow
 from slaforge.spec.units import Duration, Money
 
 Direction = Literal["better", "worse", "neutral"]
@@ -341,6 +341,8 @@ def show(value: Any) -> str:
         return f"{calc.describe_band(value)}: {value.credit}"
     if isinstance(value, TimeWindow):
         return value.describe()
+    if isinstance(value, HistoryEntry):
+        return f"version {value.version} of {value.date.isoformat()} by {value.author}"
     if isinstance(value, BaseModel):
         return _summary(value)
     if isinstance(value, dict):
@@ -364,17 +366,23 @@ def _summary(model: BaseModel) -> str:
 
 
 def forms(value: Any) -> tuple[str, ...]:
-    """Ways the clause text may print a value."""
+    """Ways the clause text may print a value (4h as 4 hours, third-party as third party)."""
+    if isinstance(value, CreditBand):
+        return (calc.describe_band(value),)
+    if isinstance(value, HistoryEntry):
+        return (" ".join(value.summary.split()[:5]),)
     if value is None or isinstance(value, list | dict | BaseModel):
         return ()
-    texts = [show(value), str(value.value) if isinstance(value, Enum) else str(value)]
+    texts = [show(value), str(value)]
+    if isinstance(value, Enum):
+        texts += [str(value.value), str(value.value).replace("-", " ")]
     return tuple(dict.fromkeys(t for t in texts if t))
 
 
 def _name_of(item: Any, key: str) -> str:
     name = getattr(item, "name", None)
     if isinstance(name, str) and name and name != key and not key.isdigit():
-        return f"{key} {name}" if len(key) <= 4 else name
+        return f"{key} {name}" if any(ch.isdigit() for ch in key) else name  # "P1 Critical", "Managed WAN"
     if isinstance(item, CreditBand):
         return f"band {calc.describe_band(item)}"
     return str(key) if not key.isdigit() else f"item {int(key) + 1}"

@@ -93,7 +93,7 @@ def compare_inline(old: Inline, new: Inline, count: WordCount) -> Inline:
     before, after = tokens(old), tokens(new)
     matcher = SequenceMatcher(None, [t.key for t in before], [t.key for t in after], autojunk=False)
     out: list[Run] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in readable(matcher.get_opcodes(), before, after):
         if op == "equal":
             out.extend(t.run for t in after[j1:j2])
             continue
@@ -103,6 +103,37 @@ def compare_inline(old: Inline, new: Inline, count: WordCount) -> Inline:
         out.extend(replace(t.run, change="del") for t in gone)
         out.extend(replace(t.run, change="ins") for t in came)
     return merge_runs(out)
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def readable(opcodes: list[Opcode], before: list[Token], after: list[Token]) -> list[Opcode]:
+    """Fold a word or two left unchanged between two changes into them.
+
+    "[-43-]{+21+} minutes [-12-]{+36+} seconds" reads better as
+    "[-43 minutes 12-]{+21 minutes 36+} seconds": the reader sees the old and the new phrase whole.
+    """
+
+    def words(tokens_: list[Token], a: int, b: int) -> int:
+        return sum(1 for t in tokens_[a:b] if t.is_word)
+
+    ops = list(opcodes)
+    changed = True
+    while changed:
+        changed = False
+        for k in range(1, len(ops) - 1):
+            tag, i1, i2 = ops[k][:3]
+            left, right = ops[k - 1], ops[k + 1]
+            if tag != "equal" or left[0] == "equal" or right[0] == "equal":
+                continue
+            kept = words(before, i1, i2)
+            around = sum(words(before, o[1], o[2]) + words(after, o[3], o[4]) for o in (left, right))
+            if kept <= 2 and around >= 2 * kept:
+                ops[k - 1 : k + 2] = [("replace", left[1], right[2], left[3], right[4])]
+                changed = True
+                break
+    return ops
 
 
 def merge_runs(runs: Sequence[Run]) -> Inline:
