@@ -59,6 +59,10 @@ def samples() -> None:
     run(BIN / "slaforge", "build", *[s.relative_to(ROOT) for s in specs], "-o", "out")
     for offer in sorted((ROOT / "samples" / "offers").glob("*.yaml")):
         run(BIN / "slaforge", "offers", offer.relative_to(ROOT), "-o", Path("out") / "offers")
+    versions, redlines = Path("samples") / "versions", ROOT / "out" / "diff"
+    redlines.mkdir(parents=True, exist_ok=True)
+    for fmt in ("md", "pdf", "docx", "html"):  # the change list and the redline of v1 -> v2
+        run(BIN / "slaforge", "diff", versions / "v1.yaml", versions / "v2.yaml", "--format", fmt, "-o", redlines)
 
 
 def test() -> None:

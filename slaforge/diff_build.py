@@ -2,7 +2,7 @@
 
 Text, Markdown and JSON go to standard output unless a file is named; a
 redline (HTML, PDF, DOCX) is a file, named after the agreement and the two
-versions when no name is given.  Writing is atomic, as for ``slaforge build``.
+versions when no name (or only a folder) is given.  Writing is atomic, as for ``slaforge build``.
 """
 
 from __future__ import annotations
@@ -55,16 +55,23 @@ def render_comparison(comparison: Comparison, fmt: str, options: DiffOptions) ->
     return render(document, fmt, RenderOptions(theme=theme_for(document, options.build)))
 
 
+def default_name(comparison: Comparison, fmt: str) -> str:
+    """``NWN-SLA-WAN-014-v2.1-to-v2.2-redline.pdf``, or ``...-changes.md`` for a change list."""
+    old, new = comparison.old.document.meta, comparison.new.document.meta
+    stem = f"{new.agreement_id}-v{old.version}-to-v{new.version}"
+    if fmt in REDLINES:
+        return f"{stem}-redline.{fmt}"
+    return f"{stem}-changes.{ {'text': 'txt'}.get(fmt, fmt) }"
+
+
 def run_diff(old: str, new: str, options: DiffOptions) -> tuple[Comparison, bytes, Path | None]:
     """Compare and render; write the file when there is one to write.  Returns what was made and where."""
     fmt = check_format(options.format)
     comparison = compare_versions(old, new, options)
     data = render_comparison(comparison, fmt, options)
     target = options.output
-    if target is None and fmt in REDLINES:
-        from slaforge.redline import redline_stem
-
-        target = Path(f"{redline_stem(comparison)}.{fmt}")
+    if (target is None and fmt in REDLINES) or (target is not None and target.is_dir()):
+        target = (target or Path(".")) / default_name(comparison, fmt)
     if target is not None:
         write_atomic(target, data)
     return comparison, data, target

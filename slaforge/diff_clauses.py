@@ -110,12 +110,12 @@ def compare_clauses(old: Document, new: Document) -> ClauseComparison:
                     new_section=item.section,
                 )
             )
+        switched = was.position != clause.position
+        if not (switched or _differs(was, clause)):
+            continue
         count = WordCount()
         title = compare_inline((Run(was.title),), (Run(clause.title),), count)
         blocks = compare_blocks(was.blocks, clause.blocks, count)
-        switched = was.position != clause.position
-        if not (switched or count.changed or _differs(was, clause)):
-            continue
         result.marked[cid] = blocks
         result.marked_titles[cid] = title
         result.changes.append(

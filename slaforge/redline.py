@@ -44,11 +44,6 @@ def redline(comparison: Comparison) -> Document:
     return Document(meta=meta, sections=(summary_section(comparison), *body_sections(comparison)))
 
 
-def redline_stem(comparison: Comparison) -> str:
-    old, new = comparison.old.document.meta, comparison.new.document.meta
-    return f"{new.agreement_id}-v{old.version}-to-v{new.version}-redline"
-
-
 # ------------------------------------------------------------------ the body
 
 

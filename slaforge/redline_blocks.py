@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from slaforge.document import (
@@ -41,11 +42,16 @@ WORD = re.compile(r"(?:[^\W_]+(?:[.,'\u2019:/\-][^\W_]+)*%?|[\W_])\s*|\s+", re.U
 @dataclass(frozen=True)
 class Token:
     key: tuple[Any, ...]  # what is compared
-    run: Run  # what is shown (text and marks)
+    piece: str  # the text it shows
+    source: Run  # the run it comes from (its marks)
 
     @property
     def is_word(self) -> bool:
-        return bool(self.run.text.strip())
+        return bool(self.piece.strip())
+
+    @property
+    def run(self) -> Run:
+        return self.source if self.piece == self.source.text else replace(self.source, text=self.piece)
 
 
 @dataclass
@@ -69,16 +75,16 @@ def tokens(runs: Inline) -> list[Token]:
             continue
         if run.xref is not None:
             trailing = " " if run.text != run.text.rstrip() else ""
-            out.append(Token(("xref", run.xref, trailing), run))
+            out.append(Token(("xref", run.xref, trailing), run.text, run))
             continue
         for match in WORD.finditer(run.text):
             piece = match.group(0)
             word = piece.rstrip()
-            space = " " if len(word) < len(piece) else ""
-            out.append(Token((word, space, run.bold, run.italic), replace(run, text=piece)))
+            out.append(Token((word, " " if len(word) < len(piece) else "", run.bold, run.italic), piece, run))
     return out
 
 
+@lru_cache(maxsize=65536)
 def inline_key(runs: Inline) -> tuple[tuple[Any, ...], ...]:
     """What two inlines must share to count as the same text (numbers in cross-references aside)."""
     return tuple(token.key for token in tokens(runs))
@@ -268,7 +274,7 @@ def _unmarked_row(row: tuple[Inline, ...]) -> tuple[tuple[Inline, ...], Change]:
 
 
 def _words(parts: Iterable[Inline]) -> list[Any]:
-    return [token.key for runs in parts for token in tokens(runs)]
+    return [key for runs in parts for key in inline_key(runs)]
 
 
 def _block_words(block: Block) -> list[Any]:
