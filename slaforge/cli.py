@@ -445,7 +445,7 @@ def diff(
     old: Annotated[str, typer.Argument(help="Old version: a spec file or REV:path (e.g. v2.1:samples/x.yaml).")],
     new: Annotated[str, typer.Argument(help="New version: a spec file or REV:path.")],
     fmt: Annotated[str, typer.Option("--format", help="text, md, json, or a redline: html, pdf, docx")] = "text",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (or folder).")] = None,
     theme_dir: Annotated[
         Path | None, typer.Option("--theme-dir", help="Theme folder overriding the built-in one.")
     ] = None,

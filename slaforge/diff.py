@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from slaforge.diff_clauses import ClauseChange, ClauseComparison, compare_clauses
 from slaforge.diff_source import Version
 from slaforge.diff_values import ValueChange, compare_values
-from slaforge.document import Clause, plain
+from slaforge.document import Clause
 from slaforge.redline_blocks import inlines
 
 Change = ValueChange | ClauseChange
@@ -97,6 +97,3 @@ def clause_text(clause: Clause) -> str:
     for block in clause.blocks:
         words.extend("".join(run.text for run in runs) for runs in inlines(block))
     return " ".join(" ".join(words).split())
-
-
-__all__ = ["Comparison", "compare", "plain"]

@@ -13,11 +13,22 @@ Word-level marks of every reworded clause are kept for the redline.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Literal
 
-from slaforge.document import Block, Change, Clause, Document, Paragraph, Run
+from slaforge.document import (
+    Block,
+    BulletList,
+    Change,
+    Clause,
+    DefinitionList,
+    Document,
+    NumberedList,
+    Paragraph,
+    Run,
+    Table,
+)
 from slaforge.redline_blocks import WordCount, block_key, compare_blocks, compare_inline, count_words, inline_key
 
 ClauseKind = Literal["added", "removed", "moved", "reworded", "position"]
@@ -51,9 +62,8 @@ class Placed:
 @dataclass
 class ClauseComparison:
     changes: list[ClauseChange] = field(default_factory=list)
-    # clause id -> the new title and blocks with the old words struck in place
-    marked: dict[str, tuple[Run, ...] | tuple[Block, ...]] = field(default_factory=dict)
-    marked_titles: dict[str, tuple[Run, ...]] = field(default_factory=dict)
+    # clause id -> the new blocks with the old words struck in place
+    marked: dict[str, tuple[Block, ...]] = field(default_factory=dict)
     moved: set[str] = field(default_factory=set)
     old: dict[str, Placed] = field(default_factory=dict)
     new: dict[str, Placed] = field(default_factory=dict)
@@ -117,7 +127,6 @@ def compare_clauses(old: Document, new: Document) -> ClauseComparison:
         title = compare_inline((Run(was.title),), (Run(clause.title),), count)
         blocks = compare_blocks(was.blocks, clause.blocks, count)
         result.marked[cid] = blocks
-        result.marked_titles[cid] = title
         result.changes.append(
             ClauseChange(
                 "position" if switched else "reworded",
@@ -214,8 +223,7 @@ def _shorten(text: str, words: int) -> str:
 
 
 def _runs(block: Block) -> list[Run]:
-    from slaforge.document import BulletList, DefinitionList, NumberedList, Table
-
+    """The runs of a block's first changed inline (a table row as its cells joined by a bar)."""
     match block:
         case Paragraph():
             return [replace_change(r, block.change) for r in block.runs]
@@ -244,6 +252,4 @@ def _runs(block: Block) -> list[Run]:
 
 
 def replace_change(run: Run, change: Change) -> Run:
-    from dataclasses import replace
-
     return replace(run, change=change) if change else run

@@ -304,10 +304,7 @@ def compare_tables(old: Table, new: Table, count: WordCount) -> Table:
     ):
         rows.append(row)
         changes.append(change)
-    caption = new.caption
-    if old.caption != new.caption:
-        count.inserted += 1
-    return replace(new, header=header, rows=tuple(rows), caption=caption, row_changes=tuple(changes))
+    return replace(new, header=header, rows=tuple(rows), row_changes=tuple(changes))
 
 
 def compare_definitions(
