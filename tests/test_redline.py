@@ -187,6 +187,24 @@ def test_tracked_changes_carry_author_date_and_unique_ids() -> None:
     assert any(d.find(".//w:delText", NS) is not None for d in root.iter(q("del")))
 
 
+def test_a_moved_clause_carries_a_comment_where_it_was_and_where_it_is() -> None:
+    data = docx(redline(structural()))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        comments = etree.fromstring(package.read("word/comments.xml"))
+    notes = {c.get(q("id")): "".join(t.text for t in c.iter(q("t"))) for c in comments.iter(q("comment"))}
+    assert sorted(notes.values()) == ["Moved from clause 11.1", "Moved to clause 4.6"]
+    assert {c.get(q("date")) for c in comments.iter(q("comment"))} == {"2027-04-01T00:00:00Z"}
+    root = body_xml(data)
+    for comment_id, note in notes.items():
+        start = root.find(f".//w:commentRangeStart[@w:id='{comment_id}']", NS)
+        heading = start.getparent()
+        assert _text(heading).endswith("\tExclusions from the service levels")
+        assert heading.find(f"w:commentRangeEnd[@w:id='{comment_id}']", NS) is not None
+        assert root.find(f".//w:commentReference[@w:id='{comment_id}']", NS) is not None
+        mark = heading.find("w:pPr/w:rPr/*", NS)
+        assert mark.tag == q("ins" if note.startswith("Moved from") else "del")
+
+
 def test_a_clause_inserted_near_the_top_is_the_only_mark_in_the_body(tmp_path: Path) -> None:
     own = tmp_path / "own"
     write_clause(own, "parties.added-1", NEW_CLAUSE.format(category="parties", n=1, order=15))

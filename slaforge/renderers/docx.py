@@ -37,6 +37,7 @@ from slaforge.renderers.docx_xml import (
     add_run,
     sub,
     w,
+    w3c_date,
     watermark_run,
 )
 
@@ -68,7 +69,7 @@ def render(document: Document, options: RenderOptions) -> bytes:
 
     write_cover(word, body, meta, options)
     write_contents(body, document, names)
-    writer = BodyWriter(annotations, bookmarks, iter(names))
+    writer = BodyWriter(annotations, bookmarks, iter(names), comment=lambda text: add_comment(word, meta, text))
     for index, section in enumerate(document.sections):
         writer.section(body, section, page_break=index == 0)
     if body[-1].tag != w("p"):  # Word wants a paragraph, not a table, right before w:sectPr
@@ -80,6 +81,14 @@ def render(document: Document, options: RenderOptions) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return normalise_zip(buffer.getvalue(), meta.timestamp)
+
+
+def add_comment(word: WordDocument, meta: DocumentMeta, text: str) -> str:
+    """A comment in the comments part (created on first use), by the agreement's author, undated."""
+    comment = word.comments.add_comment(text=text, author=meta.author, initials="")
+    # python-docx stamps the clock; the build timestamp keeps the file reproducible
+    comment._comment_elm.set(w("date"), w3c_date(meta.timestamp))
+    return str(comment.comment_id)
 
 
 def write_cover(word: WordDocument, body: Element, meta: DocumentMeta, options: RenderOptions) -> None:

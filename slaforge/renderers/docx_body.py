@@ -12,7 +12,7 @@ wins, so "reject all" removes an inserted clause whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
 
@@ -41,6 +41,7 @@ from slaforge.renderers.docx_xml import (
     bookmark_end,
     safe_text,
     sub,
+    w,
 )
 
 TABLE_WIDTH = TEXT_WIDTH - GUTTER  # tables align with the clause text
@@ -68,6 +69,8 @@ class BodyWriter:
     annotations: Annotations
     bookmarks: BookmarkNames
     heading_names: Iterator[str]
+    # adds a Word comment with this text and returns its id (redlines note where a clause moved)
+    comment: Callable[[str], str] | None = None
 
     def section(self, body: Element, section: Section, *, page_break: bool = False) -> None:
         # the signed section starts a page, so the words of execution stay with the signature blocks
@@ -77,7 +80,10 @@ class BodyWriter:
             self.clause(body, clause)
 
     def clause(self, body: Element, clause: Clause) -> None:
-        self._heading(body, StyleId.HEADING_2, clause.number, clause.title, clause.change)
+        heading = self._heading(body, StyleId.HEADING_2, clause.number, clause.title, clause.change)
+        if self.comment is not None and (clause.moved_from or clause.moved_to):
+            where = f"from clause {clause.moved_from}" if clause.moved_from else f"to clause {clause.moved_to}"
+            self._comment(heading, f"Moved {where}", clause.change)
         for block in clause.blocks:
             self.block(body, block, clause.change)
 
@@ -256,11 +262,21 @@ class BodyWriter:
 
     def _heading(
         self, body: Element, style: str, number: str, title: str, change: Change, page_break: bool = False
-    ) -> None:
+    ) -> Element:
         p = self._paragraph(body, style, change, page_break_before=page_break)
         mark_id = self.annotations.bookmark_start(p, next(self.heading_names))
         self._literal(p, f"{number}\t{title}" if number else title, change)
         bookmark_end(p, mark_id)
+        return p
+
+    def _comment(self, p: Element, text: str, change: Change) -> None:
+        """A Word comment on the whole of paragraph ``p``; its reference mark shares the paragraph's change."""
+        assert self.comment is not None
+        comment_id = self.comment(text)
+        start = p.makeelement(w("commentRangeStart"), {w("id"): comment_id})
+        p.insert(1, start)  # right after w:pPr
+        sub(p, "commentRangeEnd", id=comment_id)
+        sub(sub(self.annotations.container(p, change), "r"), "commentReference", id=comment_id)
 
     def _paragraph(
         self,
