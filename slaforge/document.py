@@ -126,6 +126,7 @@ class Clause:
     # number) and inserted where it is now (moved_from: its old number)
     moved_from: str | None = None
     moved_to: str | None = None
+    old_title: str | None = None  # redlines: the title it had, when the title changed
 
 
 @dataclass(frozen=True)

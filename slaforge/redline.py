@@ -96,7 +96,10 @@ def _new_clause(clause: Clause, comparison: Comparison) -> Clause:
     if clause.id in clauses.moved:
         return replace(clause, change="ins", moved_from=clauses.old[clause.id].clause.number)
     marked = clauses.marked.get(clause.id)
-    return replace(clause, blocks=marked) if marked is not None else clause
+    if marked is None:
+        return clause
+    old_title = clauses.old[clause.id].clause.title
+    return replace(clause, blocks=marked, old_title=old_title if old_title != clause.title else None)
 
 
 def _old_clause(clause: Clause, comparison: Comparison) -> Clause:

@@ -62,7 +62,10 @@ def structural() -> Comparison:
     write_clause(own, "policies.compliance", front(builtin("policies.compliance"), "when", '"false"'))
     measurement = builtin("monitoring.measurement")
     assert "[[Provider]] shall monitor each" in measurement
-    write_clause(own, "monitoring.measurement", measurement.replace("shall monitor each", "must monitor every", 1))
+    measurement = front(
+        measurement.replace("shall monitor each", "must monitor every", 1), "title", "How it is measured"
+    )
+    write_clause(own, "monitoring.measurement", measurement)
     data = read()
     data["policies"] = []  # the corporate-policies section goes
     data["positions"] = {"term.termination": "customer-favourable"}
@@ -250,6 +253,7 @@ def test_summary_comes_first_and_links_every_change_to_its_clause() -> None:
 
 def test_html_marks_insertions_deletions_and_moves(tmp_path: Path) -> None:
     html = render(redline(structural()), "html", RenderOptions(theme=Theme.load(None))).decode()
+    assert '<span class="title"><del>Monitoring and measurement</del> <ins>How it is measured</ins></span>' in html
     assert "<del>4</del>" in html.replace(" </del>", "</del>") and "<ins>2</ins>" in html.replace(" </ins>", "</ins>")
     assert 'class="clause inserted moved-to"' in html and "Moved from clause 11.1" in html
     assert 'class="clause deleted moved-from"' in html and "Moved to clause 4.6" in html

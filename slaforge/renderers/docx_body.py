@@ -80,7 +80,9 @@ class BodyWriter:
             self.clause(body, clause)
 
     def clause(self, body: Element, clause: Clause) -> None:
-        heading = self._heading(body, StyleId.HEADING_2, clause.number, clause.title, clause.change)
+        heading = self._heading(
+            body, StyleId.HEADING_2, clause.number, clause.title, clause.change, old_title=clause.old_title
+        )
         if self.comment is not None and (clause.moved_from or clause.moved_to):
             where = f"from clause {clause.moved_from}" if clause.moved_from else f"to clause {clause.moved_to}"
             self._comment(heading, f"Moved {where}", clause.change)
@@ -261,11 +263,23 @@ class BodyWriter:
             add_run(holder, run.text, style=style, bold=run.bold, italic=run.italic, deleted=deleted)
 
     def _heading(
-        self, body: Element, style: str, number: str, title: str, change: Change, page_break: bool = False
+        self,
+        body: Element,
+        style: str,
+        number: str,
+        title: str,
+        change: Change,
+        page_break: bool = False,
+        old_title: str | None = None,
     ) -> Element:
         p = self._paragraph(body, style, change, page_break_before=page_break)
         mark_id = self.annotations.bookmark_start(p, next(self.heading_names))
-        self._literal(p, f"{number}\t{title}" if number else title, change)
+        if old_title and not change:  # a new title: the old one struck, the new one inserted
+            self._literal(p, f"{number}\t" if number else "", None)
+            self._literal(p, old_title, "del")
+            self._literal(p, title, "ins")
+        else:
+            self._literal(p, f"{number}\t{title}" if number else title, change)
         bookmark_end(p, mark_id)
         return p
 
