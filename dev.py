@@ -64,6 +64,10 @@ def samples() -> None:
     for period in ("2027-02", "2027-03"):  # the month with a breach, and the latest
         report = ("report", measured / "agreement.yaml", "--data", measured, "--period", period)
         run(BIN / "slaforge", *report, "-o", Path("out") / "reports")
+    versions, redlines = Path("samples") / "versions", ROOT / "out" / "diff"
+    redlines.mkdir(parents=True, exist_ok=True)
+    for fmt in ("md", "pdf", "docx", "html"):  # the change list and the redline of v1 -> v2
+        run(BIN / "slaforge", "diff", versions / "v1.yaml", versions / "v2.yaml", "--format", fmt, "-o", redlines)
 
 
 def test() -> None:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Time and peak memory of each format, for every sample and a large generated agreement.
+"""Time and peak memory of each format, for every sample and a large generated agreement,
+and the time to compare two versions of the large agreement (``slaforge diff``).
 
     .venv/bin/python benchmarks/run.py [--repeat N]
 
@@ -131,6 +132,75 @@ def generated_clauses(folder: Path, count: int) -> Path:
     return folder
 
 
+DIFF_CHILD = textwrap.dedent(
+    """
+    import json, sys, time
+    from pathlib import Path
+    from slaforge.build import BuildOptions
+    from slaforge.diff import compare
+    from slaforge.diff_source import read_version
+    from slaforge.redline import redline
+    from slaforge.renderers import RenderOptions, render
+    from slaforge.theme import Theme
+
+    old, new, clause_dir, repeat = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    options = BuildOptions(clause_dirs=(Path(clause_dir),))
+    started = time.perf_counter()
+    before, after = read_version(old, options), read_version(new, options)
+    compose_time = time.perf_counter() - started
+    from slaforge.redline_blocks import inline_key
+
+    compare(before, after)  # warm-up (imports)
+    times = []
+    for _ in range(repeat):
+        inline_key.cache_clear()  # cold: every clause's words are read again
+        begin = time.perf_counter()
+        comparison = compare(before, after)
+        times.append(time.perf_counter() - begin)
+    begin = time.perf_counter()
+    document = redline(comparison)
+    tree_time = time.perf_counter() - begin
+    rendered = {}
+    for fmt in ("docx", "pdf"):
+        begin = time.perf_counter()
+        render(document, fmt, RenderOptions(theme=Theme.load(None)))
+        rendered[fmt] = time.perf_counter() - begin
+    print(json.dumps({"compose": compose_time, "compare": min(times), "redline": tree_time, **rendered,
+                      "clauses": sum(1 for _ in after.document.clauses()),
+                      "changes": len(comparison.changes)}))
+    """
+)
+
+
+def negotiated(spec: Path, folder: Path) -> Path:
+    """The spec with a round of typical negotiated changes, for the comparison benchmark."""
+    text = spec.read_text(encoding="utf-8")
+    for old, new in (
+        ("target: 99.95%", "target: 99.97%"),
+        ("{at_least: 99.9%, below: 99.95%, credit: 5%}", "{at_least: 99.9%, below: 99.97%, credit: 5%}"),
+        ("      resolution: 4h\n", "      resolution: 2h\n"),
+        ("per_window: 35%", "per_window: 40%"),
+        ('  version: "2.1"', '  version: "2.2"'),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    target = folder / "negotiated.yaml"
+    target.write_text(text + "\npositions: {penalties.claims: customer-favourable}\n", encoding="utf-8")
+    return target
+
+
+def measure_diff(old: Path, new: Path, clause_dir: str, repeat: int) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, "-c", DIFF_CHILD, str(old), str(new), clause_dir, str(repeat)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if result.returncode:
+        raise SystemExit(f"benchmark of diff failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def measure(spec: Path, fmt: str, clause_dir: str, repeat: int) -> dict[str, float]:
     result = subprocess.run(
         [sys.executable, "-c", CHILD, str(spec), fmt, clause_dir, str(repeat)],
@@ -167,6 +237,15 @@ def main() -> None:
                     f"{row['peak_mb']:>8.0f} {row['size'] / 1024:>8.0f}"
                 )
             print(f"{name:<26} {'':>7} {'compose':<11} {row['compose']:>8.3f}")
+        base = ROOT / "samples" / "managed-network.yaml"
+        pair = measure_diff(base, negotiated(base, Path(tmp)), str(extra), args.repeat)
+        name = f"diff, large pair ({int(pair['changes'])} ch.)"
+        clauses = int(pair["clauses"])
+        print(f"{name:<26} {clauses:>7} {'compose x2':<11} {pair['compose']:>8.3f}")
+        print(f"{name:<26} {clauses:>7} {'compare':<11} {'':>8} {pair['compare']:>8.3f}")
+        print(f"{name:<26} {clauses:>7} {'redline':<11} {'':>8} {pair['redline']:>8.3f}")
+        for fmt in ("docx", "pdf"):
+            print(f"{name:<26} {clauses:>7} {'redline ' + fmt:<11} {'':>8} {pair[fmt]:>8.3f}")
 
 
 if __name__ == "__main__":

@@ -490,6 +490,35 @@ def export_openslo(
         write_atomic(output, text.encode())
 
 
+# ------------------------------------------------------------------ diff
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="Old version: a spec file or REV:path (e.g. v2.1:samples/x.yaml).")],
+    new: Annotated[str, typer.Argument(help="New version: a spec file or REV:path.")],
+    fmt: Annotated[str, typer.Option("--format", help="text, md, json, or a redline: html, pdf, docx")] = "text",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (or folder).")] = None,
+    theme_dir: Annotated[
+        Path | None, typer.Option("--theme-dir", help="Theme folder overriding the built-in one.")
+    ] = None,
+    clause_dirs: Annotated[list[Path] | None, typer.Option("--clauses", help="Own clause folder (repeatable).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat spec warnings as errors.")] = False,
+) -> None:
+    """Compare two versions of an agreement: changed values and clauses, or a redline."""
+    from slaforge.diff_build import DiffOptions, check_format, run_diff
+
+    try:
+        options = DiffOptions(check_format(fmt), output, theme_dir, tuple(clause_dirs or ()), strict)
+        _, data, target = run_diff(old, new, options)
+    except SlaforgeError as error:
+        fail(error)
+    if target is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        typer.echo(f"wrote {target}")
+
+
 def main() -> None:
     try:
         app()

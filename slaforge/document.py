@@ -82,12 +82,15 @@ class Table:
     # relative column widths (sum need not be 1); None lets the renderer decide
     widths: tuple[float, ...] | None = None
     kind: str = "data"  # e.g. "severity", "credits", "hours", "escalation", "history"
+    change: Change = None  # redlines: the whole table inserted or deleted
+    row_changes: tuple[Change, ...] = ()  # redlines: a mark per body row (may be shorter than rows)
 
 
 @dataclass(frozen=True)
 class Definition:
     term: str
     runs: Inline
+    change: Change = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,11 @@ class Clause:
     blocks: tuple[Block, ...]
     position: str = "standard"
     change: Change = None
+    # redlines: a clause that changed place appears twice, deleted where it was (moved_to: its new
+    # number) and inserted where it is now (moved_from: its old number)
+    moved_from: str | None = None
+    moved_to: str | None = None
+    old_title: str | None = None  # redlines: the title it had, when the title changed
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,7 @@ class Section:
     number: str  # "7"
     title: str
     clauses: tuple[Clause, ...]
+    change: Change = None  # redlines: a section (heading) inserted or deleted
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from slaforge.renderers.docx_xml import (
     add_run,
     sub,
     w,
+    w3c_date,
     watermark_run,
 )
 
@@ -69,7 +70,13 @@ def render(document: Document, options: RenderOptions) -> bytes:
 
     write_cover(word, body, meta, options)
     write_contents(body, document, names)
-    writer = BodyWriter(annotations, bookmarks, iter(names), picture=chart_picture(word, meta, options))
+    writer = BodyWriter(
+        annotations,
+        bookmarks,
+        iter(names),
+        picture=chart_picture(word, meta, options),
+        comment=lambda text: add_comment(word, meta, text),
+    )
     for index, section in enumerate(document.sections):
         writer.section(body, section, page_break=index == 0)
     if body[-1].tag != w("p"):  # Word wants a paragraph, not a table, right before w:sectPr
@@ -81,6 +88,14 @@ def render(document: Document, options: RenderOptions) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return normalise_zip(buffer.getvalue(), meta.timestamp)
+
+
+def add_comment(word: WordDocument, meta: DocumentMeta, text: str) -> str:
+    """A comment in the comments part (created on first use), by the agreement's author, undated."""
+    comment = word.comments.add_comment(text=text, author=meta.author, initials="")
+    # python-docx stamps the clock; the build timestamp keeps the file reproducible
+    comment._comment_elm.set(w("date"), w3c_date(meta.timestamp))
+    return str(comment.comment_id)
 
 
 def write_cover(word: WordDocument, body: Element, meta: DocumentMeta, options: RenderOptions) -> None:

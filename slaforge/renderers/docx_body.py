@@ -49,6 +49,7 @@ from slaforge.renderers.docx_xml import (
     bookmark_end,
     safe_text,
     sub,
+    w,
 )
 
 TABLE_WIDTH = TEXT_WIDTH - GUTTER  # tables align with the clause text
@@ -78,16 +79,23 @@ class BodyWriter:
     heading_names: Iterator[str]
     # draws a chart as a picture (a ``wp:inline`` element) of the given width in twips; needs the package
     picture: Callable[[Chart, int], Element] | None = None
+    # adds a Word comment with this text and returns its id (redlines note where a clause moved)
+    comment: Callable[[str], str] | None = None
 
     def section(self, body: Element, section: Section, *, page_break: bool = False) -> None:
         # the signed section starts a page, so the words of execution stay with the signature blocks
         signing = any(isinstance(b, SignatureBlock) for c in section.clauses for b in c.blocks)
-        self._heading(body, StyleId.HEADING_1, section.number, section.title, None, page_break or signing)
+        self._heading(body, StyleId.HEADING_1, section.number, section.title, section.change, page_break or signing)
         for clause in section.clauses:
             self.clause(body, clause)
 
     def clause(self, body: Element, clause: Clause) -> None:
-        self._heading(body, StyleId.HEADING_2, clause.number, clause.title, clause.change)
+        heading = self._heading(
+            body, StyleId.HEADING_2, clause.number, clause.title, clause.change, old_title=clause.old_title
+        )
+        if self.comment is not None and (clause.moved_from or clause.moved_to):
+            where = f"from clause {clause.moved_from}" if clause.moved_from else f"to clause {clause.moved_to}"
+            self._comment(heading, f"Moved {where}", clause.change)
         for block in clause.blocks:
             self.block(body, block, clause.change)
 
@@ -100,13 +108,14 @@ class BodyWriter:
             case BulletList(items=items):
                 self.list_items(body, items, numbered=False, depth=0, change=change)
             case Table():
-                self.table(body, block, change)
+                self.table(body, block, change or block.change)
             case DefinitionList(items=items):
                 for item in items:
-                    p = self._paragraph(body, StyleId.DEFINITION, change)
-                    self._literal(p, item.term, change, style=StyleId.DEFINITION_TERM)
-                    self._literal(p, "\t" if term_fits_column(item.term) else "\n", change)
-                    self.inline(p, item.runs, change)
+                    mark = change or item.change
+                    p = self._paragraph(body, StyleId.DEFINITION, mark)
+                    self._literal(p, item.term, mark, style=StyleId.DEFINITION_TERM)
+                    self._literal(p, "\t" if term_fits_column(item.term) else "\n", mark)
+                    self.inline(p, item.runs, mark)
             case SignatureBlock(signatories=signatories):
                 for signatory in signatories:
                     self.signature(body, signatory, change)
@@ -172,8 +181,9 @@ class BodyWriter:
         style = StyleId.TABLE_TEXT_COMPACT if wide else StyleId.TABLE_TEXT
         if table.header:
             self._row(tbl, table.header, widths, change, header=True, style=style)
-        for row in table.rows:
-            self._row(tbl, row, widths, change, header=False, style=style)
+        for index, row in enumerate(table.rows):
+            row_change = table.row_changes[index] if index < len(table.row_changes) else None
+            self._row(tbl, row, widths, change or row_change, header=False, style=style)
         self._paragraph(body, StyleId.CLAUSE_BODY, change)  # Word needs a paragraph between tables
 
     def _row(
@@ -278,12 +288,34 @@ class BodyWriter:
             add_run(holder, run.text, style=style, bold=run.bold, italic=run.italic, deleted=deleted)
 
     def _heading(
-        self, body: Element, style: str, number: str, title: str, change: Change, page_break: bool = False
-    ) -> None:
+        self,
+        body: Element,
+        style: str,
+        number: str,
+        title: str,
+        change: Change,
+        page_break: bool = False,
+        old_title: str | None = None,
+    ) -> Element:
         p = self._paragraph(body, style, change, page_break_before=page_break)
         mark_id = self.annotations.bookmark_start(p, next(self.heading_names))
-        self._literal(p, f"{number}\t{title}" if number else title, change)
+        if old_title and not change:  # a new title: the old one struck, the new one inserted
+            self._literal(p, f"{number}\t" if number else "", None)
+            self._literal(p, old_title, "del")
+            self._literal(p, title, "ins")
+        else:
+            self._literal(p, f"{number}\t{title}" if number else title, change)
         bookmark_end(p, mark_id)
+        return p
+
+    def _comment(self, p: Element, text: str, change: Change) -> None:
+        """A Word comment on the whole of paragraph ``p``; its reference mark shares the paragraph's change."""
+        assert self.comment is not None
+        comment_id = self.comment(text)
+        start = p.makeelement(w("commentRangeStart"), {w("id"): comment_id})
+        p.insert(1, start)  # right after w:pPr
+        sub(p, "commentRangeEnd", id=comment_id)
+        sub(sub(self.annotations.container(p, change), "r"), "commentReference", id=comment_id)
 
     def _paragraph(
         self,

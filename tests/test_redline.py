@@ -1,0 +1,309 @@
+"""The redline: native tracked changes in the DOCX (accept all = new, reject all = old), marks in HTML and PDF."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from functools import cache
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from slaforge.build import BuildOptions
+from slaforge.cli import app
+from slaforge.diff import Comparison, compare
+from slaforge.diff_source import read_version
+from slaforge.document import Document
+from slaforge.redline import redline
+from slaforge.renderers import RenderOptions, render
+from slaforge.theme import Theme
+from tests.diff_corpus import BASE, NEW_CLAUSE, ROOT, builtin, dump, front, read, write_clause
+
+V1 = ROOT / "samples" / "versions" / "v1.yaml"
+V2 = ROOT / "samples" / "versions" / "v2.yaml"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+
+
+def q(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+def diff(old: Path, new: Path) -> Comparison:
+    return compare(read_version(str(old), BuildOptions()), read_version(str(new), BuildOptions()))
+
+
+def docx(document: Document) -> bytes:
+    return render(document, "docx", RenderOptions(theme=Theme.load(None)))
+
+
+def body_xml(data: bytes) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return etree.fromstring(package.read("word/document.xml"))
+
+
+@cache
+def structural() -> Comparison:
+    """A version with every kind of change: values, a new clause, a deleted clause and a deleted
+    section, a clause moved to another section, a reworded clause and a switched position."""
+    tmp = Path(tempfile.mkdtemp(prefix="slaforge-redline-test-"))
+    own = tmp / "own"
+    write_clause(own, "parties.added-1", NEW_CLAUSE.format(category="parties", n=1, order=15))
+    write_clause(own, "responsibilities.joint", front(builtin("responsibilities.joint"), "when", '"false"'))
+    moved = front(front(builtin("restrictions.exclusions"), "category", "reliability"), "order", "999")
+    write_clause(own, "restrictions.exclusions", moved)
+    write_clause(own, "policies.compliance", front(builtin("policies.compliance"), "when", '"false"'))
+    measurement = builtin("monitoring.measurement")
+    assert "[[Provider]] shall monitor each" in measurement
+    measurement = front(
+        measurement.replace("shall monitor each", "must monitor every", 1), "title", "How it is measured"
+    )
+    write_clause(own, "monitoring.measurement", measurement)
+    data = read()
+    data["policies"] = []  # the corporate-policies section goes
+    data["positions"] = {"term.termination": "customer-favourable"}
+    data["responsiveness"]["severities"][0]["resolution"] = "2h"
+    data["clause_dirs"] = ["own"]
+    spec = tmp / "new.yaml"
+    spec.write_text(dump(data), encoding="utf-8")
+    return diff(BASE, spec)
+
+
+# ------------------------------------------------------------------ accepting and rejecting, on the XML
+
+
+def _merge_into_next(p: etree._Element) -> None:
+    """A paragraph whose mark is removed joins the paragraph after it."""
+    following = p.getnext()
+    if following is None or following.tag != q("p"):
+        p.getparent().remove(p)
+        return
+    content = [child for child in p if child.tag != q("pPr")]
+    anchor_at = 1 if len(following) and following[0].tag == q("pPr") else 0
+    for offset, child in enumerate(content):
+        following.insert(anchor_at + offset, child)
+    p.getparent().remove(p)
+
+
+def resolve(root: etree._Element, keep: str) -> etree._Element:
+    """Accept (``keep="ins"``) or reject (``keep="del"``) every tracked change, as Word does."""
+    root = copy.deepcopy(root)
+    drop = "del" if keep == "ins" else "ins"
+    merged: list[etree._Element] = []
+    for mark in list(root.iter(q(drop))):
+        parent = mark.getparent()
+        if parent.tag == q("rPr") and parent.getparent().tag == q("pPr"):  # the paragraph mark
+            merged.append(parent.getparent().getparent())
+            parent.remove(mark)
+        elif parent.tag == q("trPr"):  # the whole row
+            row = parent.getparent()
+            row.getparent().remove(row)
+        else:
+            parent.remove(mark)
+    for mark in list(root.iter(q(keep))):
+        parent = mark.getparent()
+        if parent.tag in (q("rPr"), q("trPr")):
+            parent.remove(mark)
+            continue
+        index = parent.index(mark)
+        for offset, child in enumerate(list(mark)):
+            parent.insert(index + offset, child)
+        parent.remove(mark)
+    for text in list(root.iter(q("delText"))):
+        text.tag = q("t")
+    for p in merged:
+        if p.getparent() is not None:
+            _merge_into_next(p)
+    return root
+
+
+LABEL = re.compile(r"^(\d+(\.\d+)*|\([a-z]+\)|\([A-Z]+\)|\(\d+\))\t")
+
+
+def body_text(root: etree._Element) -> list[str]:
+    """The agreement's paragraphs from its first section on: numbers and labels left out, cross-references
+    as their targets, empty paragraphs skipped."""
+    body = root.find("w:body", NS)
+    paragraphs = list(body.iter(q("p")))
+    start = next(
+        i
+        for i, p in enumerate(paragraphs)
+        if p.find("w:pPr/w:pStyle[@w:val='Heading1']", NS) is not None and _text(p).startswith("1\t")
+    )
+    out = []
+    for p in paragraphs[start:]:
+        text = LABEL.sub("", _text(p)).strip()
+        if text:
+            out.append(text)
+    return out
+
+
+def _text(p: etree._Element) -> str:
+    parts = []
+    for node in p.iter():
+        if node.tag == q("hyperlink"):
+            continue
+        if node.tag in (q("t"), q("delText")):
+            link = next((a for a in node.iterancestors(q("hyperlink"))), None)
+            if link is not None:
+                marker = f"<{link.get(q('anchor'))}>"
+                if not parts or parts[-1] != marker:
+                    parts.append(marker)
+            else:
+                parts.append(node.text or "")
+        elif node.tag == q("tab"):
+            parts.append("\t")
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("case", ["samples", "structural"])
+def test_accept_all_gives_the_new_text_and_reject_all_the_old(case: str) -> None:
+    comparison = diff(V1, V2) if case == "samples" else structural()
+    marked = body_xml(docx(redline(comparison)))
+    assert marked.find(".//w:ins", NS) is not None and marked.find(".//w:del", NS) is not None
+    accepted = body_text(resolve(marked, keep="ins"))
+    rejected = body_text(resolve(marked, keep="del"))
+    assert accepted == body_text(body_xml(docx(comparison.new.document)))
+    assert rejected == body_text(body_xml(docx(comparison.old.document)))
+    assert accepted != rejected
+
+
+def test_tracked_changes_carry_author_date_and_unique_ids() -> None:
+    comparison = structural()
+    document = redline(comparison)
+    root = body_xml(docx(document))
+    marks = [*root.iter(q("ins")), *root.iter(q("del"))]
+    assert len(marks) > 50
+    assert {m.get(q("author")) for m in marks} == {"Northwind Networks Ltd"}
+    assert {m.get(q("date")) for m in marks} == {"2027-04-01T00:00:00Z"}  # the new spec's latest date: effective
+    ids = [m.get(q("id")) for m in marks] + [b.get(q("id")) for b in root.iter(q("bookmarkStart"))]
+    assert len(ids) == len(set(ids))
+    # deleted words are w:delText inside w:del, never w:t
+    assert all(d.find(".//w:t", NS) is None for d in root.iter(q("del")))
+    assert any(d.find(".//w:delText", NS) is not None for d in root.iter(q("del")))
+
+
+def test_a_moved_clause_carries_a_comment_where_it_was_and_where_it_is() -> None:
+    data = docx(redline(structural()))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        comments = etree.fromstring(package.read("word/comments.xml"))
+    notes = {c.get(q("id")): "".join(t.text for t in c.iter(q("t"))) for c in comments.iter(q("comment"))}
+    assert sorted(notes.values()) == ["Moved from clause 11.1", "Moved to clause 4.6"]
+    assert {c.get(q("date")) for c in comments.iter(q("comment"))} == {"2027-04-01T00:00:00Z"}
+    root = body_xml(data)
+    for comment_id, note in notes.items():
+        start = root.find(f".//w:commentRangeStart[@w:id='{comment_id}']", NS)
+        heading = start.getparent()
+        assert _text(heading).endswith("\tExclusions from the service levels")
+        assert heading.find(f"w:commentRangeEnd[@w:id='{comment_id}']", NS) is not None
+        assert root.find(f".//w:commentReference[@w:id='{comment_id}']", NS) is not None
+        mark = heading.find("w:pPr/w:rPr/*", NS)
+        assert mark.tag == q("ins" if note.startswith("Moved from") else "del")
+
+
+def test_a_clause_inserted_near_the_top_is_the_only_mark_in_the_body(tmp_path: Path) -> None:
+    own = tmp_path / "own"
+    write_clause(own, "parties.added-1", NEW_CLAUSE.format(category="parties", n=1, order=15))
+    spec = tmp_path / "new.yaml"
+    spec.write_text(BASE.read_text(encoding="utf-8") + "\nclause_dirs: [own]\n", encoding="utf-8")
+    comparison = diff(BASE, spec)
+    root = body_xml(docx(redline(comparison)))
+    body = root.find("w:body", NS)
+    paragraphs = list(body.iter(q("p")))
+    start = next(i for i, p in enumerate(paragraphs) if _text(p).startswith("1\tParties"))
+    marked = [p for p in paragraphs[start:] if p.find(".//w:ins", NS) is not None or p.find(".//w:del", NS) is not None]
+    texts = [_text(p) for p in marked]
+    assert texts[0] == "1.2\tAdditional undertaking 1"
+    assert all(p.find(".//w:del", NS) is None for p in marked)
+    assert len(texts) == 2 and texts[1].startswith("The Provider (Northwind Networks Ltd) shall keep a written record")
+
+
+def test_the_redline_docx_is_reproducible() -> None:
+    comparison = diff(V1, V2)
+    assert docx(redline(comparison)) == docx(redline(comparison))
+
+
+# ------------------------------------------------------------------ the summary, HTML and PDF
+
+
+def test_summary_comes_first_and_links_every_change_to_its_clause() -> None:
+    comparison = diff(V1, V2)
+    document = redline(comparison)
+    summary = document.sections[0]
+    assert summary.title == "Summary of changes"
+    assert document.sections[1].number == "1"
+    terms = next(c for c in summary.clauses if c.title == "Changed terms").blocks[0]
+    clauses = next(c for c in summary.clauses if c.title == "Changed clauses").blocks[0]
+    assert len(terms.rows) == len(comparison.values)
+    assert len(clauses.rows) == len(comparison.clause_changes)
+    ids = {c.id for c in document.clauses()}
+    links = [run.xref for row in (*terms.rows, *clauses.rows) for cell in row for run in cell if run.xref]
+    assert links and all(link in ids for link in links)
+    target_row = next(row for row in terms.rows if row[1][0].text == "99.9%")
+    assert target_row[2][0].text == "99.95%" and target_row[3][0].text == "Better"
+    assert target_row[4][0].xref == "reliability.availability-target" and target_row[4][0].text == "4.1"
+
+
+def test_html_marks_insertions_deletions_and_moves(tmp_path: Path) -> None:
+    html = render(redline(structural()), "html", RenderOptions(theme=Theme.load(None))).decode()
+    assert '<span class="title"><del>Monitoring and measurement</del> <ins>How it is measured</ins></span>' in html
+    assert "<del>4</del>" in html.replace(" </del>", "</del>") and "<ins>2</ins>" in html.replace(" </ins>", "</ins>")
+    assert 'class="clause inserted moved-to"' in html and "Moved from clause 11.1" in html
+    assert 'class="clause deleted moved-from"' in html and "Moved to clause 4.6" in html
+    assert 'class="section deleted"' in html  # the corporate policies section is gone
+    assert "Legend:" in html and "<ins>inserted words</ins>" in html and "<del>deleted words</del>" in html
+    # the CSS draws them: insertions underlined, deletions struck, moves in their own colour
+    assert "text-decoration: underline" in html and "text-decoration: line-through" in html
+    assert "--move:" in html
+
+
+def test_pdf_redline_reads_back(tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    target = tmp_path / "redline.pdf"
+    result = CliRunner().invoke(app, ["diff", str(V1), str(V2), "--format", "pdf", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(target)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Summary of changes" in " ".join(text.split()).title() or "SUMMARY OF CHANGES" in text
+    assert "Legend:" in text and "inserted words" in text and "deleted words" in text
+    flat = " ".join(text.split())
+    assert "99.9%99.95%" in flat.replace(" ", "")  # the struck old target stands beside the new one
+    assert "REDLINE AGAINST VERSION 2.1" in text
+
+
+@pytest.mark.skipif(
+    shutil.which("libreoffice") is None, reason="LibreOffice is not installed (apt: libreoffice-writer)"
+)
+def test_libreoffice_converts_the_redline_docx(tmp_path: Path) -> None:
+    source = tmp_path / "redline.docx"
+    source.write_bytes(docx(redline(structural())))
+    result = subprocess.run(
+        [
+            "libreoffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    pdf = tmp_path / "redline.pdf"
+    assert pdf.is_file(), result.stdout + result.stderr
+    assert "Error" not in result.stderr, result.stderr
+    pypdf = pytest.importorskip("pypdf")
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+    assert "Summary of changes" in text
+    assert "Additional undertaking 1" in text  # an inserted clause, shown with the changes
