@@ -8,7 +8,7 @@ clauses and sub-clauses once, and resolves cross-references and defined terms.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -147,11 +147,16 @@ def template_context(agreement: Agreement, env: ClauseEnvironment) -> dict[str, 
 
 
 def selected(
-    library: Library, agreement: Agreement, env: ClauseEnvironment, context: dict[str, Any], work: Composition
+    library: Library,
+    agreement: Agreement,
+    env: ClauseEnvironment,
+    context: dict[str, Any],
+    work: Composition,
+    omit: frozenset[str] = frozenset(),
 ) -> list[ClauseSource]:
     chosen = []
     for clause in library.ordered():
-        if agreement.level not in clause.meta.levels:
+        if agreement.level not in clause.meta.levels or clause.id in omit:
             continue
         if clause.meta.when:
             try:
@@ -204,8 +209,16 @@ def compose(
     agreement: Agreement,
     library: Library,
     default_position: str = "standard",
+    omit: frozenset[str] = frozenset(),
+    external: Mapping[str, str] | None = None,
 ) -> Document:
-    """Build the Document for ``agreement``; raise :class:`ClauseError` listing every problem."""
+    """Build the Document for ``agreement``; raise :class:`ClauseError` listing every problem.
+
+    ``omit`` names clauses to leave out although the agreement's level and conditions pick them
+    (a lower-level agreement of a portfolio leaves the terms it inherits to the agreement above);
+    ``external`` gives the text of a cross-reference to a clause that sits in another document
+    ("clause 5.2 of the Corporate SLA NW-CORP-SLA v2.1").
+    """
     env = make_environment()
     context = template_context(agreement, env)
     work = Composition()
@@ -224,7 +237,7 @@ def compose(
                 )
             )
     drafted: list[_Drafted] = []
-    for clause in selected(library, agreement, env, context, work):
+    for clause in selected(library, agreement, env, context, work, omit):
         position = positions.get(clause.id, default_position)
         if position not in clause.wordings:
             if clause.id in positions:
@@ -242,7 +255,7 @@ def compose(
             drafted.append(_Drafted(clause, position, blocks, clause.wording(position).line))
     if work.problems:
         raise ClauseError(f"{len(work.problems)} problem(s) composing the agreement", work.problems)
-    document = _assemble(agreement, library, drafted, env, context, work)
+    document = _assemble(agreement, library, drafted, env, context, work, external or {})
     if work.problems:
         raise ClauseError(f"{len(work.problems)} problem(s) composing the agreement", work.problems)
     return document
@@ -258,6 +271,7 @@ def _assemble(
     env: ClauseEnvironment,
     context: dict[str, Any],
     work: Composition,
+    external: Mapping[str, str],
 ) -> Document:
     by_category: dict[str, list[_Drafted]] = {}
     for item in drafted:
@@ -283,6 +297,8 @@ def _assemble(
     def resolve_runs(runs: Inline, item: _Drafted) -> Inline:
         out = []
         for run in runs:
+            if run.xref is not None and run.xref not in numbers and run.xref in external:
+                run = replace(run, text=external[run.xref], xref=None)  # a clause of another document
             if run.xref is not None:
                 target = numbers.get(run.xref)
                 if target is None:
