@@ -247,6 +247,7 @@ def portfolio_context(
     return {
         "id": portfolio.file.portfolio.id,
         "title": portfolio.file.portfolio.title,
+        "organisation": portfolio.file.provider.name,
         "document": describe(document),
         "above": [describe(portfolio.documents[i]) for i in document.above],
         "standalone": standalone,
