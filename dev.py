@@ -59,6 +59,8 @@ def samples() -> None:
     run(BIN / "slaforge", "build", *[s.relative_to(ROOT) for s in specs], "-o", "out")
     for offer in sorted((ROOT / "samples" / "offers").glob("*.yaml")):
         run(BIN / "slaforge", "offers", offer.relative_to(ROOT), "-o", Path("out") / "offers")
+    portfolio = Path("samples") / "portfolio" / "portfolio.yaml"
+    run(BIN / "slaforge", "build", portfolio, "-o", Path("out") / "portfolio", "--jobs", str(os.cpu_count() or 1))
 
 
 def test() -> None:

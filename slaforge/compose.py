@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
-from jinja2 import TemplateError, Undefined
+from jinja2 import Template, TemplateError, Undefined
 from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -102,6 +103,20 @@ def and_list(items: Iterable[Any], word: str = "and") -> str:
     return f"{', '.join(texts[:-1])} {word} {texts[-1]}"
 
 
+@cache
+def shared_environment() -> ClauseEnvironment:
+    """One environment per process, in which each wording is compiled once (see :func:`compiled`)."""
+    return make_environment()
+
+
+def compiled(env: ClauseEnvironment, text: str) -> Template:
+    """``env.from_string(text)``, remembered by the environment: a portfolio composes the same clauses often."""
+    templates: dict[str, Template] = env.__dict__.setdefault("_compiled", {})
+    if text not in templates:
+        templates[text] = env.from_string(text)
+    return templates[text]
+
+
 def make_environment() -> ClauseEnvironment:
     env = ClauseEnvironment(
         undefined=MissingValue,
@@ -174,7 +189,7 @@ def render_wording(
 ) -> list[RawBlock] | None:
     wording = clause.wording(position)
     try:
-        text = env.from_string(wording.text).render(**context)
+        text = compiled(env, wording.text).render(**context)
     except UndefinedError as exc:
         work.fail(
             clause,
@@ -219,7 +234,7 @@ def compose(
     ``external`` gives the text of a cross-reference to a clause that sits in another document
     ("clause 5.2 of the Corporate SLA NW-CORP-SLA v2.1").
     """
-    env = make_environment()
+    env = shared_environment()
     context = template_context(agreement, env)
     work = Composition()
     positions = agreement.spec.positions
@@ -420,7 +435,7 @@ def _definitions(
         for term in pending:
             text, source = terms[term]
             try:
-                body = env.from_string(text).render(**context)
+                body = compiled(env, text).render(**context)
                 runs = parse_inline(" ".join(body.split()))
             except (TemplateError, MarkupError, TypeError) as exc:
                 work.fail(source, None, f"the definition of {term!r} cannot be rendered: {exc}", "bad-definition")

@@ -192,6 +192,7 @@ def _run(jobs: list[Job], workers: int) -> Any:
 # ------------------------------------------------------------------ one document (runs in a worker)
 
 _LIBRARIES: dict[tuple[Path, ...], Library] = {}
+_THEMES: dict[tuple[tuple[Path, ...], tuple[Path, ...]], Any] = {}  # one per process: compiled once
 
 
 def render_job(job: Job) -> dict[str, bytes] | list[Problem]:
@@ -220,9 +221,9 @@ def _render(job: Job) -> dict[str, bytes]:
             document,
             meta=replace(meta, subtitle=subtitle, subject=f"{subtitle} between {names}", keywords=(subtitle.lower(),)),
         )
-    options = RenderOptions(
-        theme=theme_for(document, BuildOptions(theme_dir=job.theme_dir)), pdf_variant=job.pdf_variant
-    )
+    theme = theme_for(document, BuildOptions(theme_dir=job.theme_dir))
+    theme = _THEMES.setdefault((theme.folders, theme.asset_folders), theme)  # its templates compile once
+    options = RenderOptions(theme=theme, pdf_variant=job.pdf_variant)
     return {fmt: render(document, fmt, options) for fmt in job.formats}
 
 
