@@ -117,6 +117,14 @@ def compiled(env: ClauseEnvironment, text: str) -> Template:
     return templates[text]
 
 
+def compiled_condition(env: ClauseEnvironment, text: str) -> Callable[..., Any]:
+    """``env.compile_expression(text)``, remembered like :func:`compiled`."""
+    conditions: dict[str, Callable[..., Any]] = env.__dict__.setdefault("_conditions", {})
+    if text not in conditions:
+        conditions[text] = env.compile_expression(text)
+    return conditions[text]
+
+
 def make_environment() -> ClauseEnvironment:
     env = ClauseEnvironment(
         undefined=MissingValue,
@@ -175,7 +183,7 @@ def selected(
             continue
         if clause.meta.when:
             try:
-                if not env.compile_expression(clause.meta.when)(**context):
+                if not compiled_condition(env, clause.meta.when)(**context):
                     continue
             except (TemplateError, TypeError) as exc:
                 work.fail(clause, None, f"cannot evaluate 'when: {clause.meta.when}': {exc}", "bad-condition")

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from slaforge.compose import Composition, make_environment, selected, template_context
+from slaforge.compose import Composition, selected, shared_environment, template_context
 from slaforge.library import ClauseSource, Library
 from slaforge.portfolio.inherit import Portfolio, PortfolioDocument
 from slaforge.portfolio.levels import LevelReport
@@ -117,7 +117,7 @@ def plan_documents(
 
 
 def _selected(library: Library, agreement: Agreement) -> list[ClauseSource]:
-    env = make_environment()
+    env = shared_environment()
     return selected(library, agreement, env, template_context(agreement, env), Composition())
 
 
