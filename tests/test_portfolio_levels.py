@@ -198,6 +198,11 @@ def test_weakening_a_corporate_commitment_is_an_error_naming_both_sources(tmp_pa
             "reporting.due",
         ),
         ("customers/contoso.yaml", [("    fee: 38500 GBP", "    fee: 100 GBP")], None),  # fees are per customer
+        (
+            "customers/contoso.yaml",
+            [("      response: 10m", "      response: 10m\n      update: ~")],
+            "responsiveness.severities[P1].update",
+        ),
     ],
 )
 def test_each_kind_of_weakening_fails(tmp_path: Path, file: str, edits: list[tuple[str, str]], key: str | None) -> None:

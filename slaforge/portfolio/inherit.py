@@ -75,6 +75,7 @@ class PortfolioDocument:
     above: tuple[str, ...]  # ids of the documents this one sits under, top first
     exceptions: tuple[dict[str, Any], ...]  # agreed exceptions written at this document's own level
     files: tuple[Path, ...]  # every fragment file that feeds it
+    removed: dict[tuple[str, ...], Origin] = field(default_factory=dict)  # ``~`` in its own files, by id path
 
     @property
     def id(self) -> str:
@@ -315,11 +316,13 @@ class _Builder:
                 layers.append(Layer(f"{parent.kind.value}: {display(fragment.path)}", data, dict(positions)))
         own = self.fragments(entry, index, level)
         exceptions: list[dict[str, Any]] = []
+        removed: dict[tuple[str, ...], Origin] = {}
         for fragment in own:
             files.append(fragment.path)
             data = _Merger(fragment.source, positions, self.problems).merge(data, fragment.data, (), ())
             layers.append(Layer(f"{level}: {display(fragment.path)}", data, dict(positions)))
             exceptions.extend(fragment.exceptions)
+            removed.update(_removals(fragment.data, fragment.source, (), ()))
         if not own:
             return None
         # the document's kind decides its level, whatever a fragment says
@@ -355,7 +358,7 @@ class _Builder:
             return None
         loaded = LoadedSpec(spec=spec, path=main, source=layered, warnings=())
         return PortfolioDocument(
-            entry, index, loaded, data, layers, tuple(above), tuple(exceptions), tuple(dict.fromkeys(files))
+            entry, index, loaded, data, layers, tuple(above), tuple(exceptions), tuple(dict.fromkeys(files)), removed
         )
 
     def _parties(
@@ -384,6 +387,21 @@ class _Builder:
             value = party.model_dump(mode="json", by_alias=True, exclude_defaults=True)
             listed.append(merger.take(value, loc, ("customers", i)))
         return taken, listed
+
+
+def _removals(value: Any, source: SourceMap, loc: Loc, path: tuple[str, ...]) -> dict[tuple[str, ...], Origin]:
+    """Where a fragment removes a value with ``~``, by path with list items named by id."""
+    out: dict[tuple[str, ...], Origin] = {}
+    if value is None and isinstance(source.positions.get(loc), Origin):
+        out[path] = source.positions[loc]
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            out.update(_removals(item, source, (*loc, key), (*path, str(key))))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            name = str(item["id"]) if isinstance(item, dict) and "id" in item else str(i)
+            out.update(_removals(item, source, (*loc, i), (*path, name)))
+    return out
 
 
 def _own_agreement(own: list[Fragment]) -> dict[str, Any]:

@@ -134,7 +134,8 @@ def _weakening(
                 AgreedException(key, (below or above).label, text, above.text, upper.id, matched[1]["reason"])
             )
             continue
-        term = below or above
+        term = below or _moved(above, document)
+        removed_at = document.removed.get(tokens(key)) if below is None else None
         report.errors.append(
             _problem(
                 document,
@@ -145,6 +146,7 @@ def _weakening(
                 given=text,
                 expected=f"at least as good as {above.text}, or an agreed exception: "
                 f"exceptions: [{{path: {key}, reason: ...}}]",
+                at=removed_at,
             )
         )
     for _, exception, used in exceptions:
@@ -161,6 +163,16 @@ def _weakening(
             )
     if agreed:
         report.agreed[document.id] = agreed
+
+
+def _moved(term: TermValue, document: PortfolioDocument) -> TermValue:
+    """An upper document's term, located where ``document`` would set it (its services are indexed anew)."""
+    loc = term.loc
+    if loc[:1] == ("services",) and len(loc) > 1 and term.key.startswith("services["):
+        service_id = term.key[len("services[") :].split("]")[0]
+        index = next((i for i, s in enumerate(document.spec.services) if s.id == service_id), None)
+        loc = ("services", index, *loc[2:]) if index is not None else ("services",)
+    return replace(term, loc=loc)
 
 
 # ------------------------------------------------------------------ support
@@ -246,8 +258,12 @@ def _responsiveness(
 # ------------------------------------------------------------------ problems
 
 
-def _problem(document: PortfolioDocument, term: TermValue, message: str, code: str, **kw: Any) -> Problem:
+def _problem(
+    document: PortfolioDocument, term: TermValue, message: str, code: str, at: Any = None, **kw: Any
+) -> Problem:
     problem = document.source.problem(term.loc, message, code=code, **kw)
+    if at is not None:  # an Origin: where the lower document removes the value
+        problem = replace(problem, file=at.file, line=at[0], column=at[1])
     return replace(problem, path=term.key, message=f"document {document.id}: {problem.message}")
 
 
