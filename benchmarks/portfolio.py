@@ -17,6 +17,7 @@ runs ``slaforge build`` in a fresh process, as a user would.  Rows:
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -126,6 +127,8 @@ def main() -> None:
             f"{args.customers * args.services} service SLAs, 1 OLA, 1 contract = {total} documents; "
             f"formats {args.formats}"
         )
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"machine: {os.cpu_count()} CPUs, load average {load} before the first build")
         rows = []
         for n in jobs:
             seconds, what = build(portfolio, folder / f"out{n}", args.formats, n)

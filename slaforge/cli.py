@@ -70,6 +70,10 @@ def validate(
     report = []
     failed = False
     for path in specs:
+        if _is_portfolio(path):
+            report.append(_validate_portfolio(path, strict, as_json))
+            failed = failed or not report[-1]["valid"]
+            continue
         try:
             loaded = load_spec(path, strict=strict)
         except SpecError as error:
@@ -454,6 +458,32 @@ def _is_portfolio(path: Path) -> bool:
     from slaforge.portfolio.inherit import is_portfolio_file
 
     return is_portfolio_file(path)
+
+
+def _validate_portfolio(path: Path, strict: bool, as_json: bool) -> dict[str, object]:
+    """Check a portfolio as ``validate`` checks a spec; the entry of the JSON report."""
+    from collections import Counter
+
+    from slaforge.portfolio.build import PortfolioOptions, check_portfolio
+
+    try:
+        portfolio, report = check_portfolio(path, PortfolioOptions(strict=strict))
+    except SlaforgeError as error:
+        if not as_json:
+            typer.echo(error.format(), err=True)
+        problems = [p.as_dict() for p in error.problems]
+        return {"spec": str(path), "valid": False, "problems": problems, "message": error.message}
+    warnings = [*portfolio.warnings, *report.warnings]
+    if not as_json:
+        for warning in warnings:
+            typer.echo(warning.format(), err=True)
+        kinds = Counter(d.kind.value for d in portfolio.documents.values())
+        typer.echo(
+            f"{path}: ok - portfolio {portfolio.file.portfolio.id}: {len(portfolio.documents)} documents ("
+            + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+            + f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''})"
+        )
+    return {"spec": str(path), "valid": True, "problems": [w.as_dict() for w in warnings]}
 
 
 def _build_portfolio(path: Path, options: BuildOptions, jobs: int, standalone: bool) -> int:

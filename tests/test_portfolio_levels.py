@@ -308,3 +308,49 @@ def test_extends_paths_are_relative_to_the_referring_file(tmp_path: Path) -> Non
     email = path.parent / "services" / "email.yaml"
     assert f"{rel(email)}:1:1: error: extends: extends 'maintenance.yaml', which does not exist" in output
     assert "wan.yaml" not in output
+
+
+# ------------------------------------------------------------------ validate, and what a lower document leaves out
+
+
+def test_validate_checks_a_portfolio(tmp_path: Path) -> None:
+    result = invoke("validate", PORTFOLIO)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert f"ok - portfolio northwind: {len(read(PORTFOLIO)['documents'])} documents" in result.output  # type: ignore[attr-defined,index]
+    path = copy_sample(tmp_path)
+    edit(path.parent / "customers" / "fabrikam.yaml", "  - path: reporting.frequency\n", "  - path: reporting.due\n")
+    failing = invoke("validate", path)
+    assert failing.exit_code == 1  # type: ignore[attr-defined]
+    fabrikam = path.parent / "customers" / "fabrikam.yaml"
+    assert (
+        f"{rel(fabrikam)}:{line_of(fabrikam, 'frequency: quarterly')}:3: error: reporting.frequency: document fabrikam: "
+        "Service reports: the Customer SLA gives quarterly where the Corporate SLA NW-CORP-SLA commits to monthly"
+    ) in failing.output  # type: ignore[attr-defined]
+
+
+def test_left_out_clauses_are_referred_to_by_their_number_in_the_document_above() -> None:
+    from slaforge.compose import compose
+    from slaforge.library import load_library
+    from slaforge.portfolio.build import PortfolioOptions, check_portfolio, plans_for
+
+    options = PortfolioOptions()
+    portfolio, report = check_portfolio(PORTFOLIO, options)
+    plans = plans_for(portfolio, report, options)
+    library = load_library([])
+    composed = {d: compose(p.agreement, library, omit=p.omit, external=p.external) for d, p in plans.items()}
+    for doc_id, plan in plans.items():
+        ids = {c.id for c in composed[doc_id].clauses()}
+        assert not ids & plan.omit
+        for clause_id in plan.omit & set(plan.external):
+            text = plan.external[clause_id]
+            upper = next(
+                d
+                for d in portfolio.documents[doc_id].above[::-1]
+                if f" {portfolio.documents[d].spec.agreement.id} " in text
+            )
+            assert text.startswith(f"clause {composed[upper].clause(clause_id).number} of the ")
+    # the service SLA for Contoso's email overrides nothing the customer SLA says about responsiveness
+    assert "responsiveness.targets" in plans["contoso-email"].omit
+    assert "responsiveness.targets" not in plans["contoso"].omit  # Contoso's P1 response is its own
+    assert "reliability.availability-target" not in plans["contoso-wan"].omit  # so is the WAN's target
+    assert not plans["corporate"].omit

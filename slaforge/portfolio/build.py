@@ -213,6 +213,10 @@ def _render(job: Job) -> dict[str, bytes]:
     if library is None:
         library = _LIBRARIES[job.clause_dirs] = load_library(list(job.clause_dirs))
     document = compose(job.plan.agreement, library, omit=job.plan.omit, external=job.plan.external)
+    if len(document.meta.subject) > 200:  # a corporate SLA names every customer: keep the file property short
+        meta = document.meta
+        subject = f"{meta.subtitle} of {meta.parties[0].name} for {len(meta.parties) - 1} customers"
+        document = replace(document, meta=replace(meta, subject=subject))
     subtitle = SUBTITLES.get(Kind(job.kind))
     if subtitle:
         meta = document.meta
