@@ -324,7 +324,8 @@ def test_validate_checks_a_portfolio(tmp_path: Path) -> None:
     fabrikam = path.parent / "customers" / "fabrikam.yaml"
     assert (
         f"{rel(fabrikam)}:{line_of(fabrikam, 'frequency: quarterly')}:3: error: reporting.frequency: "
-        "document fabrikam: Service reports: the Customer SLA gives quarterly where the Corporate SLA NW-CORP-SLA commits to monthly"
+        "document fabrikam: Service reports: the Customer SLA gives quarterly "
+        "where the Corporate SLA NW-CORP-SLA commits to monthly"
     ) in failing.output  # type: ignore[attr-defined]
 
 
