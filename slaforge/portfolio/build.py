@@ -66,7 +66,7 @@ class PortfolioResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-# progress(event, done, total, document): event is "rendered" or "up to date"
+# progress(event, done, total, document): event is "up to date", "rendered" or "failed"
 Progress = Callable[[str, int, int, PortfolioDocument], None]
 
 
@@ -152,7 +152,14 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
         jobs.append(
             Job(document.id, document.kind.value, plan, dirs, options.theme_dir, options.formats, options.pdf_variant)
         )
-    finished = list(_run(jobs, options.jobs))
+    finished = []
+    for job, answer in _run(jobs, options.jobs):
+        finished.append((job, answer))
+        done += 1
+        if progress:
+            progress(
+                "rendered" if isinstance(answer, dict) else "failed", done, total, portfolio.documents[job.document_id]
+            )
     problems = [p for _, answer in finished if isinstance(answer, list) for p in answer]
     if problems:  # nothing is written unless every document composed and rendered
         count = len(problems)
@@ -170,9 +177,6 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
             written[str(target.relative_to(out))] = hashlib.sha256(data).hexdigest()
         _write_manifest(out, document, keys[document.id], written)
         result.rendered.append(document.id)
-        done += 1
-        if progress:
-            progress("rendered", done, total, document)
     from slaforge.portfolio.index import index_html
 
     result.index = out / "index.html"
@@ -213,10 +217,6 @@ def _render(job: Job) -> dict[str, bytes]:
     if library is None:
         library = _LIBRARIES[job.clause_dirs] = load_library(list(job.clause_dirs))
     document = compose(job.plan.agreement, library, omit=job.plan.omit, external=job.plan.external)
-    if len(document.meta.subject) > 200:  # a corporate SLA names every customer: keep the file property short
-        meta = document.meta
-        subject = f"{meta.subtitle} of {meta.parties[0].name} for {len(meta.parties) - 1} customers"
-        document = replace(document, meta=replace(meta, subject=subject))
     subtitle = SUBTITLES.get(Kind(job.kind))
     if subtitle:
         meta = document.meta

@@ -91,7 +91,7 @@ def plan_documents(
     for document in order:
         library: Library = library_for(document)
         titles = {c.id: c.meta.title for c in library.ordered()}
-        base = _agreement(portfolio, document, report, {}, standalone, titles)
+        base = _agreement(portfolio, document, report, {}, standalone, titles, plans)
         chosen = _selected(library, base)
         omitted: dict[str, str] = {}
         if document.kind in (Kind.ola, Kind.underpinning):
@@ -101,7 +101,7 @@ def plan_documents(
         else:
             omitted = _inherited(portfolio, document, chosen, plans)
             omit = set(omitted)
-        agreement = _agreement(portfolio, document, report, omitted, standalone, titles)
+        agreement = _agreement(portfolio, document, report, omitted, standalone, titles, plans)
         kept = tuple(c.id for c in chosen if c.id not in omit)
         numbers = numbering(library, kept)
         external: dict[str, str] = {}
@@ -198,13 +198,16 @@ def _agreement(
     omitted: dict[str, str],
     standalone: bool,
     titles: dict[str, str],
+    plans: dict[str, Plan],
 ) -> PortfolioAgreement:
     return PortfolioAgreement(
         spec=document.spec,
         source=document.source,
         base=document.loaded.path.parent,
         timestamp=build_timestamp(document.spec),
-        portfolio=portfolio_context(portfolio, document, report, omitted, standalone, titles),
+        portfolio=portfolio_context(
+            portfolio, document, report, omitted, standalone, titles, {u: p.numbers for u, p in plans.items()}
+        ),
     )
 
 
@@ -215,12 +218,19 @@ def portfolio_context(
     omitted: dict[str, str],
     standalone: bool,
     titles: dict[str, str],
+    upper_numbers: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """What ``parties.subordination`` reads: the documents above or supported, what is left to them."""
     names = titles
+    upper_numbers = upper_numbers or {}
     inherited = []
     for upper_id in document.above:
-        left = [names.get(c, c) for c, where in omitted.items() if where == upper_id]
+        numbers = upper_numbers.get(upper_id, {})
+        left = [
+            f"{names.get(c, c)} (clause {numbers[c]})" if c in numbers else names.get(c, c)
+            for c, where in omitted.items()
+            if where == upper_id
+        ]
         if left:
             inherited.append({**describe(portfolio.documents[upper_id]), "titles": left})
     exceptions = [
