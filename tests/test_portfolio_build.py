@@ -86,6 +86,8 @@ def test_the_tree_holds_every_document_in_pdf_and_docx(built: Path) -> None:
         assert f'href="{stem}.pdf"' in index and f'href="{stem}.docx"' in index, doc_id
     corporate = read(SAMPLE / "corporate.yaml")["agreement"]  # type: ignore[index]
     assert f"under Corporate SLA {corporate['id']} v{corporate['version']}" in index
+    tiered = [s for s in read(PORTFOLIO)["subscriptions"] if s.get("tier")]  # type: ignore[index]
+    assert tiered and all(f"({s['tier']} tier)" in index for s in tiered)
 
 
 def test_two_jobs_give_the_same_bytes_as_one(built: Path, tmp_path: Path) -> None:

@@ -53,7 +53,14 @@ def _row(portfolio: Portfolio, document: PortfolioDocument, folder: Path, format
         above = portfolio.above(document)
         relation = "under " + ", ".join(_ref(d) for d in above) if above else '<span class="muted">top level</span>'
     parties = " &middot; ".join(escape(c.name) for c in document.spec.customers)
-    services = ", ".join(escape(s.name) for s in document.spec.services)
+    tiers = {
+        s.service: s.tier
+        for s in portfolio.file.subscriptions
+        if s.tier and [c.id for c in document.spec.customers] == [s.customer]
+    }
+    services = ", ".join(
+        escape(s.name) + (f" ({escape(tiers[s.id])} tier)" if s.id in tiers else "") for s in document.spec.services
+    )
     return (
         "<tr>"
         f"<td><strong>{escape(agreement.title)}</strong><br><span class='muted'>{parties}</span></td>"
