@@ -4,6 +4,7 @@
 (with ``extends:`` chains), :mod:`inherit` merges corporate -> customer -> service into one
 checked Spec per document with the provenance of every value, :mod:`levels` checks the
 levels against each other, :mod:`subordination` decides what a lower document leaves to the
-documents above it, :mod:`explain` prints where a value comes from, and :mod:`build`
-renders the whole tree incrementally.
+documents above it, :mod:`explain` prints where a value comes from, :mod:`build`
+renders the whole tree incrementally (with :mod:`progress` on stderr) and :mod:`index`
+writes the tree's ``index.html``.
 """

@@ -103,6 +103,7 @@ def check_portfolio(path: Path, options: PortfolioOptions) -> tuple[Portfolio, L
         problems.extend(replace(w, severity="error") for w in report.warnings)
     if problems:
         count = len(problems)
+        problems.sort(key=lambda p: (p.file or "", p.line or 0, p.column or 0, p.path or ""))
         raise SpecError(f"{count} problem{'s' if count != 1 else ''} found; nothing was written", problems)
     return portfolio, report
 
