@@ -190,8 +190,10 @@ def _run(jobs: list[Job], workers: int) -> Any:
         for job in jobs:
             yield job, render_job(job)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        yield from zip(jobs, pool.map(render_job, jobs, chunksize=1), strict=True)
+    workers = min(workers, len(jobs))
+    chunk = max(1, len(jobs) // (workers * 8))  # fewer round trips when documents are quick to render
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from zip(jobs, pool.map(render_job, jobs, chunksize=chunk), strict=True)
 
 
 # ------------------------------------------------------------------ one document (runs in a worker)
