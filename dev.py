@@ -68,6 +68,8 @@ def samples() -> None:
     redlines.mkdir(parents=True, exist_ok=True)
     for fmt in ("md", "pdf", "docx", "html"):  # the change list and the redline of v1 -> v2
         run(BIN / "slaforge", "diff", versions / "v1.yaml", versions / "v2.yaml", "--format", fmt, "-o", redlines)
+    portfolio = Path("samples") / "portfolio" / "portfolio.yaml"
+    run(BIN / "slaforge", "build", portfolio, "-o", Path("out") / "portfolio", "--jobs", str(os.cpu_count() or 1))
 
 
 def test() -> None:

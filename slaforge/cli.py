@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from slaforge import __version__
 from slaforge.errors import SlaforgeError
+
+if TYPE_CHECKING:
+    from slaforge.build import BuildOptions
 
 app = typer.Typer(
     name="slaforge",
@@ -67,6 +70,10 @@ def validate(
     report = []
     failed = False
     for path in specs:
+        if _is_portfolio(path):
+            report.append(_validate_portfolio(path, strict, as_json))
+            failed = failed or not report[-1]["valid"]
+            continue
         try:
             loaded = load_spec(path, strict=strict)
         except SpecError as error:
@@ -169,8 +176,12 @@ def build(
         str, typer.Option("--pdf-variant", help="pdf/ua-1 (default) or a PDF/A variant such as pdf/a-3b")
     ] = "pdf/ua-1",
     strict: Annotated[bool, typer.Option("--strict", help="Treat spec warnings as errors.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Portfolios: render in N processes.")] = 1,
+    standalone: Annotated[
+        bool, typer.Option("--standalone", help="Portfolios: lower documents repeat the terms they inherit.")
+    ] = False,
 ) -> None:
-    """Build agreements as PDF, DOCX and HTML (default: all three, into out/)."""
+    """Build agreements (or every document of a portfolio) as PDF, DOCX and HTML (default: all three, into out/)."""
     from slaforge.build import BuildOptions, build_spec
     from slaforge.renderers import PDF_VARIANTS, parse_formats
 
@@ -191,6 +202,9 @@ def build(
     )
     failed = 0
     for path in specs:
+        if _is_portfolio(path):
+            failed += _build_portfolio(path, options, jobs, standalone)
+            continue
         try:
             result = build_spec(path, options)
         except SlaforgeError as error:
@@ -517,6 +531,95 @@ def diff(
         sys.stdout.write(data.decode("utf-8"))
     else:
         typer.echo(f"wrote {target}")
+
+
+# ------------------------------------------------------------------ portfolios
+
+
+def _is_portfolio(path: Path) -> bool:
+    from slaforge.portfolio.inherit import is_portfolio_file
+
+    return is_portfolio_file(path)
+
+
+def _validate_portfolio(path: Path, strict: bool, as_json: bool) -> dict[str, object]:
+    """Check a portfolio as ``validate`` checks a spec; the entry of the JSON report."""
+    from collections import Counter
+
+    from slaforge.portfolio.build import PortfolioOptions, check_portfolio
+
+    try:
+        portfolio, report = check_portfolio(path, PortfolioOptions(strict=strict))
+    except SlaforgeError as error:
+        if not as_json:
+            typer.echo(error.format(), err=True)
+        problems = [p.as_dict() for p in error.problems]
+        return {"spec": str(path), "valid": False, "problems": problems, "message": error.message}
+    warnings = [*portfolio.warnings, *report.warnings]
+    if not as_json:
+        for warning in warnings:
+            typer.echo(warning.format(), err=True)
+        kinds = Counter(d.kind.value for d in portfolio.documents.values())
+        typer.echo(
+            f"{path}: ok - portfolio {portfolio.file.portfolio.id}: {len(portfolio.documents)} documents ("
+            + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+            + f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''})"
+        )
+    return {"spec": str(path), "valid": True, "problems": [w.as_dict() for w in warnings]}
+
+
+def _build_portfolio(path: Path, options: BuildOptions, jobs: int, standalone: bool) -> int:
+    """Build one portfolio; 1 when it failed (the problems are printed), else 0."""
+    from slaforge.portfolio.build import PortfolioOptions, build_portfolio
+    from slaforge.portfolio.progress import ProgressReport
+
+    progress = ProgressReport(sys.stderr)
+    portfolio_options = PortfolioOptions(
+        formats=options.formats,
+        out_dir=options.out_dir,
+        theme_dir=options.theme_dir,
+        clause_dirs=options.clause_dirs,
+        pdf_variant=options.pdf_variant,
+        strict=options.strict,
+        standalone=standalone,
+        jobs=jobs,
+    )
+    try:
+        result = build_portfolio(path, portfolio_options, progress)
+    except SlaforgeError as error:
+        progress.close()
+        typer.echo(f"{path}: build failed", err=True)
+        typer.echo(error.format(), err=True)
+        return 1
+    progress.close()
+    for warning in result.warnings:
+        typer.echo(warning.format(), err=True)
+    for output in result.outputs:
+        typer.echo(f"wrote {output}")
+    typer.echo(f"wrote {result.index}")
+    typer.echo(
+        f"{path}: {len(result.rendered)} document(s) rendered"
+        + (f" ({', '.join(result.rendered)})" if result.rendered else "")
+        + f", {len(result.up_to_date)} up to date"
+        + (f" ({', '.join(result.up_to_date)})" if result.up_to_date else "")
+    )
+    return 0
+
+
+@app.command()
+def explain(
+    spec: Annotated[Path, typer.Argument(help="A spec or a portfolio file.", show_default=False)],
+    path: Annotated[str, typer.Argument(help="Dotted path, e.g. services.email.availability.target")],
+    document: Annotated[str | None, typer.Option("--document", help="Portfolios: the document's id.")] = None,
+) -> None:
+    """Where a value comes from: the file, line and level that set it, and what it overrode."""
+    from slaforge.portfolio.explain import explain as explain_value
+    from slaforge.portfolio.explain import explanation_text
+
+    try:
+        typer.echo(explanation_text(explain_value(spec, path, document)))
+    except SlaforgeError as error:
+        fail(error)
 
 
 def main() -> None:

@@ -8,11 +8,12 @@ clauses and sub-clauses once, and resolves cross-references and defined terms.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
-from jinja2 import TemplateError, Undefined
+from jinja2 import Template, TemplateError, Undefined
 from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -116,6 +117,28 @@ def in_sentence(text: Any, lower: bool = True) -> str:
     return phrase
 
 
+@cache
+def shared_environment() -> ClauseEnvironment:
+    """One environment per process, in which each wording is compiled once (see :func:`compiled`)."""
+    return make_environment()
+
+
+def compiled(env: ClauseEnvironment, text: str) -> Template:
+    """``env.from_string(text)``, remembered by the environment: a portfolio composes the same clauses often."""
+    templates: dict[str, Template] = env.__dict__.setdefault("_compiled", {})
+    if text not in templates:
+        templates[text] = env.from_string(text)
+    return templates[text]
+
+
+def compiled_condition(env: ClauseEnvironment, text: str) -> Callable[..., Any]:
+    """``env.compile_expression(text)``, remembered like :func:`compiled`."""
+    conditions: dict[str, Callable[..., Any]] = env.__dict__.setdefault("_conditions", {})
+    if text not in conditions:
+        conditions[text] = env.compile_expression(text)
+    return conditions[text]
+
+
 def make_environment() -> ClauseEnvironment:
     env = ClauseEnvironment(
         undefined=MissingValue,
@@ -162,15 +185,20 @@ def template_context(agreement: Agreement, env: ClauseEnvironment) -> dict[str, 
 
 
 def selected(
-    library: Library, agreement: Agreement, env: ClauseEnvironment, context: dict[str, Any], work: Composition
+    library: Library,
+    agreement: Agreement,
+    env: ClauseEnvironment,
+    context: dict[str, Any],
+    work: Composition,
+    omit: frozenset[str] = frozenset(),
 ) -> list[ClauseSource]:
     chosen = []
     for clause in library.ordered():
-        if agreement.level not in clause.meta.levels:
+        if agreement.level not in clause.meta.levels or clause.id in omit:
             continue
         if clause.meta.when:
             try:
-                if not env.compile_expression(clause.meta.when)(**context):
+                if not compiled_condition(env, clause.meta.when)(**context):
                     continue
             except (TemplateError, TypeError) as exc:
                 work.fail(clause, None, f"cannot evaluate 'when: {clause.meta.when}': {exc}", "bad-condition")
@@ -184,7 +212,7 @@ def render_wording(
 ) -> list[RawBlock] | None:
     wording = clause.wording(position)
     try:
-        text = env.from_string(wording.text).render(**context)
+        text = compiled(env, wording.text).render(**context)
     except UndefinedError as exc:
         work.fail(
             clause,
@@ -219,9 +247,17 @@ def compose(
     agreement: Agreement,
     library: Library,
     default_position: str = "standard",
+    omit: frozenset[str] = frozenset(),
+    external: Mapping[str, str] | None = None,
 ) -> Document:
-    """Build the Document for ``agreement``; raise :class:`ClauseError` listing every problem."""
-    env = make_environment()
+    """Build the Document for ``agreement``; raise :class:`ClauseError` listing every problem.
+
+    ``omit`` names clauses to leave out although the agreement's level and conditions pick them
+    (a lower-level agreement of a portfolio leaves the terms it inherits to the agreement above);
+    ``external`` gives the text of a cross-reference to a clause that sits in another document
+    ("clause 5.2 of the Corporate SLA NW-CORP-SLA v2.1").
+    """
+    env = shared_environment()
     context = template_context(agreement, env)
     work = Composition()
     positions = agreement.spec.positions
@@ -239,7 +275,7 @@ def compose(
                 )
             )
     drafted: list[_Drafted] = []
-    for clause in selected(library, agreement, env, context, work):
+    for clause in selected(library, agreement, env, context, work, omit):
         position = positions.get(clause.id, default_position)
         if position not in clause.wordings:
             if clause.id in positions:
@@ -257,7 +293,7 @@ def compose(
             drafted.append(_Drafted(clause, position, blocks, clause.wording(position).line))
     if work.problems:
         raise ClauseError(f"{len(work.problems)} problem(s) composing the agreement", work.problems)
-    document = _assemble(agreement, library, drafted, env, context, work)
+    document = _assemble(agreement, library, drafted, env, context, work, external or {})
     if work.problems:
         raise ClauseError(f"{len(work.problems)} problem(s) composing the agreement", work.problems)
     return document
@@ -273,6 +309,7 @@ def _assemble(
     env: ClauseEnvironment,
     context: dict[str, Any],
     work: Composition,
+    external: Mapping[str, str],
 ) -> Document:
     by_category: dict[str, list[_Drafted]] = {}
     for item in drafted:
@@ -298,6 +335,8 @@ def _assemble(
     def resolve_runs(runs: Inline, item: _Drafted) -> Inline:
         out = []
         for run in runs:
+            if run.xref is not None and run.xref not in numbers and run.xref in external:
+                run = replace(run, text=external[run.xref], xref=None)  # a clause of another document
             if run.xref is not None:
                 target = numbers.get(run.xref)
                 if target is None:
@@ -419,7 +458,7 @@ def _definitions(
         for term in pending:
             text, source = terms[term]
             try:
-                body = env.from_string(text).render(**context)
+                body = compiled(env, text).render(**context)
                 runs = parse_inline(" ".join(body.split()))
             except (TemplateError, MarkupError, TypeError) as exc:
                 work.fail(source, None, f"the definition of {term!r} cannot be rendered: {exc}", "bad-definition")

@@ -758,3 +758,13 @@ def test_libreoffice_opens_and_converts_it(tmp_path: Path, sample_bytes: bytes) 
     body_text = " ".join(page.extract_text() for page in reader.pages[2:])
     assert "1.1.1" in body_text and "Service credit bands" in body_text
     assert "Page 3 of" in reader.pages[2].extract_text()
+
+
+def test_long_core_properties_are_cut_to_words_limit(options: RenderOptions) -> None:
+    names = [f"Customer {n:02d} Ltd" for n in range(1, 21)]
+    subject = "Corporate-level service level agreement between Northwind Networks Ltd and " + ", ".join(names)
+    document = replace(sample_document(), meta=replace(meta(), subject=subject, keywords=tuple(names)))
+    props = docx.Document(io.BytesIO(render(document, "docx", options))).core_properties
+    assert len(subject) > 255 and 250 <= len(props.subject) <= 255 and props.subject.endswith("\u2026")
+    assert subject.startswith(props.subject[:-1])
+    assert props.keywords.startswith("Customer 01 Ltd, Customer 02 Ltd") and len(props.keywords) <= 255

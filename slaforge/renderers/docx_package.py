@@ -89,10 +89,10 @@ def set_properties(word: WordDocument, meta: DocumentMeta) -> None:
     """Core properties from the meta, every date from ``meta.timestamp``; slaforge as the application."""
     props = word.core_properties
     stamp = utc(meta.timestamp).replace(tzinfo=None)
-    props.title = safe_text(meta.title)
-    props.subject = safe_text(meta.subject)
-    props.author = props.last_modified_by = safe_text(meta.author)
-    props.keywords = safe_text(", ".join(meta.keywords))
+    props.title = _property(meta.title)
+    props.subject = _property(meta.subject)
+    props.author = props.last_modified_by = _property(meta.author)
+    props.keywords = _property(", ".join(meta.keywords))
     props.category = safe_text(meta.level)
     props.comments = ""
     props.content_status = safe_text(meta.status.capitalize())
@@ -100,6 +100,12 @@ def set_properties(word: WordDocument, meta: DocumentMeta) -> None:
     props.version = safe_text(meta.version)
     props.revision = revision_number(meta.version)
     props.created = props.modified = props.last_printed = stamp
+
+
+def _property(text: str) -> str:
+    """A core property as Word stores it: at most 255 characters (a corporate SLA may name 20 customers)."""
+    text = safe_text(text)
+    return text if len(text) <= 255 else text[:254].rstrip() + "\u2026"
 
 
 def trim_package(word: WordDocument) -> None:

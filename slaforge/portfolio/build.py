@@ -1,0 +1,315 @@
+"""``slaforge build PORTFOLIO``: every document of a portfolio, incrementally and in parallel.
+
+1. Read the portfolio, merge and check every document (:mod:`inherit`), check
+   the levels against each other (:mod:`levels`) — every problem at once,
+   nothing written when there is one.
+2. Plan each document (:mod:`subordination`) and compute its key: a hash of
+   everything that feeds its bytes (the merged spec, its place in the
+   portfolio, the clause files it uses and every clause that defines a term,
+   the theme's files, the logo, the formats and PDF variant, the timestamp and
+   slaforge's version).
+3. A document whose key and output files match its manifest in
+   ``OUT/.slaforge-cache/`` is up to date; every other one is composed and
+   rendered, in ``jobs`` worker processes (results are collected in document
+   order, so the bytes never depend on ``jobs``).
+4. Write each output atomically, then its manifest, then ``index.html``.
+
+Tree: ``corporate/``, ``customers/<customer>/``, ``services/<service>/``
+(service SLAs), ``ola/``, ``underpinning/``, and ``index.html``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from slaforge import __version__
+from slaforge.build import write_atomic
+from slaforge.errors import ClauseError, Problem, SlaforgeError, SpecError
+from slaforge.library import Library, load_library
+from slaforge.portfolio.inherit import Portfolio, PortfolioDocument, read_portfolio
+from slaforge.portfolio.levels import LevelReport, check_levels
+from slaforge.portfolio.model import Kind
+from slaforge.portfolio.subordination import Plan, plan_documents
+
+CACHE = ".slaforge-cache"
+SUBTITLES = {
+    Kind.ola: "Operational level agreement",
+    Kind.underpinning: "Underpinning contract",
+}
+
+
+@dataclass(frozen=True)
+class PortfolioOptions:
+    formats: tuple[str, ...] = ("pdf", "docx", "html")
+    out_dir: Path = Path("out")
+    theme_dir: Path | None = None
+    clause_dirs: tuple[Path, ...] = ()
+    pdf_variant: str = "pdf/ua-1"
+    strict: bool = False
+    standalone: bool = False
+    jobs: int = 1
+
+
+@dataclass
+class PortfolioResult:
+    path: Path
+    rendered: list[str] = field(default_factory=list)  # document ids, in portfolio order
+    up_to_date: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    index: Path | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+
+# progress(event, done, total, document): event is "up to date", "rendered" or "failed"
+Progress = Callable[[str, int, int, PortfolioDocument], None]
+
+
+def folder_of(document: PortfolioDocument) -> Path:
+    entry = document.entry
+    if entry.kind == Kind.corporate:
+        return Path("corporate")
+    if entry.kind == Kind.customer:
+        return Path("customers") / str(entry.customer)
+    if entry.kind == Kind.service:
+        return Path("services") / str(entry.service)
+    return Path("ola" if entry.kind == Kind.ola else "underpinning")
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs to compose and render one document (picklable)."""
+
+    document_id: str
+    kind: str
+    plan: Plan
+    clause_dirs: tuple[Path, ...]
+    theme_dir: Path | None
+    formats: tuple[str, ...]
+    pdf_variant: str
+
+
+def check_portfolio(path: Path, options: PortfolioOptions) -> tuple[Portfolio, LevelReport]:
+    """Read and check a portfolio; :class:`SpecError` with every problem (warnings too with ``strict``)."""
+    portfolio = read_portfolio(path, strict=options.strict)
+    report = check_levels(portfolio)
+    problems = list(report.errors)
+    if options.strict:
+        problems.extend(replace(w, severity="error") for w in report.warnings)
+    if problems:
+        count = len(problems)
+        problems.sort(key=lambda p: (p.file or "", p.line or 0, p.column or 0, p.path or ""))
+        raise SpecError(f"{count} problem{'s' if count != 1 else ''} found; nothing was written", problems)
+    return portfolio, report
+
+
+def plans_for(portfolio: Portfolio, report: LevelReport, options: PortfolioOptions) -> dict[str, Plan]:
+    libraries: dict[tuple[Path, ...], Library] = {}
+
+    def library(document: PortfolioDocument) -> Library:
+        dirs = clause_dirs(document, options)
+        if dirs not in libraries:
+            libraries[dirs] = load_library(list(dirs))
+        return libraries[dirs]
+
+    return plan_documents(portfolio, report, library, options.standalone)
+
+
+def clause_dirs(document: PortfolioDocument, options: PortfolioOptions) -> tuple[Path, ...]:
+    """The command line's clause folders, then the spec's, each relative to the file that names it."""
+    own = []
+    for i, name in enumerate(document.spec.clause_dirs):
+        origin = document.source.origin(("clause_dirs", i))
+        base = Path(origin.file).parent if origin else document.loaded.path.parent
+        own.append((base / name).resolve())
+    return (*options.clause_dirs, *own)
+
+
+def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | None = None) -> PortfolioResult:
+    portfolio, report = check_portfolio(path, options)
+    plans = plans_for(portfolio, report, options)
+    result = PortfolioResult(path=path, warnings=[*portfolio.warnings, *report.warnings])
+    out = options.out_dir
+    jobs: list[Job] = []
+    keys: dict[str, str] = {}
+    theme_digest = _theme_digest(options.theme_dir)
+    total = len(portfolio.documents)
+    done = 0
+    for document in portfolio.documents.values():
+        plan = plans[document.id]
+        dirs = clause_dirs(document, options)
+        keys[document.id] = document_key(document, plan, dirs, theme_digest, options)
+        if _up_to_date(out, document, keys[document.id]):
+            result.up_to_date.append(document.id)
+            done += 1
+            if progress:
+                progress("up to date", done, total, document)
+            continue
+        jobs.append(
+            Job(document.id, document.kind.value, plan, dirs, options.theme_dir, options.formats, options.pdf_variant)
+        )
+    finished = []
+    for job, answer in _run(jobs, options.jobs):
+        finished.append((job, answer))
+        done += 1
+        if progress:
+            progress(
+                "rendered" if isinstance(answer, dict) else "failed", done, total, portfolio.documents[job.document_id]
+            )
+    problems = [p for _, answer in finished if isinstance(answer, list) for p in answer]
+    if problems:  # nothing is written unless every document composed and rendered
+        count = len(problems)
+        raise ClauseError(
+            f"{count} problem{'s' if count != 1 else ''} building the portfolio; nothing was written", problems
+        )
+    for job, rendered in finished:
+        document = portfolio.documents[job.document_id]
+        folder = out / folder_of(document)
+        written: dict[str, str] = {}
+        for fmt, data in rendered.items():
+            target = folder / f"{document.spec.agreement.id}-v{document.spec.agreement.version}.{fmt}"
+            write_atomic(target, data)
+            result.outputs.append(target)
+            written[str(target.relative_to(out))] = hashlib.sha256(data).hexdigest()
+        _write_manifest(out, document, keys[document.id], written)
+        result.rendered.append(document.id)
+    from slaforge.portfolio.index import index_html
+
+    result.index = out / "index.html"
+    write_atomic(result.index, index_html(portfolio, {d: folder_of(portfolio.documents[d]) for d in plans}, options))
+    return result
+
+
+def _run(jobs: list[Job], workers: int) -> Any:
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield job, render_job(job)
+        return
+    workers = min(workers, len(jobs))
+    chunk = max(1, len(jobs) // (workers * 8))  # fewer round trips when documents are quick to render
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from zip(jobs, pool.map(render_job, jobs, chunksize=chunk), strict=True)
+
+
+# ------------------------------------------------------------------ one document (runs in a worker)
+
+_LIBRARIES: dict[tuple[Path, ...], Library] = {}
+_THEMES: dict[tuple[tuple[Path, ...], tuple[Path, ...]], Any] = {}  # one per process: compiled once
+
+
+def render_job(job: Job) -> dict[str, bytes] | list[Problem]:
+    """The document's bytes per format, or the problems that stopped it (tagged with the document)."""
+    try:
+        return _render(job)
+    except SlaforgeError as error:
+        problems = error.problems or [Problem(error.message)]
+        return [replace(p, message=f"document {job.document_id}: {p.message}") for p in problems]
+
+
+def _render(job: Job) -> dict[str, bytes]:
+    from slaforge.build import BuildOptions, theme_for
+    from slaforge.compose import compose
+    from slaforge.renderers import RenderOptions, render
+
+    library = _LIBRARIES.get(job.clause_dirs)
+    if library is None:
+        library = _LIBRARIES[job.clause_dirs] = load_library(list(job.clause_dirs))
+    document = compose(job.plan.agreement, library, omit=job.plan.omit, external=job.plan.external)
+    subtitle = SUBTITLES.get(Kind(job.kind))
+    if subtitle:
+        meta = document.meta
+        names = " and ".join(p.name for p in meta.parties)
+        document = replace(
+            document,
+            meta=replace(meta, subtitle=subtitle, subject=f"{subtitle} between {names}", keywords=(subtitle.lower(),)),
+        )
+    theme = theme_for(document, BuildOptions(theme_dir=job.theme_dir))
+    theme = _THEMES.setdefault((theme.folders, theme.asset_folders), theme)  # its templates compile once
+    options = RenderOptions(theme=theme, pdf_variant=job.pdf_variant)
+    return {fmt: render(document, fmt, options) for fmt in job.formats}
+
+
+# ------------------------------------------------------------------ keys and manifests
+
+
+def document_key(
+    document: PortfolioDocument, plan: Plan, dirs: tuple[Path, ...], theme_digest: str, options: PortfolioOptions
+) -> str:
+    """A hash of everything that feeds the document's bytes."""
+    digest = hashlib.sha256()
+
+    def add(label: str, value: str | bytes) -> None:
+        data = value.encode() if isinstance(value, str) else value
+        digest.update(f"{label}:{len(data)}:".encode())
+        digest.update(data)
+
+    add("slaforge", __version__)
+    add("kind", document.kind.value)
+    add("spec", document.spec.model_dump_json())
+    add("portfolio", json.dumps(plan.agreement.portfolio, sort_keys=True, default=str))
+    add("omit", ",".join(sorted(plan.omit)))
+    add("timestamp", str(plan.agreement.timestamp))
+    add("formats", ",".join(options.formats))
+    add("pdf", options.pdf_variant)
+    add("theme", theme_digest)
+    library = _LIBRARIES.get(dirs) or load_library(list(dirs))
+    _LIBRARIES.setdefault(dirs, library)
+    for clause in library.ordered():
+        if clause.id in plan.clauses or clause.meta.defines:
+            add(f"clause {clause.id}", clause.path.read_bytes())
+    for folder in library.folders:
+        categories = Path(folder) / "categories.yaml"
+        if categories.is_file():
+            add(f"categories {folder}", categories.read_bytes())
+    logo = document.spec.agreement.branding.logo
+    if logo:
+        origin = document.source.origin(("agreement", "branding", "logo"))
+        target = (Path(origin.file).parent if origin else document.loaded.path.parent) / logo
+        add("logo", target.read_bytes() if target.is_file() else b"missing")
+    return digest.hexdigest()
+
+
+def _theme_digest(theme_dir: Path | None) -> str:
+    from slaforge.theme import Theme
+
+    digest = hashlib.sha256()
+    for folder in Theme.load(theme_dir).folders:
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(file.relative_to(folder)).encode())
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _manifest_path(out: Path, document: PortfolioDocument) -> Path:
+    return out / CACHE / f"{document.id}.json"
+
+
+def _up_to_date(out: Path, document: PortfolioDocument, key: str) -> bool:
+    try:
+        manifest = json.loads(_manifest_path(out, document).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if manifest.get("key") != key or not manifest.get("outputs"):
+        return False
+    for name, sha in manifest["outputs"].items():
+        target = out / name
+        if not target.is_file() or hashlib.sha256(target.read_bytes()).hexdigest() != sha:
+            return False
+    return True
+
+
+def _write_manifest(out: Path, document: PortfolioDocument, key: str, outputs: dict[str, str]) -> None:
+    path = _manifest_path(out, document)
+    try:
+        old = json.loads(path.read_text(encoding="utf-8")).get("outputs", {})
+    except (OSError, ValueError):
+        old = {}
+    for name in set(old) - set(outputs):  # an earlier version's files
+        (out / name).unlink(missing_ok=True)
+    manifest = {"document": document.id, "key": key, "outputs": dict(sorted(outputs.items()))}
+    write_atomic(path, (json.dumps(manifest, indent=2) + "\n").encode())

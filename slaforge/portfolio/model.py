@@ -1,0 +1,254 @@
+"""The portfolio file: provider, customers, services, subscriptions and the documents to produce.
+
+Example::
+
+    slaforge: 1
+    portfolio: {id: northwind, title: Northwind Networks service level agreements}
+    provider: {id: northwind, name: Northwind Networks Ltd, address: ...}
+    customers: [{id: contoso, name: Contoso Logistics plc, address: ...}]
+    teams: [{id: noc, name: Network Operations, address: ..., internal: true}]
+    suppliers: [{id: metrolink, name: Metrolink Fibre Ltd, address: ...}]
+    services: [{id: wan, spec: services/wan.yaml}]
+    subscriptions: [{customer: contoso, service: wan, tier: Gold}]
+    documents:
+      - {id: corporate, kind: corporate, spec: corporate.yaml}
+      - {id: contoso, kind: customer, customer: contoso, spec: customers/contoso.yaml}
+      - {id: contoso-wan, kind: service, customer: contoso, service: wan, spec: customers/contoso-wan.yaml}
+      - {id: ola-noc, kind: ola, provider: noc, customer: service-management, supports: [wan], spec: ola/noc.yaml}
+      - {id: uc-metrolink, kind: underpinning, supplier: metrolink, supports: [wan], spec: uc/metrolink.yaml}
+
+Paths are relative to the portfolio file.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from slaforge.spec.models import Identifier, Party
+
+PORTFOLIO_KEYS = ("portfolio", "documents")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Kind(StrEnum):
+    corporate = "corporate"
+    customer = "customer"
+    service = "service"
+    ola = "ola"
+    underpinning = "underpinning"
+
+
+# how a document of each kind is named in text, and the spec level its clauses are chosen for
+KIND_NAMES = {
+    Kind.corporate: "Corporate SLA",
+    Kind.customer: "Customer SLA",
+    Kind.service: "Service SLA",
+    Kind.ola: "Operational Level Agreement",
+    Kind.underpinning: "Underpinning Contract",
+}
+SPEC_LEVELS = {
+    Kind.corporate: "corporate",
+    Kind.customer: "customer",
+    Kind.service: "service",
+    Kind.ola: "service",
+    Kind.underpinning: "service",
+}
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+class PortfolioInfo(_Model):
+    id: Identifier = Field(description="Short name of the portfolio")
+    title: str = Field(min_length=1, description="Title of the index page")
+
+
+class CatalogueService(_Model):
+    id: Identifier = Field(description="Service id used by subscriptions and documents")
+    spec: str = Field(description="Fragment file holding the service's definition (a services item)")
+
+
+class Subscription(_Model):
+    customer: Identifier
+    service: Identifier
+    tier: str | None = Field(None, description="Tier the customer takes, e.g. Gold")
+
+
+class DocumentEntry(_Model):
+    id: Identifier = Field(description="Document id inside the portfolio (also its folder name)")
+    kind: Kind = Field(description="corporate, customer, service, ola or underpinning")
+    spec: list[str] = Field(min_length=1, description="Fragment file(s), merged in order")
+    customer: Identifier | None = Field(None, description="customer and service documents: the customer")
+    service: Identifier | None = Field(None, description="service documents: the service")
+    provider: Identifier | None = Field(None, description="ola: the team that provides")
+    supplier: Identifier | None = Field(None, description="underpinning: the supplier")
+    supports: list[Identifier] = Field(
+        default_factory=list, description="ola and underpinning: the services whose SLAs they support"
+    )
+
+    _spec_list = field_validator("spec", mode="before")(lambda cls, v: _as_list(v))
+
+
+class PortfolioFile(_Model):
+    slaforge: Literal[1] = 1
+    portfolio: PortfolioInfo
+    provider: Party = Field(description="The provider of every service")
+    customers: list[Party] = Field(min_length=1)
+    teams: list[Party] = Field(default_factory=list, description="Internal teams that are parties to OLAs")
+    suppliers: list[Party] = Field(default_factory=list, description="Suppliers that are parties to contracts")
+    services: list[CatalogueService] = Field(min_length=1, description="The service catalogue")
+    subscriptions: list[Subscription] = Field(default_factory=list)
+    documents: list[DocumentEntry] = Field(min_length=1)
+
+
+def is_portfolio_data(data: Any) -> bool:
+    return isinstance(data, dict) and all(key in data for key in PORTFOLIO_KEYS)
+
+
+# ------------------------------------------------------------------ validation
+
+
+def validate_portfolio_file(data: Any, source: Any) -> PortfolioFile:
+    """The portfolio model of ``data``, or :class:`SpecError` with every problem, located."""
+    import difflib
+
+    from pydantic import ValidationError
+
+    from slaforge.errors import SpecError
+    from slaforge.spec.loader import _is_schema_tag
+
+    if not is_portfolio_data(data):
+        raise SpecError(
+            "not a portfolio file",
+            [source.problem((), "a portfolio is a mapping with 'portfolio' and 'documents'", code="not-portfolio")],
+        )
+    try:
+        file = PortfolioFile.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(part for part in error["loc"] if not _is_schema_tag(part))
+            if error["type"] == "extra_forbidden":
+                key = str(loc[-1])
+                valid = _keys_at(loc[:-1])
+                close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
+                message = f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+                problems.append(
+                    source.problem(loc, message, given=key, expected="one of: " + ", ".join(valid), code="unknown-key")
+                )
+                continue
+            message = str(error["msg"]).removeprefix("Value error, ")
+            given = error.get("input")
+            shown = None if isinstance(given, dict | list) or given is None else repr(given)
+            if error["type"] == "missing":
+                message = f"required key {str(loc[-1])!r} is missing"
+            problems.append(source.problem(loc, message, given=shown, code=error["type"]))
+        raise SpecError(f"{len(problems)} problem(s) found; nothing was written", problems) from None
+    problems = check_references(file, source)
+    if problems:
+        raise SpecError(f"{len(problems)} problem(s) found; nothing was written", problems)
+    return file
+
+
+def _keys_at(loc: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel] = PortfolioFile
+    names = [p for p in loc if isinstance(p, str)]
+    nested = {
+        "portfolio": PortfolioInfo,
+        "services": CatalogueService,
+        "subscriptions": Subscription,
+        "documents": DocumentEntry,
+        "provider": Party,
+        "customers": Party,
+        "teams": Party,
+        "suppliers": Party,
+    }
+    if names and names[0] in nested:
+        model = nested[names[0]]
+        if len(names) > 1 and model is Party:
+            from slaforge.spec.models import Contact
+
+            model = Contact
+    return sorted(info.alias or name for name, info in model.model_fields.items())
+
+
+def check_references(file: PortfolioFile, source: Any) -> list[Any]:
+    """Every id a portfolio names exists, each document has what its kind needs, no duplicates."""
+    problems: list[Any] = []
+    customers = [c.id for c in file.customers]
+    services = [s.id for s in file.services]
+    teams = [t.id for t in file.teams]
+    suppliers = [s.id for s in file.suppliers]
+
+    def need(loc: tuple[Any, ...], value: str | None, valid: list[str], what: str, role: str) -> None:
+        if value is None:
+            problems.append(source.problem(loc[:-1], f"a {role} names its {what}: add '{loc[-1]}'", code="missing"))
+        elif value not in valid:
+            problems.append(
+                source.problem(
+                    loc,
+                    f"no {what} called {value!r}",
+                    given=value,
+                    expected="one of: " + (", ".join(valid) or f"(the portfolio lists no {what}s)"),
+                    code="unknown-reference",
+                )
+            )
+
+    for group, ids in (("customers", customers), ("services", services), ("teams", teams), ("suppliers", suppliers)):
+        for i, value in enumerate(ids):
+            if ids.index(value) != i:
+                problems.append(source.problem((group, i, "id"), f"duplicate id {value!r}", code="duplicate-id"))
+    taken: set[tuple[str, str]] = set()
+    for i, sub in enumerate(file.subscriptions):
+        need(("subscriptions", i, "customer"), sub.customer, customers, "customer", "subscription")
+        need(("subscriptions", i, "service"), sub.service, services, "service", "subscription")
+        taken.add((sub.customer, sub.service))
+    seen: dict[Any, int] = {}
+    for i, doc in enumerate(file.documents):
+        at = ("documents", i)
+        if doc.id in seen:
+            problems.append(source.problem((*at, "id"), f"duplicate document id {doc.id!r}", code="duplicate-id"))
+        seen.setdefault(doc.id, i)
+        key: Any = None
+        if doc.kind == Kind.corporate:
+            key = "corporate"
+        elif doc.kind == Kind.customer:
+            need((*at, "customer"), doc.customer, customers, "customer", "customer SLA")
+            key = ("customer", doc.customer)
+        elif doc.kind == Kind.service:
+            need((*at, "customer"), doc.customer, customers, "customer", "service SLA")
+            need((*at, "service"), doc.service, services, "service", "service SLA")
+            key = ("service", doc.customer, doc.service)
+            if doc.customer in customers and doc.service in services and (doc.customer, doc.service) not in taken:
+                problems.append(
+                    source.problem(
+                        (*at, "service"),
+                        f"customer {doc.customer} does not take service {doc.service}: add a subscription",
+                        expected=f"subscriptions: [{{customer: {doc.customer}, service: {doc.service}}}]",
+                        code="no-subscription",
+                    )
+                )
+        elif doc.kind == Kind.ola:
+            need((*at, "provider"), doc.provider, teams, "team", "OLA")
+            need((*at, "customer"), doc.customer, teams, "team", "OLA")
+        elif doc.kind == Kind.underpinning:
+            need((*at, "supplier"), doc.supplier, suppliers, "supplier", "underpinning contract")
+        if doc.kind in (Kind.ola, Kind.underpinning):
+            if not doc.supports:
+                problems.append(source.problem(at, f"document {doc.id}: name the services it supports", code="missing"))
+            for j, service in enumerate(doc.supports):
+                need((*at, "supports", j), service, services, "service", "document")
+        if key is not None and key in seen and seen[key] != i:
+            problems.append(
+                source.problem(at, f"document {doc.id} duplicates document {file.documents[seen[key]].id}", code="dup")
+            )
+        if key is not None:
+            seen.setdefault(key, i)
+    return problems

@@ -1,0 +1,221 @@
+"""`slaforge build PORTFOLIO`: the tree, the index, incremental rebuilds, parallel builds, read back."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from portfolio_helpers import SAMPLE, copy_sample, edit, invoke, read
+from pypdf import PdfReader
+
+PORTFOLIO = SAMPLE / "portfolio.yaml"
+
+
+def documents() -> list[dict[str, object]]:
+    return read(PORTFOLIO)["documents"]  # type: ignore[index,return-value]
+
+
+def expected_paths() -> dict[str, str]:
+    """Document id -> output path stem, from the portfolio file and each document's own fragment."""
+    out = {}
+    for doc in documents():
+        agreement = read(SAMPLE / str(doc["spec"]))["agreement"]  # type: ignore[index]
+        folder = {
+            "corporate": "corporate",
+            "customer": f"customers/{doc.get('customer')}",
+            "service": f"services/{doc.get('service')}",
+            "ola": "ola",
+            "underpinning": "underpinning",
+        }[str(doc["kind"])]
+        out[str(doc["id"])] = f"{folder}/{agreement['id']}-v{agreement['version']}"
+    return out
+
+
+def build(path: Path, out: Path, *extra: object) -> tuple[list[str], list[str], str]:
+    """(rendered ids, up-to-date ids, output) of one build."""
+    result = invoke("build", path, "-o", out, *extra)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    summary = result.stdout.strip().splitlines()[-1]  # type: ignore[attr-defined]
+    match = re.search(r"(\d+) document\(s\) rendered(?: \(([^)]*)\))?, (\d+) up to date(?: \(([^)]*)\))?", summary)
+    assert match, summary
+    rendered = match[2].split(", ") if match[2] else []
+    fresh = match[4].split(", ") if match[4] else []
+    return rendered, fresh, result.output  # type: ignore[attr-defined]
+
+
+def digests(out: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".slaforge-cache" not in p.parts
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("portfolio") / "out"
+    rendered, fresh, output = build(PORTFOLIO, out, "-f", "pdf,docx", "--jobs", "1")
+    assert rendered == [str(d["id"]) for d in documents()] and fresh == []
+    assert output.count("]") >= len(rendered)  # a progress line per document
+    return out
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(path).pages).split())
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return " ".join(" ".join(parts).split())
+
+
+def test_the_tree_holds_every_document_in_pdf_and_docx(built: Path) -> None:
+    for stem in expected_paths().values():
+        assert (built / f"{stem}.pdf").read_bytes()[:5] == b"%PDF-"
+        assert (built / f"{stem}.docx").is_file()
+    index = (built / "index.html").read_text(encoding="utf-8")
+    for doc_id, stem in expected_paths().items():
+        assert f'href="{stem}.pdf"' in index and f'href="{stem}.docx"' in index, doc_id
+    corporate = read(SAMPLE / "corporate.yaml")["agreement"]  # type: ignore[index]
+    assert f"under Corporate SLA {corporate['id']} v{corporate['version']}" in index
+    tiered = [s for s in read(PORTFOLIO)["subscriptions"] if s.get("tier")]  # type: ignore[index]
+    assert tiered and all(f"({s['tier']} tier)" in index for s in tiered)
+
+
+def test_two_jobs_give_the_same_bytes_as_one(built: Path, tmp_path: Path) -> None:
+    rendered, _, _ = build(PORTFOLIO, tmp_path / "out", "-f", "pdf,docx", "--jobs", "2")
+    assert len(rendered) == len(documents())
+    assert digests(tmp_path / "out") == digests(built)
+
+
+def test_a_service_sla_names_the_documents_above_it_and_keeps_their_values(built: Path) -> None:
+    stems = expected_paths()
+    corporate = read(SAMPLE / "corporate.yaml")["agreement"]  # type: ignore[index]
+    customer = read(SAMPLE / "customers" / "contoso.yaml")["agreement"]  # type: ignore[index]
+    text = pdf_text(built / f"{stems['contoso-wan']}.pdf")
+    assert (
+        f"This Agreement is subordinate to the Corporate SLA {corporate['id']} v{corporate['version']} "
+        f'("{corporate["title"]}") and the Customer SLA {customer["id"]} v{customer["version"]}'
+    ) in text
+    assert "99.95%" in text  # its own target
+    assert "GBP 250" in text  # the per-event credit, inherited from the corporate SLA
+    # the severity definitions are the customer SLA's: named there, not repeated here
+    p4 = read(SAMPLE / "corporate.yaml")["responsiveness"]["severities"][3]["definition"]  # type: ignore[index]
+    assert p4 not in text and p4 in pdf_text(built / f"{stems['contoso']}.pdf")
+    assert f"in the Customer SLA {customer['id']} v{customer['version']}: " in text
+    assert "severity levels" in text.split(f"in the Customer SLA {customer['id']}")[1][:2000]
+    words = docx_text(built / f"{stems['contoso-wan']}.docx")
+    assert f"This Agreement is subordinate to the Corporate SLA {corporate['id']} v{corporate['version']}" in words
+    # the customer SLA shows the inherited P2 target beside its own tighter P1 response
+    customer_words = docx_text(built / f"{stems['contoso']}.docx")
+    assert "10 minutes" in customer_words and "30 minutes" in customer_words
+
+
+def test_an_agreed_exception_is_stated_in_the_document(built: Path) -> None:
+    text = pdf_text(built / f"{expected_paths()['fabrikam']}.pdf")
+    assert "By agreed exception to the Corporate SLA NW-CORP-SLA v2.1" in text
+    assert "Service reports: quarterly instead of monthly." in text
+
+
+def test_olas_and_contracts_list_the_slas_they_support(built: Path) -> None:
+    stems = expected_paths()
+    words = docx_text(built / f"{stems['uc-metrolink']}.docx")
+    assert "This Agreement is an underpinning contract" in words
+    wan_slas = [d for d in documents() if d["kind"] in ("corporate",) or d.get("service") == "wan"]
+    wan_slas += [d for d in documents() if d["kind"] == "customer" and d["customer"] == "contoso"]
+    for doc in wan_slas:
+        agreement = read(SAMPLE / str(doc["spec"]))["agreement"]  # type: ignore[index]
+        assert agreement["id"] in words, doc["id"]
+    assert "NW-CUS-FABRIKAM" not in words  # Fabrikam does not take the WAN
+    ola = pdf_text(built / f"{stems['ola-network']}.pdf")
+    assert "operational level agreement between two parts of Northwind Networks Ltd" in ola
+
+
+def test_standalone_repeats_the_inherited_terms(tmp_path: Path) -> None:
+    path = copy_sample(tmp_path)
+    build(path, tmp_path / "short", "-f", "docx")
+    build(path, tmp_path / "full", "-f", "docx", "--standalone")
+    stem = expected_paths()["contoso-email"]
+    short = docx_text(tmp_path / "short" / f"{stem}.docx")
+    full = docx_text(tmp_path / "full" / f"{stem}.docx")
+    corporate = read(SAMPLE / "corporate.yaml")
+    definition = corporate["policies"][0]["requirements"][0]  # type: ignore[index]
+    assert definition.lower()[1:] not in short.lower() and definition.lower()[1:] in full.lower()
+    assert "This Agreement does not repeat the following terms" in short
+    assert "reproduces in full the terms that it takes from those agreements" in full
+    assert len(full) > 1.5 * len(short)
+
+
+def test_rebuilds_render_exactly_the_documents_a_change_feeds(tmp_path: Path) -> None:
+    path = copy_sample(tmp_path)
+    out = tmp_path / "out"
+    every = [str(d["id"]) for d in documents()]
+    rendered, fresh, _ = build(path, out, "-f", "docx")
+    assert rendered == every and fresh == []
+    before = digests(out)
+    rendered, fresh, _ = build(path, out, "-f", "docx")
+    assert rendered == [] and fresh == every
+    assert digests(out) == before
+    # a corporate term: every document that inherits from the corporate SLA, and no OLA or contract
+    edit(path.parent / "corporate.yaml", "    after: 2h", "    after: 90m")
+    rendered, fresh, _ = build(path, out, "-f", "docx")
+    slas = [str(d["id"]) for d in documents() if d["kind"] in ("corporate", "customer", "service")]
+    assert rendered == slas and fresh == [d for d in every if d not in slas]
+    # one service's file: the documents that cover that service
+    edit(path.parent / "services" / "email.yaml", "calendars and shared files", "calendars and shared drives")
+    rendered, _, _ = build(path, out, "-f", "docx")
+    subscribed = {str(s["customer"]) for s in read(path)["subscriptions"] if s["service"] == "email"}  # type: ignore[index]
+    covering = [
+        str(d["id"])
+        for d in documents()
+        if d["kind"] == "corporate"
+        or (d["kind"] == "customer" and d["customer"] in subscribed)
+        or d.get("service") == "email"
+    ]
+    assert rendered == covering
+    # one service SLA's own file: only that document
+    edit(path.parent / "customers" / "fabrikam-desk.yaml", "Saturday morning cover", "Saturday cover")
+    assert build(path, out, "-f", "docx")[0] == ["fabrikam-desk"]
+    # a lost or changed output file is rendered again; a new version replaces the old file
+    stem = expected_paths()["contoso-wan"]
+    (out / f"{stem}.docx").unlink()
+    assert build(path, out, "-f", "docx")[0] == ["contoso-wan"]
+    edit(path.parent / "customers" / "contoso-wan.yaml", 'version: "1.1"', 'version: "1.2"')
+    supporting = [str(d["id"]) for d in documents() if "wan" in d.get("supports", [])]  # they list its version
+    assert build(path, out, "-f", "docx")[0] == ["contoso-wan", *supporting]
+    assert not (out / f"{stem}.docx").exists() and (out / f"{stem.removesuffix('-v1.1')}-v1.2.docx").exists()
+    # another format is another build
+    assert len(build(path, out, "-f", "html")[0]) == len(every)
+
+
+def test_the_index_escapes_user_text(tmp_path: Path) -> None:
+    path = copy_sample(tmp_path)
+    edit(path, "name: Fabrikam Dental Group Ltd", 'name: Fabrikam <b>Dental</b> & "Co"')
+    edit(
+        path.parent / "customers" / "fabrikam.yaml",
+        "title: Customer Service",
+        "title: <script>x</script> Customer Service",
+    )
+    build(path, tmp_path / "out", "-f", "html")
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "<script>" not in index and "<b>Dental" not in index
+    assert html.escape('Fabrikam <b>Dental</b> & "Co"') in index
+    assert "&lt;script&gt;x&lt;/script&gt; Customer Service" in index
+
+
+def test_a_failed_build_writes_nothing(tmp_path: Path) -> None:
+    path = copy_sample(tmp_path)
+    edit(path.parent / "customers" / "contoso.yaml", "      response: 10m", "      response: 20m")
+    result = invoke("build", path, "-o", tmp_path / "out", "-f", "docx")
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "a lower level may tighten a commitment but not weaken it" in result.output  # type: ignore[attr-defined]
+    assert not (tmp_path / "out").exists()
+    assert io.StringIO(result.output).read().count("Traceback") == 0  # type: ignore[attr-defined]
