@@ -355,3 +355,62 @@ def test_left_out_clauses_are_referred_to_by_their_number_in_the_document_above(
     assert "responsiveness.targets" not in plans["contoso"].omit  # Contoso's P1 response is its own
     assert "reliability.availability-target" not in plans["contoso-wan"].omit  # so is the WAN's target
     assert not plans["corporate"].omit
+
+
+# ------------------------------------------------------------------ the three ITIL structures
+
+
+SERVICE_BASED = """\
+agreement:
+  id: NW-SVC-EMAIL
+  title: Hosted Email Service Level Agreement
+  version: "1.0"
+  history:
+    - version: "1.0"
+      date: 2027-03-01
+      author: Daniel Okafor
+      summary: One set of terms for every customer of hosted email.
+"""
+
+
+def test_a_service_document_without_a_customer_is_service_based_for_every_customer(tmp_path: Path) -> None:
+    path = copy_sample(tmp_path)
+    (path.parent / "services" / "email-sla.yaml").write_text(SERVICE_BASED, encoding="utf-8")
+    edit(
+        path,
+        "  - {id: corporate, kind: corporate, spec: corporate.yaml}\n",
+        "  - {id: corporate, kind: corporate, spec: corporate.yaml}\n"
+        "  - {id: email, kind: service, service: email, spec: services/email-sla.yaml}\n",
+    )
+    portfolio = read_portfolio(path)
+    document = portfolio.documents["email"]
+    takers = [s["customer"] for s in read(path)["subscriptions"] if s["service"] == "email"]
+    assert len(takers) == 2
+    assert [c.id for c in document.spec.customers] == takers  # every customer of the service, same terms
+    assert [s.id for s in document.spec.services] == ["email"]
+    assert document.spec.structure == "service-based" and document.spec.level.value == "service"
+    assert document.above == ("corporate",)
+    assert portfolio.documents["contoso-email"].spec.structure == "multi-level"
+    assert not check_levels(portfolio).errors
+
+
+def test_a_service_based_document_for_a_service_nobody_takes_is_an_error(tmp_path: Path) -> None:
+    path = copy_sample(tmp_path)
+    (path.parent / "services" / "email-sla.yaml").write_text(SERVICE_BASED, encoding="utf-8")
+    edit(path, "  - {customer: contoso, service: email}\n", "")
+    edit(path, "  - {customer: fabrikam, service: email}\n", "")
+    edit(
+        path,
+        "  - {id: contoso-email, kind: service, customer: contoso, service: email, "
+        "spec: customers/contoso-email.yaml}\n",
+        "",
+    )
+    edit(
+        path,
+        "  - {id: corporate, kind: corporate, spec: corporate.yaml}\n",
+        "  - {id: corporate, kind: corporate, spec: corporate.yaml}\n"
+        "  - {id: email, kind: service, service: email, spec: services/email-sla.yaml}\n",
+    )
+    problems = problems_of(path)
+    assert f"{rel(path)}:{line_of(path, 'id: email, kind: service')}:" in problems
+    assert "no customer takes service email, so a service-based SLA for it binds nobody" in problems

@@ -48,6 +48,15 @@ from slaforge.spec.models import Spec
 
 # an OLA or underpinning contract covers every service its provider gives one internal customer
 STRUCTURES = {kind: "customer-based" if kind in (Kind.ola, Kind.underpinning) else "multi-level" for kind in Kind}
+
+
+def structure_of(entry: DocumentEntry) -> str:
+    """The ITIL structure of a document: a service SLA without a customer is service-based."""
+    if entry.kind == Kind.service and entry.customer is None:
+        return "service-based"
+    return STRUCTURES[entry.kind]
+
+
 IDENTITY_KEYS = ("id", "title", "version", "history")  # of `agreement`: every document has its own
 Positions = dict[Loc, Any]
 
@@ -241,6 +250,8 @@ class _Builder:
         corporate = [e for e in self.file.documents if e.kind == Kind.corporate]
         if entry.kind == Kind.customer:
             return corporate[:1]
+        if entry.kind == Kind.service and entry.customer is None:
+            return corporate[:1]  # service-based: the same terms for every customer, under the corporate SLA
         if entry.kind == Kind.service:
             customer = [e for e in self.file.documents if e.kind == Kind.customer and e.customer == entry.customer]
             return corporate[:1] + customer[:1]
@@ -254,6 +265,9 @@ class _Builder:
         if entry.kind == Kind.customer:
             taken = {s.service for s in self.file.subscriptions if s.customer == entry.customer}
             return [entry.customer or ""], [s for s in self.catalogue if s in taken]
+        if entry.kind == Kind.service and entry.customer is None:
+            takers = {s.customer for s in self.file.subscriptions if s.service == entry.service}
+            return [c for c in every if c in takers], [entry.service or ""]
         if entry.kind == Kind.service:
             return [entry.customer or ""], [entry.service or ""]
         return [], []
@@ -275,7 +289,7 @@ class _Builder:
         merger = _Merger(self.source, positions, self.problems)
         data: dict[str, Any] = {}
         data["level"] = merger.take(SPEC_LEVELS[entry.kind], ("documents", index, "kind"), ("level",))
-        data["structure"] = merger.take(STRUCTURES[entry.kind], ("documents", index, "kind"), ("structure",))
+        data["structure"] = merger.take(structure_of(entry), ("documents", index, "kind"), ("structure",))
         data["provider"], data["customers"] = self._parties(entry, index, customers, merger)
         files: list[Path] = [self.path]
         if services:
@@ -326,7 +340,7 @@ class _Builder:
         if not own:
             return None
         # the document's kind decides its level, whatever a fragment says
-        data["level"], data["structure"] = SPEC_LEVELS[entry.kind], STRUCTURES[entry.kind]
+        data["level"], data["structure"] = SPEC_LEVELS[entry.kind], structure_of(entry)
         for key in ("level", "structure"):
             positions[(key,)] = self.source.positions.get(("documents", index, "kind"))
         missing = [k for k in IDENTITY_KEYS[:3] if k not in (own_agreement := _own_agreement(own))]

@@ -85,7 +85,11 @@ class DocumentEntry(_Model):
     id: Identifier = Field(description="Document id inside the portfolio (also its folder name)")
     kind: Kind = Field(description="corporate, customer, service, ola or underpinning")
     spec: list[str] = Field(min_length=1, description="Fragment file(s), merged in order")
-    customer: Identifier | None = Field(None, description="customer and service documents: the customer")
+    customer: Identifier | None = Field(
+        None,
+        description="customer documents: the customer; service documents: the customer, or none for a "
+        "service-based SLA that binds every customer of the service on the same terms",
+    )
     service: Identifier | None = Field(None, description="service documents: the service")
     provider: Identifier | None = Field(None, description="ola: the team that provides")
     supplier: Identifier | None = Field(None, description="underpinning: the supplier")
@@ -222,6 +226,18 @@ def check_references(file: PortfolioFile, source: Any) -> list[Any]:
         elif doc.kind == Kind.customer:
             need((*at, "customer"), doc.customer, customers, "customer", "customer SLA")
             key = ("customer", doc.customer)
+        elif doc.kind == Kind.service and doc.customer is None:  # service-based: every customer of the service
+            need((*at, "service"), doc.service, services, "service", "service SLA")
+            key = ("service", None, doc.service)
+            if doc.service in services and not any(s.service == doc.service for s in file.subscriptions):
+                problems.append(
+                    source.problem(
+                        (*at, "service"),
+                        f"no customer takes service {doc.service}, so a service-based SLA for it binds nobody",
+                        expected=f"subscriptions: [{{customer: ..., service: {doc.service}}}]",
+                        code="no-subscription",
+                    )
+                )
         elif doc.kind == Kind.service:
             need((*at, "customer"), doc.customer, customers, "customer", "service SLA")
             need((*at, "service"), doc.service, services, "service", "service SLA")
