@@ -3,7 +3,7 @@
 Front matter is validated on load; here: every name a body reads is declared in
 ``params`` and every declared one is read, every cross-reference and defined
 term resolves, each term is defined once and used somewhere, and every wording
-renders against the sample specs.
+renders against the sample specs and the documents of the sample portfolios.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from slaforge.compose import Composition, compose, make_environment, render_wording, selected, template_context
 from slaforge.errors import ClauseError, Problem, SlaforgeError
 from slaforge.library import ClauseSource, Library, load_library
-from slaforge.resolve import resolve
+from slaforge.resolve import Agreement, resolve
 from slaforge.resources import samples_dir
 from slaforge.spec.loader import load_spec
 
@@ -51,7 +51,8 @@ def check_library(folder: Path | None, samples: list[Path]) -> LintReport:
     report.problems.extend(_check_terms(library, targets))
     if not samples:
         found = samples_dir()
-        samples = sorted(found.glob("*.yaml")) if found else []
+        # the agreements, and every portfolio's documents
+        samples = sorted([*found.glob("*.yaml"), *found.glob("*/portfolio.yaml")]) if found else []
     report.samples = len(samples)
     report.problems.extend(_check_rendering(library, targets, samples))
     return report
@@ -185,47 +186,66 @@ def _check_terms(library: Library, targets: list[ClauseSource]) -> list[Problem]
     return problems
 
 
+def _sample_agreements(sample: Path, library: Library) -> list[tuple[str, Agreement, frozenset[str], dict[str, str]]]:
+    """What a sample gives to render against: (name, agreement, clauses left out, external references).
+
+    A spec gives its one agreement; a portfolio gives every document it produces, composed as its
+    build composes them (with the clauses a lower document leaves to the documents above it).
+    """
+    from slaforge.portfolio.inherit import is_portfolio_file
+
+    if not is_portfolio_file(sample):
+        return [(sample.name, resolve(load_spec(sample)), frozenset(), {})]
+    from slaforge.portfolio.inherit import read_portfolio
+    from slaforge.portfolio.levels import check_levels
+    from slaforge.portfolio.subordination import plan_documents
+
+    portfolio = read_portfolio(sample)
+    plans = plan_documents(portfolio, check_levels(portfolio), lambda _document: library)
+    return [(f"{sample.name}#{plan.document_id}", plan.agreement, plan.omit, plan.external) for plan in plans.values()]
+
+
 def _check_rendering(library: Library, targets: list[ClauseSource], samples: list[Path]) -> list[Problem]:
     problems: list[Problem] = []
     rendered: set[str] = set()
     wanted = {c.id for c in targets}
     for sample in samples:
         try:
-            loaded = load_spec(sample)
+            agreements = _sample_agreements(sample, library)
         except SlaforgeError as error:
             problems.append(
                 Problem(f"sample {sample} is invalid: {error.message}", file=str(sample), code="invalid-sample")
             )
             continue
-        agreement = resolve(loaded)
-        env = make_environment()
-        context = template_context(agreement, env)
-        work = Composition()
-        for clause in selected(library, agreement, env, context, work):
-            if clause.id not in wanted:
-                continue
-            rendered.add(clause.id)
-            for position in clause.wordings:
-                render_wording(env, clause, position, context, work)
-        try:
-            compose(agreement, library)
-        except ClauseError as error:
-            work.problems.extend(p for p in error.problems if p not in work.problems)
-        for problem in work.problems:
-            if problem.code == "undefined-term" or "not in the clause library" in problem.message:
-                continue  # reported once, with its exact line, by the static checks above
-            tagged = Problem(
-                f"{problem.message} (rendering against {sample.name})",
-                file=problem.file,
-                line=problem.line,
-                column=problem.column,
-                path=problem.path,
-                given=problem.given,
-                expected=problem.expected,
-                code=problem.code,
-            )
-            if tagged not in problems:
-                problems.append(tagged)
+        for name, agreement, omit, external in agreements:
+            env = make_environment()
+            context = template_context(agreement, env)
+            work = Composition()
+            for clause in selected(library, agreement, env, context, work):
+                if clause.id not in wanted:
+                    continue
+                rendered.add(clause.id)
+                for position in clause.wordings:
+                    render_wording(env, clause, position, context, work)
+            try:
+                compose(agreement, library, omit=omit, external=external)
+            except ClauseError as error:
+                work.problems.extend(p for p in error.problems if p not in work.problems)
+            for problem in work.problems:
+                if problem.code == "undefined-term" or "not in the clause library" in problem.message:
+                    continue  # reported once, with its exact line, by the static checks above
+                tagged = Problem(
+                    f"{problem.message} (rendering against {name})",
+                    file=problem.file,
+                    line=problem.line,
+                    column=problem.column,
+                    path=problem.path,
+                    given=problem.given,
+                    expected=problem.expected,
+                    code=problem.code,
+                )
+                if tagged not in problems:
+                    problems.append(tagged)
     if samples:
         for clause in targets:
             if clause.id not in rendered:

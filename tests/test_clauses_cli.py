@@ -167,3 +167,38 @@ def test_bad_front_matter_is_located(tmp_path: Path) -> None:
     result = invoke("clauses", "check", tmp_path / "own")
     assert result.exit_code == 1
     assert f"{clause}:5: error: levls: front matter: Extra inputs are not permitted" in result.output  # type: ignore[attr-defined]
+
+
+PORTFOLIO_ONLY = """\
+---
+id: parties.portfolio-note
+title: Portfolio note
+category: parties
+order: 36
+levels: [corporate, customer, service]
+when: portfolio and portfolio.above
+params: [portfolio]
+---
+This Agreement sits under {{ portfolio.above | length }} agreement(s)\
+{%- if portfolio.above | length > 1 %} and {{ portfolio.missing_field }}{% endif %}.
+"""
+
+
+def test_clauses_check_renders_against_the_documents_of_a_sample_portfolio(tmp_path: Path) -> None:
+    own = write(tmp_path / "own" / "parties" / "portfolio-note.md", PORTFOLIO_ONLY).parent.parent
+    spec_only = invoke("clauses", "check", own, "--sample", SAMPLE)
+    assert spec_only.exit_code == 0, spec_only.output  # type: ignore[attr-defined]
+    assert "parties.portfolio-note is not used by any sample" in spec_only.output  # type: ignore[attr-defined]
+    portfolio = ROOT / "samples" / "portfolio" / "portfolio.yaml"
+    with_portfolio = invoke("clauses", "check", own, "--sample", SAMPLE, "--sample", portfolio)
+    output = with_portfolio.output  # type: ignore[attr-defined]
+    assert with_portfolio.exit_code == 1, output  # type: ignore[attr-defined]
+    assert "not used by any sample" not in output
+    # a service SLA sits under the corporate and its customer's SLA: only there is the missing value read
+    assert "portfolio.missing_field" in output and "(rendering against portfolio.yaml#contoso-wan)" in output
+
+
+def test_the_built_in_library_renders_against_every_sample_and_portfolio_without_warnings() -> None:
+    result = invoke("clauses", "check")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "0 error(s), 0 warning(s)" in result.output  # type: ignore[attr-defined]
