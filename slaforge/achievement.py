@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from slaforge import calc
 from slaforge.credits import CreditResult, compute_credit
-from slaforge.errors import UsageError
+from slaforge.errors import DataError, SpecError, UsageError
 from slaforge.measurements import Measurements, Outage, Ticket
 from slaforge.periods import Period, parse_period, period_for
 from slaforge.spec.models import Service, ServiceHours, SeverityLevel, Spec, Window
@@ -212,7 +212,7 @@ class Achievement:
 def common_window(spec: Spec) -> Window:
     windows = {s.availability.window for s in spec.services}
     if len(windows) > 1:
-        raise UsageError(
+        raise SpecError(
             "a report covers one measurement window, but the services are measured over "
             + ", ".join(sorted(w.value for w in windows))
         )
@@ -234,7 +234,7 @@ def windows_in(spec: Spec, window: Window, data: Measurements, zone: ZoneInfo) -
     """Every window from the agreement's first up to the last one that holds any measured data."""
     instants = list(data.instants())
     if not instants:
-        raise UsageError("the measured data holds no outages and no tickets, so there is nothing to report")
+        raise DataError("the measured data holds no outages and no tickets, so there is nothing to report")
     first = min(instants).astimezone(zone).date()
     last = max(instants).astimezone(zone).date()
     period = period_for(window, anchor(spec, window))
@@ -245,7 +245,7 @@ def windows_in(spec: Spec, window: Window, data: Measurements, zone: ZoneInfo) -
         if period.end > last:
             return periods
         period = period_for(window, period.end)
-    raise UsageError("the measured data spans more than 1000 measurement windows")
+    raise DataError("the measured data spans more than 1000 measurement windows")
 
 
 def service_calendar(spec: Spec, service: Service) -> ServiceHours:

@@ -259,6 +259,22 @@ def test_the_default_period_is_the_latest_and_a_period_outside_the_data_is_refus
     assert "covers January 2027 to March 2027" in result.output
 
 
+def test_input_a_report_cannot_cover_is_invalid_input_not_a_usage_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"  # the two files with their header rows only
+    empty.mkdir()
+    for name in ("outages.csv", "tickets.csv"):
+        header = (SAMPLE / name).read_text(encoding="utf-8").splitlines()[0]
+        (empty / name).write_text(header + "\n", encoding="utf-8")
+    mixed = ROOT / "samples" / "internal-service-desk.yaml"  # monthly and fiscal-quarter windows
+    result = CliRunner().invoke(app, ["report", str(mixed), "--data", str(empty), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "a report covers one measurement window" in result.output
+    result = CliRunner().invoke(app, ["report", str(SPEC), "--data", str(empty), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "holds no outages and no tickets" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 # ------------------------------------------------------------------ bad data
 
 OUTAGE_HEADER = "service,start,end,cause,exclusion,reference\n"
