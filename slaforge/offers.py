@@ -50,9 +50,9 @@ from slaforge.spec.loader import (
     LoadedSpec,
     Loc,
     SourceMap,
-    _is_schema_tag,
-    _problem_from_pydantic,
     dotted,
+    is_schema_tag,
+    problem_from_pydantic,
     read_yaml,
 )
 from slaforge.spec.models import Identifier, Spec
@@ -227,7 +227,7 @@ def value_at(obj: Any, loc: Loc) -> Any:
 # ------------------------------------------------------------------ merging with positions
 
 
-class _Merger:
+class Merger:
     """Builds merged data and its positions; ``out`` maps merged locs to offer-file positions."""
 
     def __init__(self, source: SourceMap, out: dict[Loc, tuple[int, int]], problems: list[Problem]) -> None:
@@ -367,7 +367,7 @@ def _base_layer(
 ) -> tuple[dict[str, Any], dict[Loc, tuple[int, int]]]:
     """The base spec with each envelope's chosen value written in at its path."""
     positions: dict[Loc, tuple[int, int]] = {}
-    merger = _Merger(source, positions, problems)
+    merger = Merger(source, positions, problems)
     data = merger.take(base, ("base",), ())
     for envelope in envelopes:
         value = getattr(envelope.spec, position)
@@ -397,7 +397,7 @@ def _expand_tier(
 ) -> tuple[TierDraft | None, list[Problem]]:
     problems: list[Problem] = []
     positions = dict(base_positions)
-    merger = _Merger(source, positions, problems)
+    merger = Merger(source, positions, problems)
     data = merger.merge(copy.deepcopy(base), tier.overrides, ("tiers", index, "overrides"), ())
     agreement = data.get("agreement")
     if isinstance(agreement, dict):
@@ -412,7 +412,7 @@ def _expand_tier(
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
-        return None, [*problems, *(_in_tier(_problem_from_pydantic(e, tier_source), tier) for e in exc.errors())]
+        return None, [*problems, *(_in_tier(problem_from_pydantic(e, tier_source), tier) for e in exc.errors())]
     found = check_spec(spec, tier_source, base=path.parent)
     problems.extend(_in_tier(p, tier) for p in found)
     if any(p.severity == "error" for p in problems):
@@ -458,7 +458,7 @@ def _merge_tier_duplicates(problems: list[Problem]) -> list[Problem]:
 
 
 def _offer_problem(error: Any, source: SourceMap) -> Problem:
-    loc: Loc = tuple(part for part in error["loc"] if not _is_schema_tag(part))
+    loc: Loc = tuple(part for part in error["loc"] if not is_schema_tag(part))
     if error["type"] == "extra_forbidden":
         key = str(loc[-1])
         valid = _offer_keys(loc[:-1])

@@ -61,7 +61,7 @@ class Agreement:
         spec = self.spec
         view: dict[str, Any] = {}
         for name in type(spec).model_fields:
-            view[name] = _view(getattr(spec, name), name)
+            view[name] = path_view(getattr(spec, name), name)
         view["customer"] = view["customers"][0]
         view["level"] = spec.level.value
         view["structure"] = spec.structure
@@ -85,21 +85,23 @@ def build_timestamp(spec: Spec) -> int:
     return int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC).timestamp())
 
 
-def _view(value: Any, path: str) -> Any:
+def path_view(value: Any, path: str) -> Any:
+    """``value`` (a model, mapping, list or scalar) as clause bodies read it: mappings and lists that know
+    their dotted ``path``, enums as their values, dates as a contract writes them."""
     if isinstance(value, BaseModel):
         out = PathDict()
         out.path = path
         for name in type(value).model_fields:
-            out[name] = _view(getattr(value, name), f"{path}.{name}")
+            out[name] = path_view(getattr(value, name), f"{path}.{name}")
         return out
     if isinstance(value, dict):
         out = PathDict()
         out.path = path
         for key, item in value.items():
-            out[key] = _view(item, f"{path}.{key}")
+            out[key] = path_view(item, f"{path}.{key}")
         return out
     if isinstance(value, list | tuple):
-        items = PathList(_view(item, f"{path}[{i}]") for i, item in enumerate(value))
+        items = PathList(path_view(item, f"{path}[{i}]") for i, item in enumerate(value))
         items.path = path
         return items
     if isinstance(value, Enum):
@@ -168,6 +170,6 @@ def _add_computed(view: dict[str, Any], spec: Spec) -> None:
     if credits is not None and spec.service_credits is not None:
         first = spec.services[0]
         example = calc.worked_example(spec.service_credits, first.fee, first.availability.window)
-        credits["worked_example"] = _view(example.__dict__, "service_credits.worked_example") if example else None
+        credits["worked_example"] = path_view(example.__dict__, "service_credits.worked_example") if example else None
         for band, band_view in zip(spec.service_credits.bands, credits["bands"], strict=True):
             band_view["range"] = calc.describe_band(band)

@@ -12,7 +12,7 @@ Each document's spec is merged, as plain data before validation, from layers:
    history;
 3. the document's own fragments, in the order the portfolio lists them.
 
-Merging is the offers' merge (:class:`slaforge.offers._Merger`): mappings key by
+Merging is the offers' merge (:class:`slaforge.offers.Merger`): mappings key by
 key, lists of items with ``id`` item by item, other lists replaced whole, ``~``
 removes.  Every value keeps the :class:`~slaforge.portfolio.fragments.Origin`
 it was written at; a snapshot after each layer gives, for every value, the
@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from slaforge.errors import Problem, SpecError
-from slaforge.offers import _Merger, value_at
+from slaforge.offers import Merger, value_at
 from slaforge.portfolio.fragments import Fragment, FragmentReader, LayeredSourceMap, Origin, origins
 from slaforge.portfolio.model import (
     KIND_NAMES,
@@ -43,7 +43,7 @@ from slaforge.portfolio.model import (
     validate_portfolio_file,
 )
 from slaforge.spec.checks import check_spec
-from slaforge.spec.loader import LoadedSpec, Loc, SourceMap, _problem_from_pydantic, read_yaml
+from slaforge.spec.loader import LoadedSpec, Loc, SourceMap, problem_from_pydantic, read_yaml
 from slaforge.spec.models import Spec
 
 # an OLA or underpinning contract covers every service its provider gives one internal customer
@@ -286,7 +286,7 @@ class _Builder:
         layers: list[Layer] = []
         level = entry.kind.value
         customers, services = self.scope(entry)
-        merger = _Merger(self.source, positions, self.problems)
+        merger = Merger(self.source, positions, self.problems)
         data: dict[str, Any] = {}
         data["level"] = merger.take(SPEC_LEVELS[entry.kind], ("documents", index, "kind"), ("level",))
         data["structure"] = merger.take(structure_of(entry), ("documents", index, "kind"), ("structure",))
@@ -314,7 +314,7 @@ class _Builder:
                     },
                 )
                 body = {k: v for k, v in item.data.items() if k != "id"}
-                item_merger = _Merger(catalogue_source, positions, self.problems)
+                item_merger = Merger(catalogue_source, positions, self.problems)
                 data["services"][position] = item_merger.merge(
                     data["services"][position], body, (), ("services", position)
                 )
@@ -326,14 +326,14 @@ class _Builder:
             for fragment in self.fragments(parent, parent_index, parent.kind.value):
                 files.append(fragment.path)
                 body, fragment_source = _inherited(fragment, customers, services)
-                data = _Merger(fragment_source, positions, self.problems).merge(data, body, (), ())
+                data = Merger(fragment_source, positions, self.problems).merge(data, body, (), ())
                 layers.append(Layer(f"{parent.kind.value}: {display(fragment.path)}", data, dict(positions)))
         own = self.fragments(entry, index, level)
         exceptions: list[dict[str, Any]] = []
         removed: dict[tuple[str, ...], Origin] = {}
         for fragment in own:
             files.append(fragment.path)
-            data = _Merger(fragment.source, positions, self.problems).merge(data, fragment.data, (), ())
+            data = Merger(fragment.source, positions, self.problems).merge(data, fragment.data, (), ())
             layers.append(Layer(f"{level}: {display(fragment.path)}", data, dict(positions)))
             exceptions.extend(fragment.exceptions)
             removed.update(_removals(fragment.data, fragment.source, (), ()))
@@ -362,7 +362,7 @@ class _Builder:
         try:
             spec = Spec.model_validate(data)
         except ValidationError as exc:
-            self.problems.extend(_in_document(_problem_from_pydantic(error, layered), entry) for error in exc.errors())
+            self.problems.extend(_in_document(problem_from_pydantic(error, layered), entry) for error in exc.errors())
             return None
         found = check_spec(spec, layered, base=self.base)
         errors = [p for p in found if p.severity == "error" or strict]
@@ -376,7 +376,7 @@ class _Builder:
         )
 
     def _parties(
-        self, entry: DocumentEntry, index: int, customers: list[str], merger: _Merger
+        self, entry: DocumentEntry, index: int, customers: list[str], merger: Merger
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         file = self.file
         provider_src: Loc = ("provider",)

@@ -126,7 +126,7 @@ def validate_portfolio_file(data: Any, source: Any) -> PortfolioFile:
     from pydantic import ValidationError
 
     from slaforge.errors import SpecError
-    from slaforge.spec.loader import _is_schema_tag
+    from slaforge.spec.loader import is_schema_tag
 
     if not is_portfolio_data(data):
         raise SpecError(
@@ -138,7 +138,7 @@ def validate_portfolio_file(data: Any, source: Any) -> PortfolioFile:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            loc = tuple(part for part in error["loc"] if not _is_schema_tag(part))
+            loc = tuple(part for part in error["loc"] if not is_schema_tag(part))
             if error["type"] == "extra_forbidden":
                 key = str(loc[-1])
                 valid = _keys_at(loc[:-1])

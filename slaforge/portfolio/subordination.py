@@ -29,7 +29,7 @@ from slaforge.library import ClauseSource, Library
 from slaforge.portfolio.inherit import Portfolio, PortfolioDocument
 from slaforge.portfolio.levels import LevelReport
 from slaforge.portfolio.model import Kind
-from slaforge.resolve import Agreement, _view, build_timestamp
+from slaforge.resolve import Agreement, build_timestamp, path_view
 from slaforge.spec.models import Service
 
 CONTEXT_PARAMS = {"agreement", "level", "structure", "provider", "customers", "customer", "portfolio"}
@@ -54,7 +54,7 @@ class PortfolioAgreement(Agreement):
 
     def context(self) -> dict[str, Any]:
         view = super().context()
-        view["portfolio"] = _view(self.portfolio, "portfolio")
+        view["portfolio"] = path_view(self.portfolio, "portfolio")
         return view
 
 

@@ -234,7 +234,7 @@ def load_spec(path: Path | str, strict: bool = False) -> LoadedSpec:
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem_from_pydantic(error, source) for error in exc.errors()]
+        problems = [problem_from_pydantic(error, source) for error in exc.errors()]
         raise SpecError(_summary(problems), _sorted(problems)) from None
     found = check_spec(spec, source, base=path.parent)
     errors = [p for p in found if p.severity == "error" or strict]
@@ -261,8 +261,8 @@ def _summary(problems: list[Problem]) -> str:
     return f"{count} problem{'s' if count != 1 else ''} found; nothing was written"
 
 
-def _problem_from_pydantic(error: Any, source: SourceMap) -> Problem:
-    loc: Loc = tuple(part for part in error["loc"] if not _is_schema_tag(part))
+def problem_from_pydantic(error: Any, source: SourceMap) -> Problem:
+    loc: Loc = tuple(part for part in error["loc"] if not is_schema_tag(part))
     kind = error["type"]
     given = _show(error.get("input"))
     if kind == "extra_forbidden":
@@ -282,7 +282,7 @@ def _problem_from_pydantic(error: Any, source: SourceMap) -> Problem:
     return source.problem(loc, message, given=given, expected=expected, code=kind)
 
 
-def _is_schema_tag(part: str | int) -> bool:
+def is_schema_tag(part: str | int) -> bool:
     """pydantic puts ``[key]`` and union member tags such as ``function-before[...]`` into locs."""
     return isinstance(part, str) and part.endswith("]") and ("[" in part) and ("(" in part or part == "[key]")
 
