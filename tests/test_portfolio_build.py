@@ -192,8 +192,24 @@ def test_rebuilds_render_exactly_the_documents_a_change_feeds(tmp_path: Path) ->
     supporting = [str(d["id"]) for d in documents() if "wan" in d.get("supports", [])]  # they list its version
     assert build(path, out, "-f", "docx")[0] == ["contoso-wan", *supporting]
     assert not (out / f"{stem}.docx").exists() and (out / f"{stem.removesuffix('-v1.1')}-v1.2.docx").exists()
-    # another format is another build
+    # another format is another build, and it leaves the files of the formats it was not asked for
+    docx_files = sorted(out.rglob("*.docx"))
     assert len(build(path, out, "-f", "html")[0]) == len(every)
+    assert sorted(out.rglob("*.docx")) == docx_files and len(list(out.rglob("*.html"))) == len(every) + 1
+
+
+def test_a_damaged_cache_manifest_is_ignored_and_never_deletes_outside_the_output(tmp_path: Path) -> None:
+    path = copy_sample(tmp_path)
+    out = tmp_path / "out"
+    build(path, out, "-f", "html")
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    cache = out / ".slaforge-cache"
+    (cache / "corporate.json").write_text("[1]", encoding="utf-8")
+    (cache / "contoso.json").write_text('{"key": "x", "outputs": {"../precious.txt": "0", "/etc/hostname": "0"}}')
+    rendered, fresh, _ = build(path, out, "-f", "html")
+    assert rendered == ["corporate", "contoso"] and len(fresh) == len(documents()) - 2
+    assert outside.read_text(encoding="utf-8") == "keep me"
 
 
 def test_the_index_escapes_user_text(tmp_path: Path) -> None:

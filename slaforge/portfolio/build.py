@@ -253,6 +253,7 @@ def document_key(
     add("spec", document.spec.model_dump_json())
     add("portfolio", json.dumps(plan.agreement.portfolio, sort_keys=True, default=str))
     add("omit", ",".join(sorted(plan.omit)))
+    add("external", json.dumps(plan.external, sort_keys=True))  # "clause 6.1 of the Corporate SLA ..."
     add("timestamp", str(plan.agreement.timestamp))
     add("formats", ",".join(options.formats))
     add("pdf", options.pdf_variant)
@@ -289,14 +290,38 @@ def _manifest_path(out: Path, document: PortfolioDocument) -> Path:
     return out / CACHE / f"{document.id}.json"
 
 
-def _up_to_date(out: Path, document: PortfolioDocument, key: str) -> bool:
+def _read_manifest(out: Path, document: PortfolioDocument) -> tuple[str | None, dict[str, str]]:
+    """(key, outputs) of a document's last build; nothing for a missing, unreadable or foreign manifest.
+
+    Output names are kept only when they are plain relative paths inside the output folder, so a
+    tampered manifest can never make the build read or delete a file elsewhere.
+    """
     try:
         manifest = json.loads(_manifest_path(out, document).read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return None, {}
+    if not isinstance(manifest, dict):
+        return None, {}
+    outputs = manifest.get("outputs")
+    safe = {
+        name: sha
+        for name, sha in (outputs.items() if isinstance(outputs, dict) else ())
+        if isinstance(name, str) and isinstance(sha, str) and _inside(name)
+    }
+    key = manifest.get("key")
+    return key if isinstance(key, str) else None, safe
+
+
+def _inside(name: str) -> bool:
+    path = Path(name)
+    return bool(name) and not path.is_absolute() and ".." not in path.parts
+
+
+def _up_to_date(out: Path, document: PortfolioDocument, key: str) -> bool:
+    old_key, outputs = _read_manifest(out, document)
+    if old_key != key or not outputs:
         return False
-    if manifest.get("key") != key or not manifest.get("outputs"):
-        return False
-    for name, sha in manifest["outputs"].items():
+    for name, sha in outputs.items():
         target = out / name
         if not target.is_file() or hashlib.sha256(target.read_bytes()).hexdigest() != sha:
             return False
@@ -305,11 +330,10 @@ def _up_to_date(out: Path, document: PortfolioDocument, key: str) -> bool:
 
 def _write_manifest(out: Path, document: PortfolioDocument, key: str, outputs: dict[str, str]) -> None:
     path = _manifest_path(out, document)
-    try:
-        old = json.loads(path.read_text(encoding="utf-8")).get("outputs", {})
-    except (OSError, ValueError):
-        old = {}
-    for name in set(old) - set(outputs):  # an earlier version's files
-        (out / name).unlink(missing_ok=True)
+    _, old = _read_manifest(out, document)
+    current = {Path(name).with_suffix("") for name in outputs}
+    for name in old:  # an earlier version's files (other formats of this version stay)
+        if Path(name).with_suffix("") not in current:
+            (out / name).unlink(missing_ok=True)
     manifest = {"document": document.id, "key": key, "outputs": dict(sorted(outputs.items()))}
     write_atomic(path, (json.dumps(manifest, indent=2) + "\n").encode())
