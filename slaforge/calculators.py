@@ -235,6 +235,13 @@ def credit_answer(
         raise UsageError(f"--fee {fee_text!r}: {exc}") from None
     if fee is None:
         raise UsageError("the spec sets no fee for this service: give one with --fee, e.g. --fee '12000 EUR'")
+    amounts = (service.fee, credits.fee, credits.minimum_payable, credits.caps.per_year_amount)
+    agreed = {m.currency for m in (*amounts, *(e.credit for e in credits.per_event)) if m is not None}
+    if agreed and fee.currency not in agreed:
+        raise UsageError(
+            f"--fee {fee_text!r}: the agreement's amounts are in {', '.join(sorted(agreed))}; "
+            "give the fee in that currency"
+        )
     window = service.availability.window
     period = _period(period_text) if period_text else period_for(window, spec.agreement.effective.replace(day=1))
     try:

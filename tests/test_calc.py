@@ -288,3 +288,10 @@ def test_service_time_is_real_time_on_the_nights_the_clocks_change(
     assert got.isoformat() == due
     elapsed = got - dt.datetime.fromisoformat(start)  # aware datetimes in different offsets: real difference
     assert elapsed == dt.timedelta(hours=4)
+
+
+def test_a_fee_in_another_currency_than_the_agreement_is_refused() -> None:
+    result = CliRunner().invoke(app, ["calc", "credit", str(SAAS), "--uptime", "99.2", "--fee", "12000 GBP"])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    assert "--fee '12000 GBP': the agreement's amounts are in EUR" in result.output

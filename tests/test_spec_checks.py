@@ -566,3 +566,12 @@ def test_strict_makes_every_warning_an_error(tmp_path: Path) -> None:
     assert {p.code for p in found} == {"no-escalation", "uncapped-credits"}
     assert all(p.severity == "error" for p in found)
     assert [(p.line, p.column) for p in found] == sorted((p.line or 0, p.column or 0) for p in found)
+
+
+def test_a_credit_amount_in_another_currency_than_the_fees_is_an_error(tmp_path: Path) -> None:
+    path, text = variant(tmp_path, ("      credit: 100 GBP\n", "      credit: 100 EUR\n"))
+    problem = one_error(path, "currency-mismatch")
+    assert (problem.line, problem.column) == at(text, "credit: 100 EUR")
+    assert problem.path == "service_credits.per_event[0].credit"
+    assert problem.message == "amount in EUR, but services[0].fee is in GBP"
+    assert (problem.given, problem.expected) == ("EUR 100", "an amount in GBP, the currency of the agreement's fees")

@@ -14,9 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from slaforge.errors import Problem
-from slaforge.spec.loader import SourceMap
+from slaforge.spec.loader import SourceMap, dotted
 from slaforge.spec.models import CreditBand, ServiceCredits, ServiceHours, Spec, TimeWindow
-from slaforge.spec.units import Duration, format_percent
+from slaforge.spec.units import Duration, Money, format_percent
 
 Check = Callable[[Spec, SourceMap, Path], Iterator[Problem]]
 
@@ -388,9 +388,45 @@ def check_review_points(spec: Spec, source: SourceMap, base: Path) -> Iterator[P
         yield warn(source, ("service_credits", "caps"), "service credits are uncapped", code="uncapped-credits")
 
 
+def check_currencies(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
+    """Fees and the money amounts of the credit scheme share one currency, or no credit can be worked out."""
+    amounts: list[tuple[tuple[str | int, ...], Money]] = [
+        (("services", i, "fee"), s.fee) for i, s in enumerate(spec.services) if s.fee is not None
+    ]
+    credits = spec.service_credits
+    if credits is not None:
+        amounts += [(("service_credits", "fee"), credits.fee)] if credits.fee else []
+        amounts += [
+            (("service_credits", "per_event", i, "credit"), e.credit)
+            for i, e in enumerate(credits.per_event)
+            if e.credit is not None
+        ]
+        amounts += (
+            [(("service_credits", "minimum_payable"), credits.minimum_payable)] if credits.minimum_payable else []
+        )
+        amounts += (
+            [(("service_credits", "caps", "per_year_amount"), credits.caps.per_year_amount)]
+            if (credits.caps.per_year_amount)
+            else []
+        )
+    if not amounts:
+        return
+    first_loc, first = amounts[0]
+    for loc, money in amounts[1:]:
+        if money.currency != first.currency:
+            yield source.problem(
+                loc,
+                f"amount in {money.currency}, but {dotted(first_loc)} is in {first.currency}",
+                given=str(money),
+                expected=f"an amount in {first.currency}, the currency of the agreement's fees",
+                code="currency-mismatch",
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_references,
+    check_currencies,
     check_percent_ranges,
     check_credit_bands,
     check_severities,
