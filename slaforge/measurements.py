@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ OUTAGE_REQUIRED = ("service", "start", "end", "cause")
 TICKET_COLUMNS = ("id", "service", "severity", "reported", "responded", "resolved")
 TICKET_REQUIRED = ("id", "service", "severity", "reported", "responded", "resolved")
 TIMESTAMP_EXPECTED = "an ISO 8601 date and time with its UTC offset, e.g. 2027-02-11T09:12:00+01:00 or ...Z"
+
+
+LAST_YEAR = 9000  # measured data lies long before the end of Python's calendar (9999)
 
 
 @dataclass(frozen=True)
@@ -152,8 +156,14 @@ class RowReader:
         except (OSError, UnicodeDecodeError) as error:
             self.problem(f"cannot read the file: {error}", expected="a UTF-8 CSV file")
             return None
-        reader = csv.reader(text.splitlines(keepends=True))
-        header_row = next(reader, None)
+        reader = csv.reader(io.StringIO(text, newline=""))  # quoted fields may hold any line break
+        try:
+            header_row = next(reader, None)
+        except csv.Error as error:
+            self.problem(
+                f"the header row is not valid CSV: {error}", expected="a header row (see docs/measurements.md)"
+            )
+            return None
         if header_row is None:
             self.problem("the file is empty", expected="a header row (see docs/measurements.md)")
             return None
@@ -168,7 +178,7 @@ class RowReader:
             self.problem(f"missing column {missing!r}", given=",".join(header), expected=",".join(columns))
         if len(self.problems) > before:
             return kind
-        for values in reader:
+        for values in _rows(reader, self):
             self.line = reader.line_num
             if not any(v.strip() for v in values):
                 continue  # a blank line holds no row
@@ -229,6 +239,9 @@ class RowReader:
                 given=value,
                 expected=TIMESTAMP_EXPECTED,
             )
+            return None
+        if when.year >= LAST_YEAR:  # the calendar arithmetic of a window around it would overflow
+            self.problem(f"{field} is out of range", field, given=value, expected=f"a moment before {LAST_YEAR}")
             return None
         if when.date() < self.effective:
             self.problem(
@@ -300,3 +313,17 @@ class RowReader:
             return None
         assert ticket_id and service and severity and reported
         return Ticket(ticket_id, service, severity, reported, responded, resolved, f"{self.file}:{self.line}")
+
+
+def _rows(reader: Iterator[list[str]], file: RowReader) -> Iterator[list[str]]:
+    """The rows of a CSV file; a row the csv module cannot read is reported at its line, and reading stops."""
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            file.line = getattr(reader, "line_num", file.line + 1)
+            file.problem(f"the row is not valid CSV: {error}", expected="a CSV row (see docs/measurements.md)")
+            return
+        yield values

@@ -288,6 +288,27 @@ def write_data(folder: Path, outages: str, tickets: str) -> Path:
     return folder
 
 
+def test_rows_the_csv_module_or_the_calendar_cannot_take_are_reported_not_raised(tmp_path: Path) -> None:
+    huge = "x" * 140_000  # over the csv module's field limit
+    data = write_data(
+        tmp_path / "data",
+        "archive,2027-02-01T10:00:00Z,9999-12-31T23:59:00-01:00,Far future,,\n"  # line 2
+        f'archive,2027-02-01T10:00:00Z,2027-02-01T11:00:00Z,"{huge}",,\n',  # line 3
+        'T-1,einvoicing,P2,2027-02-01T10:00:00+01:00,,"resolved\u2028on a new line"\n',  # line 2
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["report", str(SPEC), "--data", str(data), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    outages, tickets = data / "outages.csv", data / "tickets.csv"
+    assert f"{outages}:2: error: end: end is out of range" in result.output
+    assert f"{outages}:3: error: the row is not valid CSV: field larger than field limit" in result.output
+    # a line separator inside a quoted field is part of the field: one row, one reason, at line 2
+    assert f"{tickets}:2: error: resolved: resolved is not a date and time" in result.output
+    assert f"{tickets}:3" not in result.output
+    assert not out.exists()
+
+
 def test_every_malformed_row_is_reported_with_file_line_and_reason(tmp_path: Path) -> None:
     data = write_data(
         tmp_path / "data",
