@@ -21,6 +21,8 @@ from slaforge.document import Chart
 from slaforge.spec.units import format_decimal
 
 WIDTH, HEIGHT = 520, 250
+LETTER = 5.2  # the width of an average letter of the 9.5 pt legend, generously
+LEGEND_ROW = 16  # the height of a row of the legend
 PLOT = (58, 18, 500, 180)  # left, top, right, bottom of the plot area
 INK, MUTED, GRID, BREACH = "#1b1f24", "#5d6672", "#dfe3e8", "#b3261e"
 PALETTE = ("#1f3a5f", "#c07a1c", "#4d8b6f", "#7a4d8b")
@@ -113,8 +115,7 @@ def layout(chart: Chart, brand: str | None = None) -> Layout:
     lines.append(Line(((left, bottom), (right, bottom)), MUTED, 1))
     for index, category in enumerate(chart.categories):
         texts.append(Text(x_of(index), bottom + 15, category, 10, INK, "middle"))
-    legend_x = float(left)
-    legend_y = HEIGHT - 16.0
+    legend: list[tuple[str, str, bool]] = []  # (colour, label, hollow dot instead of a line)
     for series, colour in zip(chart.series, colours(chart, brand), strict=True):
         if series.target is not None:
             y = y_of(Decimal(str(series.target)))
@@ -127,16 +128,26 @@ def layout(chart: Chart, brand: str | None = None) -> Layout:
                 continue
             missed = series.target is not None and value < series.target
             dots.append(Dot(x_of(i), y_of(Decimal(str(value))), 3.6, BREACH if missed else colour, hollow=missed))
-        lines.append(Line(((legend_x, legend_y - 3.5), (legend_x + 18, legend_y - 3.5)), colour, 2.2))
         label = series.name
         if series.target is not None:
             label += f" (target {format_decimal(Decimal(str(series.target)))}{chart.unit}, dashed)"
-        texts.append(Text(legend_x + 24, legend_y, label, 9.5, INK))
-        legend_x += 24 + 5.2 * len(label) + 22
+        legend.append((colour, label, False))
     if any(d.hollow for d in dots):
-        dots.append(Dot(legend_x + 4, legend_y - 3.5, 3.6, BREACH, hollow=True))
-        texts.append(Text(legend_x + 12, legend_y, "target missed", 9.5, INK))
-    return Layout(WIDTH, HEIGHT, tuple(lines), tuple(dots), tuple(texts))
+        legend.append((BREACH, "target missed", True))
+    # the legend runs in rows under the plot; a row that is full starts another, and the picture grows
+    legend_x, row = float(left), 0
+    for colour, label, hollow in legend:
+        width = 24 + LETTER * len(label)
+        if legend_x > left and legend_x + width > WIDTH - 8:
+            legend_x, row = float(left), row + 1
+        legend_y = HEIGHT - 16.0 + LEGEND_ROW * row
+        if hollow:
+            dots.append(Dot(legend_x + 9, legend_y - 3.5, 3.6, colour, hollow=True))
+        else:
+            lines.append(Line(((legend_x, legend_y - 3.5), (legend_x + 18, legend_y - 3.5)), colour, 2.2))
+        texts.append(Text(legend_x + 24, legend_y, label, 9.5, INK))
+        legend_x += width + 22
+    return Layout(WIDTH, HEIGHT + LEGEND_ROW * row, tuple(lines), tuple(dots), tuple(texts))
 
 
 # ------------------------------------------------------------------ SVG

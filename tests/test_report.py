@@ -504,3 +504,28 @@ def test_text_from_the_data_never_becomes_markup(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
     row = row_of(docx_tables(out, "2027-03"), "Document Archive", "Service|Reference|From")
     assert row[1] == "<i>REF</i>" and row[5] == "<script>alert(1)</script> & <b>bold</b>"
+
+
+@pytest.mark.parametrize("services", [1, 2, 4])
+def test_every_word_of_the_chart_legend_lies_inside_the_picture(services: int) -> None:
+    """Measured with the theme's own font, not the layout's estimate: long names wrap into more rows."""
+    from xml.etree import ElementTree
+
+    from PIL import ImageFont
+
+    from slaforge.chart import svg
+    from slaforge.document import Chart, ChartSeries
+
+    names = ["E-Invoicing Platform", "Document Archive and Retention Service", "Peppol Access Point", "Reporting"]
+    series = tuple(ChartSeries(name, (99.95, 99.7), 99.9) for name in names[:services])
+    root = ElementTree.fromstring(svg(Chart("Trend", "Availability per month", ("Jan 2027", "Feb 2027"), series)))
+    width, height = (float(v) for v in root.get("viewBox", "").split()[2:])
+    font = ImageFont.truetype(str(ROOT / "templates" / "default" / "fonts" / "Caladea-Regular.ttf"), 95)
+    legend = [t for t in root.iter("{http://www.w3.org/2000/svg}text") if "dashed" in (t.text or "")]
+    assert len(legend) == services
+    for text in root.iter("{http://www.w3.org/2000/svg}text"):
+        x, y = float(text.get("x", 0)), float(text.get("y", 0))
+        measured = font.getlength(text.text or "") / 10
+        start = {"end": x - measured, "middle": x - measured / 2}.get(text.get("text-anchor", ""), x)
+        assert start >= 0 and start + measured <= width, (text.text, start, measured, width)
+        assert 0 < y <= height
