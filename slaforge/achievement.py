@@ -219,10 +219,12 @@ def common_window(spec: Spec) -> Window:
     return windows.pop()
 
 
-def anchor(spec: Spec, window: Window) -> dt.date:
+def anchor(spec: Spec, window: Window, fiscal_year_start: str | None = None) -> dt.date:
+    """A window boundary on or before the effective date: windows are counted from it."""
     effective = spec.agreement.effective
     if window == Window.fiscal_quarter:
-        month, day = (int(p) for p in (spec.services[0].availability.fiscal_year_start or "01-01").split("-"))
+        fiscal = fiscal_year_start or spec.services[0].availability.fiscal_year_start or "01-01"
+        month, day = (int(p) for p in fiscal.split("-"))
         start = dt.date(effective.year, month, day)
         return start if start <= effective else start.replace(year=start.year - 1)
     if window in (Window.calendar_month, Window.calendar_quarter):

@@ -68,9 +68,6 @@ class ClauseComparison:
     old: dict[str, Placed] = field(default_factory=dict)
     new: dict[str, Placed] = field(default_factory=dict)
 
-    def kinds(self, clause_id: str) -> set[str]:
-        return {c.kind for c in self.changes if c.clause == clause_id}
-
 
 def placed(document: Document) -> dict[str, Placed]:
     out: dict[str, Placed] = {}

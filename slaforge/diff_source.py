@@ -43,7 +43,10 @@ class Version:
 def read_version(argument: str, options: BuildOptions) -> Version:
     """Load, resolve and compose one side of a comparison."""
     revision = split_revision(argument)
-    loaded = load_spec(Path(argument), strict=options.strict) if revision is None else load_revision(*revision)
+    if revision is None:
+        loaded = load_spec(Path(argument), strict=options.strict)
+    else:
+        loaded = load_revision(*revision, strict=options.strict)
     agreement = resolve(loaded)
     library = library_for(loaded, options.clause_dirs)
     document = compose(agreement, library)
@@ -61,14 +64,14 @@ def split_revision(argument: str) -> tuple[str, str] | None:
     return revision, path
 
 
-def load_revision(revision: str, path: str) -> LoadedSpec:
+def load_revision(revision: str, path: str, strict: bool = False) -> LoadedSpec:
     label = f"{revision}:{path}"
     text = git_show(revision, Path(path))
     with tempfile.TemporaryDirectory(prefix="slaforge-diff-") as folder:
         copy = Path(folder) / Path(path).name
         copy.write_bytes(text)
         try:
-            loaded = load_spec(copy)
+            loaded = load_spec(copy, strict=strict)
         except SpecError as error:
             problems = [replace(p, file=label) if p.file == str(copy) else p for p in error.problems]
             raise SpecError(error.message.replace(str(copy), label), problems) from None

@@ -25,6 +25,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from slaforge.achievement import anchor
+from slaforge.periods import period_for
 from slaforge.spec.models import DowntimeKind, Service, SeverityLevel, Spec, Window
 from slaforge.spec.units import format_percent
 
@@ -42,11 +44,8 @@ def fraction(percent: Decimal) -> float:
 
 
 def time_window(spec: Spec, window: Window, timezone: str, fiscal_start: str | None) -> dict[str, Any]:
-    effective = spec.agreement.effective
-    start = effective.replace(day=1) if window in (Window.calendar_month, Window.calendar_quarter) else effective
-    if window == Window.fiscal_quarter and fiscal_start:
-        month, day = (int(p) for p in fiscal_start.split("-"))
-        start = start.replace(month=month, day=day)
+    # the first measurement window the agreement covers, as the service level report counts them
+    start = period_for(window, anchor(spec, window, fiscal_start)).start
     duration = {
         Window.calendar_month: "1M",
         Window.fixed_30_days: "30d",

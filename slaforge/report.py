@@ -14,7 +14,6 @@ decision (met, band, credit) is taken on the exact value.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -65,6 +64,7 @@ from slaforge.report_figures import (
     text_cell,
     verdict,
 )
+from slaforge.resolve import source_date_epoch
 from slaforge.spec.loader import load_spec
 from slaforge.spec.models import Spec, Window
 from slaforge.spec.units import format_decimal
@@ -658,10 +658,8 @@ class ReportResult:
 
 def report_timestamp(result: Achievement) -> int:
     """SOURCE_DATE_EPOCH when set, else the end of the reported window: never the wall clock."""
-    env = os.environ.get("SOURCE_DATE_EPOCH")
-    if env and env.strip().isdigit():
-        return int(env)
-    return int(result.as_of.timestamp())
+    epoch = source_date_epoch()
+    return epoch if epoch is not None else int(result.as_of.timestamp())
 
 
 def report_document(spec: Spec, data: Measurements, period: str | None = None) -> tuple[Achievement, Document]:

@@ -75,11 +75,17 @@ def resolve(loaded: LoadedSpec) -> Agreement:
     )
 
 
+def source_date_epoch() -> int | None:
+    """The SOURCE_DATE_EPOCH of reproducible builds, when it is set to a number of seconds."""
+    env = os.environ.get("SOURCE_DATE_EPOCH")
+    return int(env) if env and env.strip().isdigit() else None
+
+
 def build_timestamp(spec: Spec) -> int:
     """SOURCE_DATE_EPOCH when set, else midnight UTC of the latest date the spec itself names."""
-    env = os.environ.get("SOURCE_DATE_EPOCH")
-    if env and env.strip().isdigit():
-        return int(env)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch
     dates = [spec.agreement.effective, *(h.date for h in spec.agreement.history)]
     latest = max(dates)
     return int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC).timestamp())

@@ -100,3 +100,16 @@ def test_a_bad_spec_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert f"{spec}:" in result.output
+
+
+def test_a_calendar_window_starts_on_a_window_boundary_on_or_before_the_effective_date(tmp_path: Path) -> None:
+    """Effective 15 February 2027, payroll hosting measured over fiscal quarters from 1 April: the
+    windows are aligned to 1 April 2026 (a fiscal-quarter boundary), never to a date after the start."""
+    text = (ROOT / "samples" / "internal-service-desk.yaml").read_text(encoding="utf-8")
+    assert text.count("  effective: 2027-04-01\n") == 1
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text.replace("  effective: 2027-04-01\n", "  effective: 2027-02-15\n"), encoding="utf-8")
+    slos = by_name(export(str(spec)), "SLO")
+    starts = {name: slo["spec"]["timeWindow"][0]["calendar"]["startTime"] for name, slo in slos.items()}
+    assert starts["payroll-hosting-availability"] == "2026-04-01 00:00:00"  # fiscal quarters from 1 April
+    assert starts["care-records-availability"] == "2027-02-01 00:00:00"  # calendar months

@@ -157,7 +157,7 @@ class FragmentReader:
                         loc,
                         f"extends {link!r}, which does not exist (paths are relative to this file)",
                         given=link,
-                        expected=f"a file beside {path.name} or below its folder",
+                        expected=f"the path of a file, relative to the folder of {path.name}",
                         code="missing-fragment",
                     )
                 )

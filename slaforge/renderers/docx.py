@@ -36,6 +36,7 @@ from slaforge.renderers.docx_xml import (
     add_field,
     add_paragraph,
     add_run,
+    safe_text,
     sub,
     w,
     w3c_date,
@@ -92,7 +93,7 @@ def render(document: Document, options: RenderOptions) -> bytes:
 
 def add_comment(word: WordDocument, meta: DocumentMeta, text: str) -> str:
     """A comment in the comments part (created on first use), by the agreement's author, undated."""
-    comment = word.comments.add_comment(text=text, author=meta.author, initials="")
+    comment = word.comments.add_comment(text=safe_text(text), author=safe_text(meta.author), initials="")
     # python-docx stamps the clock; the build timestamp keeps the file reproducible
     comment._comment_elm.set(w("date"), w3c_date(meta.timestamp))
     return str(comment.comment_id)
@@ -146,7 +147,7 @@ def chart_picture(word: WordDocument, meta: DocumentMeta, options: RenderOptions
     def picture(chart: Chart, width: int) -> Element:
         image = png(chart, options.theme.find("fonts/Caladea-Regular.ttf"), f"#{brand_hex(meta.brand_colour)}")
         inline = word.part.new_pic_inline(io.BytesIO(image), Twips(width), None)
-        inline.docPr.set("descr", chart.description)
+        inline.docPr.set("descr", safe_text(chart.description))
         return inline
 
     return picture
