@@ -414,3 +414,17 @@ def test_a_service_based_document_for_a_service_nobody_takes_is_an_error(tmp_pat
     problems = problems_of(path)
     assert f"{rel(path)}:{line_of(path, 'id: email, kind: service')}:" in problems
     assert "no customer takes service email, so a service-based SLA for it binds nobody" in problems
+
+
+def test_a_portfolio_without_documents_is_told_what_a_portfolio_lacks(tmp_path: Path) -> None:
+    path = tmp_path / "portfolio.yaml"
+    path.write_text(
+        "slaforge: 1\nportfolio: {id: x, title: X}\nprovider: {id: p, name: P, address: A}\n"
+        "customers: [{id: c, name: C, address: A}]\nservices: []\n",
+        encoding="utf-8",
+    )
+    result = invoke("validate", path)
+    output = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 1, output  # type: ignore[attr-defined]
+    assert f"{rel(path)}:1:1: error: documents: required key 'documents' is missing" in output
+    assert "unknown key 'portfolio'" not in output  # not mistaken for a spec

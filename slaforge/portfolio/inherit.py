@@ -152,13 +152,13 @@ class Portfolio:
 
 
 def is_portfolio_file(path: Path) -> bool:
-    """True when ``path`` is a readable YAML mapping with ``portfolio`` and ``documents`` at the top."""
+    """True when ``path`` is a readable YAML mapping with ``portfolio`` at the top."""
     try:
         with path.open(encoding="utf-8") as handle:
             head = handle.read(200_000)
     except (OSError, UnicodeDecodeError):
         return False
-    if "portfolio" not in head or "documents" not in head:
+    if "portfolio" not in head:
         return False
     try:
         data, _ = read_yaml(path)

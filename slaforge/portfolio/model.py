@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from slaforge.spec.models import Identifier, Party
 
-PORTFOLIO_KEYS = ("portfolio", "documents")
+PORTFOLIO_KEY = "portfolio"  # a spec has no such key, so it alone tells a portfolio file from a spec
 
 
 class _Model(BaseModel):
@@ -113,7 +113,7 @@ class PortfolioFile(_Model):
 
 
 def is_portfolio_data(data: Any) -> bool:
-    return isinstance(data, dict) and all(key in data for key in PORTFOLIO_KEYS)
+    return isinstance(data, dict) and PORTFOLIO_KEY in data
 
 
 # ------------------------------------------------------------------ validation
@@ -131,7 +131,7 @@ def validate_portfolio_file(data: Any, source: Any) -> PortfolioFile:
     if not is_portfolio_data(data):
         raise SpecError(
             "not a portfolio file",
-            [source.problem((), "a portfolio is a mapping with 'portfolio' and 'documents'", code="not-portfolio")],
+            [source.problem((), "a portfolio is a mapping with 'portfolio' at the top", code="not-portfolio")],
         )
     try:
         file = PortfolioFile.model_validate(data)
