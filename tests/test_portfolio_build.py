@@ -196,6 +196,11 @@ def test_rebuilds_render_exactly_the_documents_a_change_feeds(tmp_path: Path) ->
     docx_files = sorted(out.rglob("*.docx"))
     assert len(build(path, out, "-f", "html")[0]) == len(every)
     assert sorted(out.rglob("*.docx")) == docx_files and len(list(out.rglob("*.html"))) == len(every) + 1
+    # and a new version then replaces the files of every format of the old one
+    edit(path.parent / "customers" / "contoso-wan.yaml", 'version: "1.2"', 'version: "1.3"')
+    build(path, out, "-f", "html")
+    old_stem = f"{stem.removesuffix('-v1.1')}-v1.2"
+    assert not (out / f"{old_stem}.docx").exists() and not (out / f"{old_stem}.html").exists()
 
 
 def test_a_damaged_cache_manifest_is_ignored_and_never_deletes_outside_the_output(tmp_path: Path) -> None:

@@ -332,8 +332,13 @@ def _write_manifest(out: Path, document: PortfolioDocument, key: str, outputs: d
     path = _manifest_path(out, document)
     _, old = _read_manifest(out, document)
     current = {Path(name).with_suffix("") for name in outputs}
-    for name in old:  # an earlier version's files (other formats of this version stay)
+    # this version's files in formats not built now stay, and stay tracked, so that a later version
+    # removes them with the rest
+    kept: dict[str, str] = {}
+    for name, sha in old.items():
         if Path(name).with_suffix("") not in current:
-            (out / name).unlink(missing_ok=True)
-    manifest = {"document": document.id, "key": key, "outputs": dict(sorted(outputs.items()))}
+            (out / name).unlink(missing_ok=True)  # an earlier version's file
+        elif name not in outputs and (out / name).is_file():
+            kept[name] = sha
+    manifest = {"document": document.id, "key": key, "outputs": dict(sorted({**kept, **outputs}.items()))}
     write_atomic(path, (json.dumps(manifest, indent=2) + "\n").encode())
