@@ -8,6 +8,7 @@ the commands so that ``slaforge --help`` stays fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -512,7 +513,9 @@ def diff(
     old: Annotated[str, typer.Argument(help="Old version: a spec file or REV:path (e.g. v2.1:samples/x.yaml).")],
     new: Annotated[str, typer.Argument(help="New version: a spec file or REV:path.")],
     fmt: Annotated[str, typer.Option("--format", help="text, md, json, or a redline: html, pdf, docx")] = "text",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (or folder).")] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Write to this file, or into this folder (a trailing /).")
+    ] = None,
     theme_dir: Annotated[
         Path | None, typer.Option("--theme-dir", help="Theme folder overriding the built-in one.")
     ] = None,
@@ -523,7 +526,9 @@ def diff(
     from slaforge.diff_build import DiffOptions, check_format, run_diff
 
     try:
-        options = DiffOptions(check_format(fmt), output, theme_dir, tuple(clause_dirs or ()), strict)
+        target = Path(output) if output else None
+        folder = output is not None and output.endswith(("/", os.sep))
+        options = DiffOptions(check_format(fmt), target, theme_dir, tuple(clause_dirs or ()), strict, folder)
         _, data, target = run_diff(old, new, options)
     except SlaforgeError as error:
         fail(error)

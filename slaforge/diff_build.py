@@ -28,6 +28,7 @@ class DiffOptions:
     theme_dir: Path | None = None
     clause_dirs: tuple[Path, ...] = ()
     strict: bool = False
+    into_folder: bool = False  # ``output`` names a folder even before it exists (``-o out/diff/``)
 
     @property
     def build(self) -> BuildOptions:
@@ -70,7 +71,7 @@ def run_diff(old: str, new: str, options: DiffOptions) -> tuple[Comparison, byte
     comparison = compare_versions(old, new, options)
     data = render_comparison(comparison, fmt, options)
     target = options.output
-    if (target is None and fmt in REDLINES) or (target is not None and target.is_dir()):
+    if (target is None and fmt in REDLINES) or (target is not None and (options.into_folder or target.is_dir())):
         target = (target or Path(".")) / default_name(comparison, fmt)
     if target is not None:
         write_atomic(target, data)

@@ -193,7 +193,7 @@ def values_table(comparison: Comparison) -> Table:
             )
         )
     header = tuple((Run(h),) for h in ("Term", "Was", "Now", "For the Customer", "Clause"))
-    return Table(header=header, rows=tuple(rows), widths=(4.2, 2.4, 2.4, 1.7, 1.2), kind="changed-terms")
+    return Table(header=header, rows=tuple(rows), widths=(4.0, 2.4, 2.4, 1.7, 1.5), kind="changed-terms")
 
 
 def clauses_table(comparison: Comparison) -> Table:
@@ -202,7 +202,7 @@ def clauses_table(comparison: Comparison) -> Table:
         number = change.new_number or change.old_number or ""
         rows.append(((Run(number, xref=change.clause),), (Run(change.title),), (Run(_what(change)),), _detail(change)))
     header = tuple((Run(h),) for h in ("Clause", "Title", "Change", "Detail"))
-    return Table(header=header, rows=tuple(rows), widths=(1.2, 3.2, 2.2, 5.4), kind="changed-clauses")
+    return Table(header=header, rows=tuple(rows), widths=(1.5, 3.2, 2.2, 5.1), kind="changed-clauses")
 
 
 def _what(change: ClauseChange) -> str:

@@ -309,6 +309,16 @@ def test_text_and_markdown_output() -> None:
     assert "~~4~~ **2** hours" in md
 
 
+def test_an_output_with_a_trailing_slash_is_a_folder_even_before_it_exists(tmp_path: Path) -> None:
+    folder = tmp_path / "review"
+    result = invoke("diff", V1, V2, "--format", "md", "-o", f"{folder}/")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert [p.name for p in folder.iterdir()] == ["NWN-SLA-WAN-014-v2.1-to-v2.2-changes.md"]
+    named = tmp_path / "named.md"
+    assert invoke("diff", V1, V2, "--format", "md", "-o", named).exit_code == 0  # type: ignore[attr-defined]
+    assert named.is_file() and named.read_bytes() == next(folder.iterdir()).read_bytes()
+
+
 def test_json_has_one_entry_per_change(tmp_path: Path) -> None:
     target = tmp_path / "changes.json"
     result = invoke("diff", V1, V2, "--format", "json", "-o", target)
