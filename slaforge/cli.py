@@ -579,16 +579,7 @@ def _build_portfolio(path: Path, options: BuildOptions, jobs: int, standalone: b
     from slaforge.portfolio.progress import ProgressReport
 
     progress = ProgressReport(sys.stderr)
-    portfolio_options = PortfolioOptions(
-        formats=options.formats,
-        out_dir=options.out_dir,
-        theme_dir=options.theme_dir,
-        clause_dirs=options.clause_dirs,
-        pdf_variant=options.pdf_variant,
-        strict=options.strict,
-        standalone=standalone,
-        jobs=jobs,
-    )
+    portfolio_options = PortfolioOptions(**vars(options), standalone=standalone, jobs=jobs)
     try:
         result = build_portfolio(path, portfolio_options, progress)
     except SlaforgeError as error:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from slaforge import __version__
-from slaforge.build import write_atomic
+from slaforge.build import BuildOptions, write_atomic
 from slaforge.errors import ClauseError, Problem, SlaforgeError, SpecError
 from slaforge.library import Library, load_library
 from slaforge.portfolio.inherit import Portfolio, PortfolioDocument, read_portfolio
@@ -45,13 +45,9 @@ SUBTITLES = {
 
 
 @dataclass(frozen=True)
-class PortfolioOptions:
-    formats: tuple[str, ...] = ("pdf", "docx", "html")
-    out_dir: Path = Path("out")
-    theme_dir: Path | None = None
-    clause_dirs: tuple[Path, ...] = ()
-    pdf_variant: str = "pdf/ua-1"
-    strict: bool = False
+class PortfolioOptions(BuildOptions):
+    """A build's options, and how a portfolio is built: documents in full, in how many processes."""
+
     standalone: bool = False
     jobs: int = 1
 
