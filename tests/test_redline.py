@@ -5,8 +5,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-import shutil
-import subprocess
 import tempfile
 import zipfile
 from functools import cache
@@ -14,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from office import convert_to_pdf, needs_libreoffice
 from typer.testing import CliRunner
 
 from slaforge.build import BuildOptions
@@ -278,31 +277,12 @@ def test_pdf_redline_reads_back(tmp_path: Path) -> None:
     assert "REDLINE AGAINST VERSION 2.1" in text
 
 
-@pytest.mark.skipif(
-    shutil.which("libreoffice") is None, reason="LibreOffice is not installed (apt: libreoffice-writer)"
-)
+@needs_libreoffice
 def test_libreoffice_converts_the_redline_docx(tmp_path: Path) -> None:
     source = tmp_path / "redline.docx"
     source.write_bytes(docx(redline(structural())))
-    result = subprocess.run(
-        [
-            "libreoffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    pdf = tmp_path / "redline.pdf"
-    assert pdf.is_file(), result.stdout + result.stderr
-    assert "Error" not in result.stderr, result.stderr
+    pdf, stderr = convert_to_pdf(source, timeout=240)
+    assert "Error" not in stderr, stderr
     pypdf = pytest.importorskip("pypdf")
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
     assert "Summary of changes" in text

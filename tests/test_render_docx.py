@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 import docx
 import pytest
 from lxml import etree
+from office import convert_to_pdf, needs_libreoffice
 from sample_document import meta, sample_document
 
 from slaforge.document import (
@@ -728,30 +728,11 @@ def test_python_docx_is_imported_only_when_rendering_docx() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-@pytest.mark.skipif(
-    shutil.which("libreoffice") is None, reason="LibreOffice is not installed (apt: libreoffice-writer)"
-)
+@needs_libreoffice
 def test_libreoffice_opens_and_converts_it(tmp_path: Path, sample_bytes: bytes) -> None:
     source = tmp_path / "agreement.docx"
     source.write_bytes(sample_bytes)
-    result = subprocess.run(
-        [
-            "libreoffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    pdf = tmp_path / "agreement.pdf"
-    assert pdf.is_file(), result.stdout + result.stderr
+    pdf, _ = convert_to_pdf(source, timeout=180)
     pypdf = pytest.importorskip("pypdf")
     reader = pypdf.PdfReader(pdf)
     assert len(reader.pages) >= 4  # cover, contents, body
