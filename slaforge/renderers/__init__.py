@@ -19,12 +19,18 @@ FORMATS: dict[str, str] = {
     "docx": "slaforge.renderers.docx",
 }
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u")
+# the PDF format's engines: WeasyPrint lays out the print HTML (the default), Typst its own markup
+PDF_ENGINES: dict[str, str] = {
+    "weasyprint": "slaforge.renderers.pdf",
+    "typst": "slaforge.renderers.typst",
+}
 
 
 @dataclass(frozen=True)
 class RenderOptions:
     theme: Theme
     pdf_variant: str = "pdf/ua-1"
+    pdf_engine: str = "weasyprint"
 
 
 def parse_formats(text: str) -> list[str]:
@@ -42,5 +48,10 @@ def parse_formats(text: str) -> list[str]:
 def render(document: Document, fmt: str, options: RenderOptions) -> bytes:
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    module = import_module(FORMATS[fmt])
+    name = FORMATS[fmt]
+    if fmt == "pdf":
+        if options.pdf_engine not in PDF_ENGINES:
+            raise UsageError(f"unknown PDF engine {options.pdf_engine!r}: expected one of {', '.join(PDF_ENGINES)}")
+        name = PDF_ENGINES[options.pdf_engine]
+    module = import_module(name)
     return module.render(document, options)
