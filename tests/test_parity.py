@@ -1,5 +1,7 @@
 """One tree, three formats: the PDF, the DOCX and the HTML carry the same headings, numbers and text.
 
+The PDF is checked from both engines, WeasyPrint (the default) and Typst.
+
 For every sample, the expected words of each clause come from the Document
 tree; each format's output is read back with its own reader (pypdf,
 python-docx, an HTML parser), cut into clauses at the clause headings, and
@@ -15,6 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -81,7 +84,9 @@ def rendered(request: pytest.FixtureRequest) -> tuple[Document, dict[str, bytes]
     options = BuildOptions()
     _, document = document_for(load_spec(request.param), options)
     render_options = RenderOptions(theme=theme_for(document, options))
-    return document, {fmt: render(document, fmt, render_options) for fmt in ("html", "pdf", "docx")}
+    files = {fmt: render(document, fmt, render_options) for fmt in ("html", "pdf", "docx")}
+    files["pdf-typst"] = render(document, "pdf", replace(render_options, pdf_engine="typst"))
+    return document, files
 
 
 # ------------------------------------------------------------------ readers: clause id -> words
@@ -208,25 +213,28 @@ def test_headings_and_numbers_agree(rendered: tuple[Document, dict[str, bytes]])
     expected = [" ".join(words(f"{number} {title}")) for _, number, title, _ in document.outline()]
     html_headings, _ = html_clauses(files["html"], document)
     docx_headings, _ = docx_clauses(files["docx"], document)
-    pdf_headings, _ = pdf_clauses(files["pdf"], document)
     assert html_headings == expected
     assert docx_headings == expected
-    assert pdf_headings == expected
-    outline = PdfReader(io.BytesIO(files["pdf"])).outline
+    for engine in ("pdf", "pdf-typst"):
+        pdf_headings, _ = pdf_clauses(files[engine], document)
+        assert pdf_headings == expected, engine
+        titles = bookmarks(PdfReader(io.BytesIO(files[engine])).outline)
+        assert titles[0] == "Contents", engine  # one bookmark for the table of contents, then the headings
+        assert [" ".join(words(t)) for t in titles[1:]] == expected, engine
+
+
+def bookmarks(outline: list) -> list[str]:
+    """The titles of the outline, depth first (sections, each followed by its clauses)."""
     titles = []
     for entry in outline:
-        if isinstance(entry, list):
-            titles += [e.title for e in entry]
-        else:
-            titles.append(entry.title)
-    assert titles[0] == "Contents"  # one bookmark for the table of contents, then the headings
-    assert [" ".join(words(t)) for t in titles[1:]] == expected
+        titles += bookmarks(entry) if isinstance(entry, list) else [entry.title]
+    return titles
 
 
-@pytest.mark.parametrize("fmt", ["html", "docx", "pdf"])
+@pytest.mark.parametrize("fmt", ["html", "docx", "pdf", "pdf-typst"])
 def test_clause_text_agrees(rendered: tuple[Document, dict[str, bytes]], fmt: str) -> None:
     document, files = rendered
-    reader = {"html": html_clauses, "docx": docx_clauses, "pdf": pdf_clauses}[fmt]
+    reader = {"html": html_clauses, "docx": docx_clauses, "pdf": pdf_clauses, "pdf-typst": pdf_clauses}[fmt]
     _, found = reader(files[fmt], document)
     mismatches = []
     for clause in document.clauses():
@@ -237,7 +245,7 @@ def test_clause_text_agrees(rendered: tuple[Document, dict[str, bytes]], fmt: st
             if missing:
                 mismatches.append(f"{clause.number} {clause.id}: missing {dict(missing)}")
             continue
-        if fmt == "pdf" and want != got:
+        if fmt.startswith("pdf") and want != got:
             # the PDF may wrap a long e-mail address or a time range inside a word; compare its letters
             want, got = Counter("".join(want.elements())), Counter("".join(got.elements()))
         if want != got:
