@@ -564,3 +564,20 @@ def test_a_chart_is_a_figure_with_its_text_alternative(tmp_path: Path) -> None:
     assert figures == [("/Figure", chart_document().sections[0].clauses[0].blocks[1].description)]
     assert "Availability per month" in text_of(pdf)
     assert validate(pdf, "ua1", tmp_path) == []
+
+
+def test_a_redline_keeps_its_marks_outline_and_conformance(tmp_path: Path) -> None:
+    from test_redline import structural
+
+    from slaforge.redline import redline
+
+    document = redline(structural())
+    typeset = render(document, "pdf", TYPST)
+    text = text_of(typeset)
+    moved = [c for c in document.clauses() if c.moved_from]
+    assert moved and all(f"Moved from clause {c.moved_from}" in text for c in moved)
+    assert all(f"Moved to clause {c.moved_to}" in text for c in document.clauses() if c.moved_to)
+    titles = [e.title for e in flatten(PdfReader(io.BytesIO(typeset)).outline)]
+    # the bookmarks the WeasyPrint redline has: each heading's number and (new) title
+    assert titles == ["Contents", *(f"{n} {t}".strip() for _, n, t, _ in document.outline())]
+    assert validate(typeset, "ua1", tmp_path) == []

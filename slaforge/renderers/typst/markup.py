@@ -85,6 +85,7 @@ class _Writer:
     logo: str | None
     brand: str | None
     charts: list[Chart] = field(default_factory=list)
+    barred: bool = False  # inside a block that has a change bar already (a moved clause, a changed item)
     labels: set[str] = field(default_factory=set)  # anchors given to a heading
     definitions: set[str] = field(default_factory=set)  # definition labels written
 
@@ -157,7 +158,10 @@ class _Writer:
             "moved_to": optional(clause.moved_to) if clause.moved_to else None,
             "old_title": optional(clause.old_title) if clause.old_title else None,
         }
-        return _multiline("clause", [self.block(b) for b in clause.blocks], named, indent="    ")
+        self.barred = bool(clause.moved_from or clause.moved_to or clause.change)
+        blocks = [self.block(b) for b in clause.blocks]
+        self.barred = False
+        return _multiline("clause", blocks, named, indent="    ")
 
     def place(self, name: str, placed: set[str], *, movable: bool) -> str | None:
         """The label for a heading, once per document; the old place of a moved clause gets none."""
@@ -175,7 +179,7 @@ class _Writer:
                 *self.runs(block.runs),
                 number=optional(block.number) if block.number else None,
                 change=_change(block.change),
-                changed=_changed(block.change, block.runs),
+                changed=self.changed(block.change, block.runs),
             )
         if isinstance(block, NumberedList):
             return self.list_items("lettered", block.items, 0)
@@ -211,14 +215,17 @@ class _Writer:
         lettered = kind == "lettered"
         drawn = []
         for index, item in enumerate(items):
+            changed = self.changed(item.change, item.runs)
+            outer, self.barred = self.barred, self.barred or changed is not None
             children = self.list_items(kind, item.children, depth + 1) if item.children else None
+            self.barred = outer
             drawn.append(
                 call(
                     "item",
                     *self.runs(item.runs),
                     label=string(list_label(index, depth)) if lettered else None,
                     change=_change(item.change),
-                    changed=_changed(item.change, item.runs),
+                    changed=changed,
                     children=children,
                 )
             )
@@ -240,6 +247,9 @@ class _Writer:
             widths=array(number(w) for w in widths) if usable and widths else None,
             short=boolean(True) if len(table.rows) <= SHORT_TABLE else None,
             change=_change(table.change),
+            changed=self.changed(
+                table.change, tuple(r for c in table.rows for cell in c for r in cell), table.row_changes
+            ),
             header=array(self.inline(cell) for cell in table.header) if table.header else None,
             rows=array(rows),
         )
@@ -254,8 +264,13 @@ class _Writer:
             term=string(term),
             id=string(label) if written else None,
             change=_change(change),
-            changed=_changed(change, runs),
+            changed=self.changed(change, runs),
         )
+
+    def changed(self, change: str | None, runs: Inline, more: tuple[str | None, ...] = ()) -> Code | None:
+        """``true`` for a block that carries a change (its own, a run's or a row's) and has no bar around it."""
+        marked = change or any(run.change for run in runs) or any(more)
+        return boolean(True) if marked and not self.barred else None
 
     # ------------------------------------------------------------ inline
 
@@ -305,11 +320,6 @@ def _defined_terms(document: Document) -> set[str]:
 
 def _change(change: str | None) -> Code | None:
     return string(change) if change else None
-
-
-def _changed(change: str | None, runs: Inline) -> Code | None:
-    """``true`` for a block that carries a change (its own or a run's): it gets a change bar."""
-    return boolean(True) if change or any(run.change for run in runs) else None
 
 
 def _multiline(function: str, children: list[Code], named: dict[str, Code | None], indent: str = "  ") -> Code:
