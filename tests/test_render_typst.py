@@ -581,3 +581,9 @@ def test_a_redline_keeps_its_marks_outline_and_conformance(tmp_path: Path) -> No
     # the bookmarks the WeasyPrint redline has: each heading's number and (new) title
     assert titles == ["Contents", *(f"{n} {t}".strip() for _, n, t, _ in document.outline())]
     assert validate(typeset, "ua1", tmp_path) == []
+
+
+def test_typst_is_imported_only_when_a_typst_pdf_is_rendered() -> None:
+    script = "import sys, slaforge.cli, slaforge.renderers.typst; print('typst' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
