@@ -117,7 +117,7 @@ def main() -> None:
         cases.append(("large (generated)", ROOT / "samples" / "managed-network.yaml", str(extra)))
         print(f"PDF engines, median of {args.repeat} whole processes (load, check, compose, render)\n")
         head = f"{'agreement':<24} {'pages':>9} {'WeasyPrint wall/cpu':>20} {'Typst wall/cpu':>16} {'cpu ratio':>10}"
-        print(head)
+        print(head, flush=True)
         print("-" * len(head))
         for name, spec, clause_dir in cases:
             row = {engine: measure(spec, engine, clause_dir, args.repeat, out) for engine in ENGINES}
@@ -126,7 +126,8 @@ def main() -> None:
             print(
                 f"{name:<24} {int(weasy['pages']):>4}/{int(typst['pages']):<4} "
                 f"{weasy['wall']:>9.2f}/{weasy['cpu']:<6.2f}s {typst['wall']:>7.2f}/{typst['cpu']:<6.2f}s "
-                f"{weasy['cpu'] / typst['cpu']:>9.1f}x"
+                f"{weasy['cpu'] / typst['cpu']:>9.1f}x",
+                flush=True,
             )
         if args.portfolio:
             found = portfolio(args.customers, args.services, out)

@@ -587,3 +587,22 @@ def test_typst_is_imported_only_when_a_typst_pdf_is_rendered() -> None:
     script = "import sys, slaforge.cli, slaforge.renderers.typst; print('typst' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_each_label_is_written_once_and_links_only_to_labels_that_exist() -> None:
+    """A redline shows a moved clause twice; a reference may name a clause this document does not hold."""
+    refs = Paragraph((Run("see "), Run("clause 1.2", xref="moved"), Run(" and "), Run("clause 9.9", xref="gone")))
+    terms = DefinitionList((Definition("Term", (Run("once"),)), Definition("Term", (Run("twice"),))))
+    clauses = (
+        Clause("moved", "1.1", "Moved away", (Paragraph((Run("old place"),)),), change="del", moved_to="1.2"),
+        Clause("intro", "1.2", "Refers", (refs, terms, Paragraph((Run("uses a Term", term="Term"),)))),
+        Clause("moved", "1.3", "Moved here", (Paragraph((Run("new place"),)),), change="ins", moved_from="1.1"),
+    )
+    document = Document(meta=meta("final"), sections=(Section("s", "1", "Section", clauses),))
+    source = write(document).text
+    assert source.count('id: "c-moved"') == 1 and source.count('id: "d-term"') == 1
+    assert 'xref: "c-moved"' in source and "gone" not in source.replace('"clause 9.9"', "")
+    reader = PdfReader(io.BytesIO(render(document, "pdf", TYPST)))
+    text = " ".join(page_texts(reader))
+    assert "see clause 1.2 and clause 9.9" in text and "Moved from clause 1.1" in text
+    assert "Moved to clause 1.2" in text

@@ -76,7 +76,8 @@ def write(document: Document, logo_suffix: str | None = None, brand: str | None 
 
 
 def definition_label(term: str) -> str:
-    return "d-" + anchor(term.casefold())[2:]
+    """``Service Level`` -> ``d-service-level``: the label of a term's definition (beside ``c-`` headings)."""
+    return "d" + anchor(term.casefold()).removeprefix("c")
 
 
 @dataclass
@@ -85,9 +86,12 @@ class _Writer:
     logo: str | None
     brand: str | None
     charts: list[Chart] = field(default_factory=list)
+    labels: set[str] = field(default_factory=set)  # the anchors some heading carries as its label
+    settled: set[str] = field(default_factory=set)  # anchors of clauses where they are now (not moved away)
+    terms: set[str] = field(default_factory=set)  # labels of the definitions in this document
+    placed: set[str] = field(default_factory=set)  # heading labels written so far
+    definitions: set[str] = field(default_factory=set)  # definition labels written so far
     barred: bool = False  # inside a block that has a change bar already (a moved clause, a changed item)
-    labels: set[str] = field(default_factory=set)  # anchors given to a heading
-    definitions: set[str] = field(default_factory=set)  # definition labels written
 
     def source(self) -> Source:
         self.labels = set(_heading_labels(self.document))
@@ -101,9 +105,7 @@ class _Writer:
             "#cover(meta)",
             "#contents()",
         ]
-        placed: set[str] = set()
-        for section in self.document.sections:
-            lines.append("#" + self.section(section, placed))
+        lines += ["#" + self.section(section) for section in self.document.sections]
         return Source("\n".join(lines) + "\n", tuple(self.charts), self.logo)
 
     # ------------------------------------------------------------ meta, sections, clauses
@@ -134,12 +136,12 @@ class _Writer:
         }
         return dictionary(fields)
 
-    def section(self, section: Section, placed: set[str]) -> Code:
+    def section(self, section: Section) -> Code:
         signing = any(isinstance(b, SignatureBlock) for c in section.clauses for b in c.blocks)
-        clauses = [self.clause(clause, placed) for clause in section.clauses]
-        label = self.place(anchor(section.id), placed, movable=False)
+        clauses = [self.clause(clause) for clause in section.clauses]
+        label = self.place(anchor(section.id), movable=False)
         named = {
-            "id": optional(label),
+            "id": string(label) if label else None,
             "number": string(section.number),
             "title": string(section.title),
             "change": _change(section.change),
@@ -147,27 +149,27 @@ class _Writer:
         }
         return _multiline("section", clauses, named)
 
-    def clause(self, clause: Clause, placed: set[str]) -> Code:
-        label = self.place(anchor(clause.id), placed, movable=clause.moved_to is not None)
+    def clause(self, clause: Clause) -> Code:
+        label = self.place(anchor(clause.id), movable=clause.moved_to is not None)
         named = {
-            "id": optional(label),
+            "id": string(label) if label else None,
             "number": string(clause.number),
             "title": string(clause.title),
             "change": _change(clause.change),
-            "moved_from": optional(clause.moved_from) if clause.moved_from else None,
-            "moved_to": optional(clause.moved_to) if clause.moved_to else None,
-            "old_title": optional(clause.old_title) if clause.old_title else None,
+            "moved_from": string(clause.moved_from) if clause.moved_from else None,
+            "moved_to": string(clause.moved_to) if clause.moved_to else None,
+            "old_title": string(clause.old_title) if clause.old_title else None,
         }
         self.barred = bool(clause.moved_from or clause.moved_to or clause.change)
         blocks = [self.block(b) for b in clause.blocks]
         self.barred = False
         return _multiline("clause", blocks, named, indent="    ")
 
-    def place(self, name: str, placed: set[str], *, movable: bool) -> str | None:
+    def place(self, name: str, *, movable: bool) -> str | None:
         """The label for a heading, once per document; the old place of a moved clause gets none."""
-        if name in placed or (movable and name in self.settled):
+        if name in self.placed or (movable and name in self.settled):
             return None
-        placed.add(name)
+        self.placed.add(name)
         return name
 
     # ------------------------------------------------------------ blocks
@@ -177,7 +179,7 @@ class _Writer:
             return call(
                 "para",
                 *self.runs(block.runs),
-                number=optional(block.number) if block.number else None,
+                number=string(block.number) if block.number else None,
                 change=_change(block.change),
                 changed=self.changed(block.change, block.runs),
             )
@@ -243,7 +245,7 @@ class _Writer:
         return call(
             "data-table",
             kind=string(table.kind),
-            caption=optional(table.caption) if table.caption else None,
+            caption=string(table.caption) if table.caption else None,
             widths=array(number(w) for w in widths) if usable and widths else None,
             short=boolean(True) if len(table.rows) <= SHORT_TABLE else None,
             change=_change(table.change),
