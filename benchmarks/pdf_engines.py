@@ -6,9 +6,10 @@
 Each sample agreement and the generated large agreement (the managed WAN
 sample plus 150 generated clauses, as benchmarks/run.py builds it) is built to
 PDF with each engine in a fresh process, ``--repeat`` times: load, check,
-compose, render, as ``slaforge build -f pdf`` does.  The table gives the median
-wall time and the median CPU time (user + system of the child) per engine, the
-ratio WeasyPrint / Typst, and the page count of each file.
+compose, render, as ``slaforge build -f pdf`` does.  The table gives, per
+engine, the median CPU time (user + system) of the whole process and of the
+render step alone (measured inside the process), the ratios WeasyPrint / Typst,
+and the page count of each file (``--json`` adds the wall times).
 
 ``--portfolio`` also builds the generated portfolio of benchmarks/portfolio.py
 (at ``--customers`` x ``--services``) in PDF with each engine, once each, with
@@ -44,11 +45,14 @@ CHILD = textwrap.dedent(
     from slaforge.renderers import RenderOptions, render
     from slaforge.spec import load_spec
 
+    import time
     spec, engine, clause_dir, out = sys.argv[1:5]
     options = BuildOptions(clause_dirs=(Path(clause_dir),) if clause_dir else ())
     _, document = document_for(load_spec(Path(spec)), options)
     render_options = RenderOptions(theme=theme_for(document, options), pdf_engine=engine)
+    started = time.process_time()
     Path(out).write_bytes(render(document, "pdf", render_options))
+    print(time.process_time() - started)
     """
 )
 
@@ -58,14 +62,14 @@ def cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """(wall, cpu) seconds of one child process."""
+def timed(command: list[str]) -> tuple[float, float, str]:
+    """(wall, cpu) seconds of one child process, and what it printed."""
     cpu, wall = cpu_of_children(), time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True)
     wall, cpu = time.perf_counter() - wall, cpu_of_children() - cpu
     if result.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
-    return wall, cpu
+    return wall, cpu, result.stdout
 
 
 def pages(pdf: Path) -> int:
@@ -78,8 +82,9 @@ def measure(spec: Path, engine: str, clause_dir: str, repeat: int, out: Path) ->
     target = out / f"{spec.stem}-{engine}.pdf"
     runs = [timed([sys.executable, "-c", CHILD, str(spec), engine, clause_dir, str(target)]) for _ in range(repeat)]
     return {
-        "wall": statistics.median(w for w, _ in runs),
-        "cpu": statistics.median(c for _, c in runs),
+        "wall": statistics.median(w for w, _, _ in runs),
+        "cpu": statistics.median(c for _, c, _ in runs),
+        "render": statistics.median(float(out) for _, _, out in runs),
         "pages": pages(target),
     }
 
@@ -116,7 +121,10 @@ def main() -> None:
         cases = [(spec.stem, spec, "") for spec in sorted((ROOT / "samples").glob("*.yaml"))]
         cases.append(("large (generated)", ROOT / "samples" / "managed-network.yaml", str(extra)))
         print(f"PDF engines, median of {args.repeat} whole processes (load, check, compose, render)\n")
-        head = f"{'agreement':<24} {'pages':>9} {'WeasyPrint wall/cpu':>20} {'Typst wall/cpu':>16} {'cpu ratio':>10}"
+        head = (
+            f"{'agreement':<24} {'pages':>9}  {'process CPU: WeasyPrint':>23} {'Typst':>7} {'ratio':>6}"
+            f"  {'render CPU: WeasyPrint':>22} {'Typst':>7} {'ratio':>6}"
+        )
         print(head, flush=True)
         print("-" * len(head))
         for name, spec, clause_dir in cases:
@@ -124,9 +132,9 @@ def main() -> None:
             weasy, typst = row["weasyprint"], row["typst"]
             figures[name] = {f"{e}-{k}": v for e, r in row.items() for k, v in r.items()}
             print(
-                f"{name:<24} {int(weasy['pages']):>4}/{int(typst['pages']):<4} "
-                f"{weasy['wall']:>9.2f}/{weasy['cpu']:<6.2f}s {typst['wall']:>7.2f}/{typst['cpu']:<6.2f}s "
-                f"{weasy['cpu'] / typst['cpu']:>9.1f}x",
+                f"{name:<24} {int(weasy['pages']):>4}/{int(typst['pages']):<4}  "
+                f"{weasy['cpu']:>21.2f} s {typst['cpu']:>5.2f} s {weasy['cpu'] / typst['cpu']:>5.1f}x  "
+                f"{weasy['render']:>20.2f} s {typst['render']:>5.2f} s {weasy['render'] / typst['render']:>5.1f}x",
                 flush=True,
             )
         if args.portfolio:
