@@ -16,11 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from slaforge.measurements import load_measurements
 from slaforge.renderers import RenderOptions, render
-from slaforge.report import report_document
+from slaforge.renderers.theme import Theme
+from slaforge.reports.measurements import load_measurements
+from slaforge.reports.report import report_document
 from slaforge.spec import load_spec
-from slaforge.theme import Theme
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "measurements"

@@ -137,18 +137,18 @@ DIFF_CHILD = textwrap.dedent(
     import json, sys, time
     from pathlib import Path
     from slaforge.build import BuildOptions
-    from slaforge.diff import compare
-    from slaforge.diff_source import read_version
-    from slaforge.redline import redline
+    from slaforge.diff.comparison import compare
+    from slaforge.diff.versions import read_version
+    from slaforge.diff.redline import redline
     from slaforge.renderers import RenderOptions, render
-    from slaforge.theme import Theme
+    from slaforge.renderers.theme import Theme
 
     old, new, clause_dir, repeat = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     options = BuildOptions(clause_dirs=(Path(clause_dir),))
     started = time.perf_counter()
     before, after = read_version(old, options), read_version(new, options)
     compose_time = time.perf_counter() - started
-    from slaforge.redline_blocks import inline_key
+    from slaforge.diff.words import inline_key
 
     compare(before, after)  # warm-up (imports)
     times = []

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from slaforge.compose import compose
+from slaforge.compose.resolve import Agreement, resolve
 from slaforge.document import Document
 from slaforge.errors import OutputError, Problem
-from slaforge.library import Library, load_library
+from slaforge.library.clauses import Library, load_library
 from slaforge.renderers import RenderOptions, render
-from slaforge.resolve import Agreement, resolve
+from slaforge.renderers.theme import Theme
 from slaforge.spec.loader import LoadedSpec, load_spec
-from slaforge.theme import Theme
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ def init(
 ) -> None:
     """Write a commented starter spec that validates."""
     from slaforge.build import write_atomic
-    from slaforge.starter import starter_spec
+    from slaforge.spec.starter import starter_spec
 
     if kind not in ("service", "customer", "corporate"):
         typer.echo(f"error: --kind must be service, customer or corporate, not {kind!r}", err=True)
@@ -231,7 +231,7 @@ def clauses_list(
     clause_dirs: Annotated[list[Path] | None, typer.Option("--clauses", help="Own clause folder (repeatable).")] = None,
 ) -> None:
     """List the clauses: id, category, levels, positions, title."""
-    from slaforge.library import load_library
+    from slaforge.library.clauses import load_library
 
     try:
         library = load_library(list(clause_dirs or ()))
@@ -278,7 +278,7 @@ def clauses_show(
     clause_dirs: Annotated[list[Path] | None, typer.Option("--clauses", help="Own clause folder (repeatable).")] = None,
 ) -> None:
     """Show one clause: its front matter and the wording of a position."""
-    from slaforge.library import load_library
+    from slaforge.library.clauses import load_library
 
     try:
         library = load_library(list(clause_dirs or ()))
@@ -319,7 +319,7 @@ def clauses_check(
     ] = None,
 ) -> None:
     """Lint a clause library: front matter, params, cross-references, terms, and rendering against samples."""
-    from slaforge.lint import check_library
+    from slaforge.compose.lint import check_library
 
     try:
         report = check_library(folder, list(samples or ()))
@@ -363,7 +363,7 @@ def calc_downtime(
     as_json: JsonOption = False,
 ) -> None:
     """The downtime a target allows in a window (exact), optionally within service hours only."""
-    from slaforge.calculators import downtime_answer, downtime_text
+    from slaforge.arithmetic.answers import downtime_answer, downtime_text
 
     _answer(lambda: downtime_answer(target, window, period, hours), downtime_text, as_json)
 
@@ -377,7 +377,7 @@ def calc_deadline(
     as_json: JsonOption = False,
 ) -> None:
     """When the response, first update and resolution are due, in the service's time zone."""
-    from slaforge.calculators import deadline_answer, deadline_text
+    from slaforge.arithmetic.answers import deadline_answer, deadline_text
 
     _answer(lambda: deadline_answer(spec, service, severity, reported), deadline_text, as_json)
 
@@ -396,7 +396,7 @@ def calc_credit(
     as_json: JsonOption = False,
 ) -> None:
     """The service credit owed: band hit, caps and minimums, per-event credits, chronic failure."""
-    from slaforge.calculators import credit_answer, credit_text
+    from slaforge.arithmetic.answers import credit_answer, credit_text
 
     past = [h for h in (history or "").split(",") if h.strip()]
     _answer(lambda: credit_answer(spec, service, uptime, fee, period, list(event or ()), past), credit_text, as_json)
@@ -423,7 +423,7 @@ def offers(
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
 ) -> None:
     """Tiered offer: a draft agreement per tier, a comparison matrix and an internal negotiation sheet."""
-    from slaforge.offer_build import OfferOptions, build_offer
+    from slaforge.offers.build import OfferOptions, build_offer
     from slaforge.renderers import parse_formats
 
     if position not in ("preferred", "fallback"):
@@ -473,7 +473,7 @@ def report(
 ) -> None:
     """Service level report: achieved availability, attainment, breaches and credits from measured data."""
     from slaforge.renderers import parse_formats
-    from slaforge.report import build_report
+    from slaforge.reports.build import build_report
 
     try:
         chosen = parse_formats(formats)
@@ -490,7 +490,7 @@ def export_openslo(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
 ) -> None:
     """The agreement's objectives as OpenSLO v1 YAML: availability per service, attainment per severity."""
-    from slaforge.openslo import openslo_yaml
+    from slaforge.export.openslo import openslo_yaml
     from slaforge.spec import load_spec
 
     try:
@@ -523,7 +523,7 @@ def diff(
     strict: Annotated[bool, typer.Option("--strict", help="Treat spec warnings as errors.")] = False,
 ) -> None:
     """Compare two versions of an agreement: changed values and clauses, or a redline."""
-    from slaforge.diff_build import DiffOptions, check_format, run_diff
+    from slaforge.diff.build import DiffOptions, check_format, run_diff
 
     try:
         target = Path(output) if output else None

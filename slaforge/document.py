@@ -1,6 +1,6 @@
 """The format-neutral document tree that every renderer reads.
 
-A Document is built once by :mod:`slaforge.compose` and never changed by a
+A Document is built once by :mod:`slaforge.compose.assembly` and never changed by a
 renderer.  Numbering is decided here (by the composer), so HTML, PDF and DOCX
 cannot disagree about "clause 7.2".
 

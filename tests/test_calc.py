@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from slaforge import calc
+from slaforge.arithmetic import business_time, credits, downtime
 from slaforge.cli import app
 from slaforge.spec.models import CreditBand, ServiceHours, Window
 
@@ -26,18 +26,24 @@ DAYS = [28, 29, 30, 31, 90, 91, 92, 365, 366]
 def test_allowed_downtime_is_exact(target: str, days: int) -> None:
     # independent arithmetic with Fractions: (1 - target/100) * days * 86400 seconds
     expected = (1 - Fraction(target) / 100) * days * 86400
-    got = calc.allowed_downtime_seconds(Decimal(target), days * 86400)
+    got = downtime.allowed_downtime_seconds(Decimal(target), days * 86400)
     assert Fraction(got) == expected
 
 
 def test_the_design_notes_figures() -> None:
-    assert calc.format_seconds(calc.allowed_downtime_seconds(Decimal("99.9"), 30 * 86400)) == "43 minutes 12 seconds"
-    assert calc.format_seconds(calc.allowed_downtime_seconds(Decimal("99.9"), 31 * 86400)) == "44 minutes 38.4 seconds"
-    assert calc.allowed_downtime_text(Decimal("99.9"), Window.calendar_month) == (
+    assert (
+        downtime.format_seconds(downtime.allowed_downtime_seconds(Decimal("99.9"), 30 * 86400))
+        == "43 minutes 12 seconds"
+    )
+    assert (
+        downtime.format_seconds(downtime.allowed_downtime_seconds(Decimal("99.9"), 31 * 86400))
+        == "44 minutes 38.4 seconds"
+    )
+    assert downtime.allowed_downtime_text(Decimal("99.9"), Window.calendar_month) == (
         "43 minutes 12 seconds in a 30-day month (44 minutes 38.4 seconds in a 31-day month)"
     )
     # 99% of a 366-day year: 3.66 days = 3 days 15 hours 50 minutes 24 seconds
-    assert calc.format_seconds(calc.allowed_downtime_seconds(Decimal(99), 366 * 86400)) == (
+    assert downtime.format_seconds(downtime.allowed_downtime_seconds(Decimal(99), 366 * 86400)) == (
         "3 days 15 hours 50 minutes 24 seconds"
     )
 
@@ -62,11 +68,11 @@ def test_band_bounds_inclusive_and_exclusive(bounds: dict[str, str], inside: lis
 
 def test_band_lookup_and_description() -> None:
     bands = [band(at_least="99.5", below="99.9", credit="5"), band(below="99.5", credit="10")]
-    assert calc.band_for(bands, Decimal("99.5")) is bands[0]
-    assert calc.band_for(bands, Decimal("99.4999")) is bands[1]
-    assert calc.band_for(bands, Decimal("99.9")) is None
-    assert calc.describe_band(bands[0]) == "at least 99.5% but below 99.9%"
-    assert calc.describe_band(bands[1]) == "below 99.5%"
+    assert credits.band_for(bands, Decimal("99.5")) is bands[0]
+    assert credits.band_for(bands, Decimal("99.4999")) is bands[1]
+    assert credits.band_for(bands, Decimal("99.9")) is None
+    assert credits.describe_band(bands[0]) == "at least 99.5% but below 99.9%"
+    assert credits.describe_band(bands[1]) == "below 99.5%"
 
 
 LONDON_OFFICE = ServiceHours.model_validate(
@@ -95,18 +101,18 @@ def at(text: str) -> dt.datetime:
     ],
 )
 def test_business_time_deadlines(start: str, minutes: int, due: str) -> None:
-    assert calc.add_business_time(at(start), Decimal(minutes), LONDON_OFFICE) == at(due)
+    assert business_time.add_business_time(at(start), Decimal(minutes), LONDON_OFFICE) == at(due)
 
 
 def test_business_note_gives_a_clock_example() -> None:
     from slaforge.spec.units import parse_duration
 
-    note = calc.business_note(parse_duration("2 business hours"), LONDON_OFFICE, dt.date(2027, 3, 1))
+    note = business_time.business_note(parse_duration("2 business hours"), LONDON_OFFICE, dt.date(2027, 3, 1))
     assert note == (
         "2 business hours means 2 hours counted only within Business Hours; for example, for a report made at "
         "17:00 on a Friday it falls due at 09:00 on Monday"
     )
-    assert calc.business_note(parse_duration("4h"), LONDON_OFFICE, dt.date(2027, 3, 1)) is None
+    assert business_time.business_note(parse_duration("4h"), LONDON_OFFICE, dt.date(2027, 3, 1)) is None
 
 
 # ------------------------------------------------------------------ the calc commands, end to end
@@ -284,7 +290,7 @@ NIGHT_DESK = ServiceHours.model_validate(
 def test_service_time_is_real_time_on_the_nights_the_clocks_change(
     calendar: ServiceHours, start: str, due: str
 ) -> None:
-    got = calc.add_business_time(dt.datetime.fromisoformat(start), Decimal(240), calendar)
+    got = business_time.add_business_time(dt.datetime.fromisoformat(start), Decimal(240), calendar)
     assert got.isoformat() == due
     elapsed = got - dt.datetime.fromisoformat(start)  # aware datetimes in different offsets: real difference
     assert elapsed == dt.timedelta(hours=4)

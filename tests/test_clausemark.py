@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from slaforge.clausemark import Directive, MarkupError, escape, parse_blocks, parse_inline
 from slaforge.document import BulletList, NumberedList, Paragraph, Table, plain
+from slaforge.library.markup import Directive, MarkupError, escape, parse_blocks, parse_inline
 
 
 def test_emphasis_terms_and_cross_references() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from slaforge.compose import compose
+from slaforge.compose.resolve import resolve
 from slaforge.document import Definition, DefinitionList, Document, Paragraph, SignatureBlock, Table, plain
 from slaforge.errors import ClauseError
-from slaforge.library import load_library
-from slaforge.resolve import resolve
+from slaforge.library.clauses import load_library
 from slaforge.spec import load_spec
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "managed-network.yaml"
@@ -332,8 +332,8 @@ def test_sandbox_refuses_unsafe_attribute_access(library_dir: Path) -> None:
 
 
 def test_sub_clause_numbering_keeps_lead_ins_with_what_follows() -> None:
-    from slaforge.clausemark import parse_blocks
-    from slaforge.compose import sub_clause_starts
+    from slaforge.compose.assembly import sub_clause_starts
+    from slaforge.library.markup import parse_blocks
 
     blocks = parse_blocks(
         "Availability is calculated as follows:\n\nA = (T - E) / T\n\nwhere:\n\n- T is total;\n- E excluded.\n\n"
@@ -355,6 +355,6 @@ def test_sub_clause_numbering_keeps_lead_ins_with_what_follows() -> None:
     ],
 )
 def test_list_items_read_as_phrases_inside_a_sentence(item: str, phrase: str) -> None:
-    from slaforge.compose import in_sentence
+    from slaforge.text import in_sentence
 
     assert in_sentence(item) == phrase

@@ -21,8 +21,8 @@ from ruamel.yaml import YAML
 from slaforge.build import BuildOptions, document_for
 from slaforge.document import Document, Paragraph, plain
 from slaforge.renderers import RenderOptions, render
+from slaforge.renderers.theme import Theme
 from slaforge.spec import load_spec
-from slaforge.theme import Theme
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))

@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 from slaforge.build import BuildOptions, document_for
 from slaforge.cli import app
-from slaforge.diff import Comparison, compare
-from slaforge.diff_source import read_version
+from slaforge.diff.comparison import Comparison, compare
+from slaforge.diff.versions import read_version
 from slaforge.document import Document
-from slaforge.library import load_library
+from slaforge.library.clauses import load_library
 from slaforge.spec import load_spec
 from tests.diff_corpus import (
     BASE,
@@ -200,7 +200,7 @@ def _mutate_clauses(rng: random.Random, data: object, own: Path) -> set[tuple[st
 
 
 def _all_inlines(block: object) -> list[tuple]:
-    from slaforge.redline_blocks import inlines
+    from slaforge.diff.words import inlines
 
     return list(inlines(block))  # type: ignore[arg-type]
 

@@ -10,9 +10,9 @@ from offer_helpers import SAMPLE, head, line_of, offer_text, two_tiers, write
 
 from slaforge.document import plain
 from slaforge.errors import SpecError
-from slaforge.offer_build import OfferOptions, check_offer, offer_documents
-from slaforge.offer_documents import INTERNAL
-from slaforge.offers import PathError, locate_path, parse_path, read_offer
+from slaforge.offers.build import OfferOptions, check_offer, offer_documents
+from slaforge.offers.documents import INTERNAL
+from slaforge.offers.offer import PathError, locate_path, parse_path, read_offer
 
 
 def problems_of(path: Path, **options: Any) -> list[Any]:

@@ -16,7 +16,7 @@ import pytest
 from offer_helpers import line_of, two_tiers, write
 
 from slaforge.errors import SpecError
-from slaforge.offer_build import OfferOptions, check_offer
+from slaforge.offers.build import OfferOptions, check_offer
 
 
 def svc(**fields: Any) -> dict[str, Any]:

@@ -331,7 +331,7 @@ def test_validate_checks_a_portfolio(tmp_path: Path) -> None:
 
 def test_left_out_clauses_are_referred_to_by_their_number_in_the_document_above() -> None:
     from slaforge.compose import compose
-    from slaforge.library import load_library
+    from slaforge.library.clauses import load_library
     from slaforge.portfolio.build import PortfolioOptions, check_portfolio, plans_for
 
     options = PortfolioOptions()

@@ -17,12 +17,12 @@ from typer.testing import CliRunner
 
 from slaforge.build import BuildOptions
 from slaforge.cli import app
-from slaforge.diff import Comparison, compare
-from slaforge.diff_source import read_version
+from slaforge.diff.comparison import Comparison, compare
+from slaforge.diff.redline import redline
+from slaforge.diff.versions import read_version
 from slaforge.document import Document
-from slaforge.redline import redline
 from slaforge.renderers import RenderOptions, render
-from slaforge.theme import Theme
+from slaforge.renderers.theme import Theme
 from tests.diff_corpus import BASE, NEW_CLAUSE, ROOT, builtin, dump, front, read, write_clause
 
 V1 = ROOT / "samples" / "versions" / "v1.yaml"

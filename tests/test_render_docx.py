@@ -41,10 +41,10 @@ from slaforge.document import (
 )
 from slaforge.errors import RenderError
 from slaforge.renderers import RenderOptions, render
-from slaforge.renderers.docx_body import column_widths
-from slaforge.renderers.docx_package import revision_number
-from slaforge.renderers.docx_xml import BookmarkNames
-from slaforge.theme import Theme
+from slaforge.renderers.docx.body import column_widths
+from slaforge.renderers.docx.ooxml import BookmarkNames
+from slaforge.renderers.docx.package import revision_number
+from slaforge.renderers.theme import Theme
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

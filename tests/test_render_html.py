@@ -34,7 +34,7 @@ from slaforge.document import (
 from slaforge.errors import RenderError
 from slaforge.renderers import RenderOptions, render
 from slaforge.renderers.html import column_widths, css_name, render_html_for_print
-from slaforge.theme import Theme
+from slaforge.renderers.theme import Theme
 
 HtmlElement = lxml_html.HtmlElement
 
@@ -283,7 +283,8 @@ def test_lettered_lists_nest_with_roman_numerals(draft: HtmlElement) -> None:
 
 def test_list_labels_come_from_the_tree() -> None:
     # one definition in slaforge.document serves every renderer
-    from slaforge.renderers import docx_body, html
+    from slaforge.renderers import html
+    from slaforge.renderers.docx import body as docx_body
 
     assert html.list_label is docx_body.list_label is list_label
     assert [list_label(i, 1) for i in (0, 3, 8, 39)] == ["(i)", "(iv)", "(ix)", "(xl)"]

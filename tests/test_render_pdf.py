@@ -26,7 +26,7 @@ from slaforge.document import Document
 from slaforge.errors import RenderError
 from slaforge.renderers import PDF_VARIANTS, RenderOptions, render
 from slaforge.renderers.pdf import FONTTOOLS_FALLBACK, ThemeResources, held_back_log, weasyprint_variant
-from slaforge.theme import Theme
+from slaforge.renderers.theme import Theme
 
 TESTS = Path(__file__).resolve().parent
 
@@ -213,7 +213,7 @@ def test_same_bytes_in_another_process(tmp_path: Path) -> None:
     script = (
         "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
         "from sample_document import sample_document;"
-        "from slaforge.renderers import RenderOptions, render; from slaforge.theme import Theme;"
+        "from slaforge.renderers import RenderOptions, render; from slaforge.renderers.theme import Theme;"
         "Path(sys.argv[2]).write_bytes(render(sample_document(), 'pdf', RenderOptions(theme=Theme.load())))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

@@ -48,10 +48,10 @@ from slaforge.document import (
 )
 from slaforge.errors import RenderError, UsageError
 from slaforge.renderers import PDF_VARIANTS, RenderOptions, render
+from slaforge.renderers.theme import Theme
 from slaforge.renderers.typst.escape import string
 from slaforge.renderers.typst.markup import write
 from slaforge.spec import load_spec
-from slaforge.theme import Theme
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -249,7 +249,7 @@ def test_unknown_engine_and_missing_compiler() -> None:
     script = (
         "import sys; sys.modules['typst'] = None; sys.path.insert(0, sys.argv[1]);"
         "from sample_document import sample_document; from slaforge.errors import RenderError;"
-        "from slaforge.renderers import RenderOptions, render; from slaforge.theme import Theme\n"
+        "from slaforge.renderers import RenderOptions, render; from slaforge.renderers.theme import Theme\n"
         "try: render(sample_document(), 'pdf', RenderOptions(theme=Theme.load(), pdf_engine='typst'))\n"
         "except RenderError as e: print(e.message)"
     )
@@ -367,7 +367,7 @@ def test_same_bytes_in_another_process_time_zone_hash_seed_and_folder(tmp_path: 
     script = (
         "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
         "from sample_document import sample_document;"
-        "from slaforge.renderers import RenderOptions, render; from slaforge.theme import Theme;"
+        "from slaforge.renderers import RenderOptions, render; from slaforge.renderers.theme import Theme;"
         "options = RenderOptions(theme=Theme.load(), pdf_engine='typst');"
         "Path(sys.argv[2]).write_bytes(render(sample_document(), 'pdf', options))"
     )
@@ -569,7 +569,7 @@ def test_a_chart_is_a_figure_with_its_text_alternative(tmp_path: Path) -> None:
 def test_a_redline_keeps_its_marks_outline_and_conformance(tmp_path: Path) -> None:
     from test_redline import structural
 
-    from slaforge.redline import redline
+    from slaforge.diff.redline import redline
 
     document = redline(structural())
     typeset = render(document, "pdf", TYPST)

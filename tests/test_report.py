@@ -362,8 +362,8 @@ def test_a_duplicate_ticket_and_a_missing_file_kind(tmp_path: Path) -> None:
 
 
 def test_overlapping_outages_count_once_and_exclusions_win(tmp_path: Path) -> None:
-    from slaforge.achievement import achievement
-    from slaforge.measurements import load_measurements
+    from slaforge.reports.achievement import achievement
+    from slaforge.reports.measurements import load_measurements
     from slaforge.spec import load_spec
 
     data = write_data(
@@ -391,8 +391,8 @@ def test_overlapping_outages_count_once_and_exclusions_win(tmp_path: Path) -> No
 
 
 def test_availability_within_service_hours_only(tmp_path: Path) -> None:
-    from slaforge.achievement import achievement
-    from slaforge.measurements import load_measurements
+    from slaforge.reports.achievement import achievement
+    from slaforge.reports.measurements import load_measurements
     from slaforge.spec import load_spec
 
     text = SPEC.read_text(encoding="utf-8")
@@ -434,8 +434,8 @@ def test_a_single_file_of_outages_is_enough(tmp_path: Path) -> None:
 def test_chart_text_is_escaped_in_the_svg() -> None:
     from xml.etree import ElementTree
 
-    from slaforge.chart import svg
     from slaforge.document import Chart, ChartSeries
+    from slaforge.renderers.chart import svg
 
     chart = Chart(
         caption='<b>"caption"</b>',
@@ -458,13 +458,13 @@ def test_report_formats_agree_with_the_tree_clause_by_clause(fmt: str) -> None:
 
     from test_parity import docx_clauses, expected_text, html_clauses, pdf_clauses, words
 
-    from slaforge.chart import layout
     from slaforge.document import Chart
-    from slaforge.measurements import load_measurements
     from slaforge.renderers import RenderOptions, render
-    from slaforge.report import report_document
+    from slaforge.renderers.chart import layout
+    from slaforge.renderers.theme import Theme
+    from slaforge.reports.measurements import load_measurements
+    from slaforge.reports.report import report_document
     from slaforge.spec import load_spec
-    from slaforge.theme import Theme
 
     spec = load_spec(SPEC).spec
     _, document = report_document(spec, load_measurements(SAMPLE, spec), "2027-02")
@@ -513,8 +513,8 @@ def test_every_word_of_the_chart_legend_lies_inside_the_picture(services: int) -
 
     from PIL import ImageFont
 
-    from slaforge.chart import svg
     from slaforge.document import Chart, ChartSeries
+    from slaforge.renderers.chart import svg
 
     names = ["E-Invoicing Platform", "Document Archive and Retention Service", "Peppol Access Point", "Reporting"]
     series = tuple(ChartSeries(name, (99.95, 99.7), 99.9) for name in names[:services])

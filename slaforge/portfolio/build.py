@@ -31,7 +31,7 @@ from typing import Any
 from slaforge import __version__
 from slaforge.build import BuildOptions, write_atomic
 from slaforge.errors import ClauseError, Problem, SlaforgeError, SpecError
-from slaforge.library import Library, load_library
+from slaforge.library.clauses import Library, load_library
 from slaforge.portfolio.inherit import Portfolio, PortfolioDocument, read_portfolio
 from slaforge.portfolio.levels import LevelReport, check_levels
 from slaforge.portfolio.model import Kind
@@ -272,7 +272,7 @@ def document_key(
 
 
 def _theme_digest(theme_dir: Path | None) -> str:
-    from slaforge.theme import Theme
+    from slaforge.renderers.theme import Theme
 
     digest = hashlib.sha256()
     for folder in Theme.load(theme_dir).folders:

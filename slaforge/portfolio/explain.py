@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from slaforge.errors import SpecError, UsageError
-from slaforge.offers import PathError, parse_path
+from slaforge.offers.offer import PathError, parse_path
 from slaforge.spec.loader import Loc, dotted
 
 

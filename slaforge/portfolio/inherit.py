@@ -12,7 +12,7 @@ Each document's spec is merged, as plain data before validation, from layers:
    history;
 3. the document's own fragments, in the order the portfolio lists them.
 
-Merging is the offers' merge (:class:`slaforge.offers.Merger`): mappings key by
+Merging is the offers' merge (:class:`slaforge.offers.offer.Merger`): mappings key by
 key, lists of items with ``id`` item by item, other lists replaced whole, ``~``
 removes.  Every value keeps the :class:`~slaforge.portfolio.fragments.Origin`
 it was written at; a snapshot after each layer gives, for every value, the
@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from slaforge.errors import Problem, SpecError
-from slaforge.offers import Merger, value_at
+from slaforge.offers.offer import Merger, value_at
 from slaforge.portfolio.fragments import Fragment, FragmentReader, LayeredSourceMap, Origin, origins
 from slaforge.portfolio.model import (
     KIND_NAMES,

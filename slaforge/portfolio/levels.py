@@ -2,8 +2,8 @@
 
 - **Weakening**: each customer SLA is compared with the corporate SLA, each
   service SLA with the document right above it, term by term
-  (:func:`slaforge.offer_terms.spec_terms`, ordered by
-  :func:`slaforge.monotonicity.compare`, the rules that order offer tiers):
+  (:func:`slaforge.terms.comparable.spec_terms`, ordered by
+  :func:`slaforge.terms.ordering.compare`, the rules that order offer tiers):
   a lower availability, a longer response or resolution, smaller credits,
   rarer reports, a less favourable clause wording ... is an error unless the
   lower document's own fragments record it as an agreed exception::
@@ -30,12 +30,12 @@ from decimal import Decimal
 from typing import Any
 
 from slaforge.errors import Problem
-from slaforge.monotonicity import DROPPING_IS_WORSE, compare
-from slaforge.offer_terms import TermValue, spec_terms
-from slaforge.offers import PathError, parse_path
+from slaforge.offers.offer import PathError, parse_path
 from slaforge.portfolio.inherit import Portfolio, PortfolioDocument, grouped
 from slaforge.portfolio.model import Kind
 from slaforge.spec.units import Pct
+from slaforge.terms.comparable import TermValue, spec_terms
+from slaforge.terms.ordering import DROPPING_IS_WORSE, compare
 
 SKIPPED_KINDS = {"price", "info"}  # fees are commercial, per customer; "info" terms only describe others
 

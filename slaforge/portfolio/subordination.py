@@ -24,12 +24,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from slaforge.compose import Composition, selected, shared_environment, template_context
-from slaforge.library import ClauseSource, Library
+from slaforge.compose.assembly import Composition, selected
+from slaforge.compose.environment import shared_environment, template_context
+from slaforge.compose.resolve import Agreement, build_timestamp, path_view
+from slaforge.library.clauses import ClauseSource, Library
 from slaforge.portfolio.inherit import Portfolio, PortfolioDocument
 from slaforge.portfolio.levels import LevelReport
 from slaforge.portfolio.model import Kind
-from slaforge.resolve import Agreement, build_timestamp, path_view
 from slaforge.spec.models import Service
 
 CONTEXT_PARAMS = {"agreement", "level", "structure", "provider", "customers", "customer", "portfolio"}
@@ -172,7 +173,7 @@ def _same(lower: PortfolioDocument, upper: PortfolioDocument, name: str, clause:
 
 
 def numbering(library: Library, kept: tuple[str, ...]) -> dict[str, str]:
-    """The numbers :func:`slaforge.compose.compose` gives these clauses: sections in category order, then 1, 2..."""
+    """The numbers compose gives these clauses: sections in category order, then 1, 2 ... inside each."""
     numbers: dict[str, str] = {}
     wanted = set(kept)
     ordered = [c for c in library.ordered() if c.id in wanted]

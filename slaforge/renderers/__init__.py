@@ -11,12 +11,12 @@ from importlib import import_module
 
 from slaforge.document import Document
 from slaforge.errors import UsageError
-from slaforge.theme import Theme
+from slaforge.renderers.theme import Theme
 
 FORMATS: dict[str, str] = {
     "html": "slaforge.renderers.html",
     "pdf": "slaforge.renderers.pdf",
-    "docx": "slaforge.renderers.docx",
+    "docx": "slaforge.renderers.docx.writer",
 }
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u")
 # the PDF format's engines: WeasyPrint lays out the print HTML (the default), Typst its own markup

@@ -43,7 +43,7 @@ from slaforge.document import (
 )
 from slaforge.errors import RenderError, SlaforgeError
 from slaforge.renderers import RenderOptions
-from slaforge.theme import Theme
+from slaforge.renderers.theme import Theme
 
 TEMPLATE = "document.html.j2"
 LANGUAGE = "en"
@@ -184,8 +184,8 @@ def section_kinds(section: Section) -> str:
 
 
 def chart_svg(chart: Chart, brand: str | None) -> Markup:
-    """The chart as inline SVG, drawn by :mod:`slaforge.chart` (which escapes every text it writes)."""
-    from slaforge.chart import svg
+    """The chart as inline SVG, drawn by :mod:`slaforge.renderers.chart` (which escapes every text it writes)."""
+    from slaforge.renderers.chart import svg
 
     return Markup(svg(chart, brand))
 

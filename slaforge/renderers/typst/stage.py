@@ -8,7 +8,7 @@ temporary folder holding exactly what this render may use:
   that leads out of the folder is refused, not followed);
 * the logo, copied to ``assets/`` only when it lies inside the theme's allowed
   folders;
-* the charts, drawn as SVG by :mod:`slaforge.chart`, in ``charts/``;
+* the charts, drawn as SVG by :mod:`slaforge.renderers.chart`, in ``charts/``;
 * ``main.typ``, written by :mod:`.markup`.
 
 A theme file that imports a Typst package (``"@preview/..."``) is refused:
@@ -28,8 +28,8 @@ from pathlib import Path
 from slaforge.document import Document
 from slaforge.errors import RenderError
 from slaforge.renderers.html import IMAGE_TYPES
+from slaforge.renderers.theme import Theme
 from slaforge.renderers.typst.markup import Source, chart_path
-from slaforge.theme import Theme
 
 THEME_FOLDER = "typst"
 FONT_FOLDER = "fonts"
@@ -80,7 +80,7 @@ def logo_file(document: Document, theme: Theme) -> Path | None:
 @contextmanager
 def staged(source: Source, theme: Theme, logo: Path | None, brand: str | None) -> Iterator[Path]:
     """A temporary project root with the theme, the assets and ``main.typ``; removed afterwards."""
-    from slaforge.chart import svg
+    from slaforge.renderers.chart import svg
 
     files = theme_files(theme)
     with tempfile.TemporaryDirectory(prefix="slaforge-typst-") as folder:

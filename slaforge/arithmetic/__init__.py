@@ -1,0 +1,6 @@
+"""SLA arithmetic, exact and pure: downtime budgets, business time, credits, measurement periods.
+
+:mod:`downtime` (what a target allows in a window), :mod:`business_time` (prime hours, deadlines),
+:mod:`credits` (bands, worked examples, the credit for a measured period), :mod:`periods`
+(measurement windows and the service time inside them), :mod:`answers` (``slaforge calc``).
+"""

@@ -1,0 +1,332 @@
+"""The questions ``slaforge calc`` answers, as data (for --json) and as text.
+
+Each ``*_answer`` function returns a plain dict; :func:`as_text` prints it for
+a person.  Inputs are validated here and refused with :class:`UsageError` or
+:class:`SpecError`, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slaforge.arithmetic.business_time import due_times
+from slaforge.arithmetic.credits import compute_credit, parse_events
+from slaforge.arithmetic.downtime import SECONDS_PER_DAY, WINDOW_DAYS, allowed_downtime_seconds, format_seconds
+from slaforge.arithmetic.periods import Period, maintenance_seconds, parse_period, period_for, service_seconds
+from slaforge.errors import UsageError
+from slaforge.spec.loader import LoadedSpec, load_spec
+from slaforge.spec.models import Service, Window
+from slaforge.spec.units import Money, Pct, format_decimal, parse_money, parse_percent
+
+WINDOW_ALIASES = {
+    "calendar-month": Window.calendar_month,
+    "month": Window.calendar_month,
+    "30d": Window.fixed_30_days,
+    "30-days": Window.fixed_30_days,
+    "quarter": Window.calendar_quarter,
+    "calendar-quarter": Window.calendar_quarter,
+    "fiscal-quarter": Window.fiscal_quarter,
+    "year": Window.rolling_year,
+    "rolling-year": Window.rolling_year,
+}
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _percent(text: str, what: str) -> Pct:
+    try:
+        value = parse_percent(text)
+    except ValueError:
+        raise UsageError(f"{what} {text!r} is not a percentage such as 99.95 or 99.95%") from None
+    if not Decimal(0) <= value <= Decimal(100):
+        raise UsageError(f"{what} {text!r} is outside 0..100%")
+    return value
+
+
+def _window(text: str) -> Window:
+    try:
+        return WINDOW_ALIASES[text]
+    except KeyError:
+        raise UsageError(f"unknown window {text!r}: expected one of {', '.join(WINDOW_ALIASES)}") from None
+
+
+def _period(text: str) -> Period:
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _service(loaded: LoadedSpec, service_id: str | None) -> Service:
+    services = loaded.spec.services
+    if service_id is None:
+        if len(services) == 1:
+            return services[0]
+        raise UsageError(
+            f"{loaded.path} has several services; name one with --service: " + ", ".join(s.id for s in services)
+        )
+    try:
+        return loaded.spec.service(service_id)
+    except KeyError:
+        raise UsageError(
+            f"no service {service_id!r} in {loaded.path}; it has: " + ", ".join(s.id for s in services)
+        ) from None
+
+
+def hms(seconds: Decimal) -> str:
+    return format_seconds(seconds)
+
+
+# ------------------------------------------------------------------ downtime
+
+
+def downtime_answer(target_text: str, window_text: str, period_text: str | None, hours: str | None) -> dict[str, Any]:
+    target = _percent(target_text, "target")
+    window = _window(window_text)
+    period = _period(period_text) if period_text else None
+    answer: dict[str, Any] = {"target": str(target), "window": window.value}
+    if hours:
+        spec_path, _, service_id = hours.partition("#")
+        loaded = load_spec(Path(spec_path))
+        service = _service(loaded, service_id or None)
+        calendar = loaded.spec.service_hours[service.hours]
+        if period is None:
+            period = period_for(window, loaded.spec.agreement.effective.replace(day=1))
+        base = service_seconds(calendar, period)
+        maintenance = service.availability.maintenance
+        excluded = maintenance_seconds(calendar, maintenance.windows, period) if maintenance else Decimal(0)
+        answer.update(
+            {
+                "service": service.id,
+                "hours": calendar.name,
+                "timezone": calendar.timezone,
+                "service_seconds": _number(base),
+                "maintenance_seconds": _number(excluded),
+            }
+        )
+        measured = base - excluded
+    elif period is not None:
+        measured = Decimal(period.days * SECONDS_PER_DAY)
+    else:
+        days = WINDOW_DAYS[window]
+        answer["per_length"] = [
+            {"days": d, "allowed_seconds": _number(allowed_downtime_seconds(target, d * SECONDS_PER_DAY))} for d in days
+        ]
+        measured = Decimal(days[0] * SECONDS_PER_DAY)
+    if period is not None:
+        answer.update(
+            {
+                "period": period.label,
+                "period_start": period.start.isoformat(),
+                "period_end": (period.end - dt.timedelta(days=1)).isoformat(),
+                "days": period.days,
+            }
+        )
+    allowed = allowed_downtime_seconds(target, measured)
+    answer.update(
+        {
+            "measured_seconds": _number(measured),
+            "allowed_seconds": _number(allowed),
+            "allowed_minutes": _number(allowed / 60),
+            "allowed": hms(allowed),
+        }
+    )
+    return answer
+
+
+def downtime_text(answer: dict[str, Any]) -> str:
+    lines = [f"target {answer['target']} over a {answer['window']} window"]
+    if "period" in answer:
+        lines.append(
+            f"period: {answer['period']} ({answer['period_start']} to {answer['period_end']}, {answer['days']} days)"
+        )
+    if "service" in answer:
+        lines.append(
+            f"counting only {answer['hours']} of service {answer['service']} ({answer['timezone']}): "
+            f"{hms(Decimal(str(answer['service_seconds'])))} of service time, minus "
+            f"{hms(Decimal(str(answer['maintenance_seconds'])))} of scheduled maintenance"
+        )
+    for row in answer.get("per_length", []):
+        seconds = Decimal(str(row["allowed_seconds"]))
+        lines.append(f"  a {row['days']}-day window allows {format_decimal(seconds / 60)} minutes ({hms(seconds)})")
+    lines.append(
+        f"allowed downtime: {format_decimal(Decimal(str(answer['allowed_minutes'])))} minutes ({answer['allowed']})"
+    )
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ deadlines
+
+
+def deadline_answer(spec_path: Path, service_id: str | None, severity_id: str, reported: str) -> dict[str, Any]:
+    loaded = load_spec(spec_path)
+    spec = loaded.spec
+    service = _service(loaded, service_id)
+    level = next((s for s in spec.responsiveness.severities if s.id == severity_id), None)
+    if level is None:
+        raise UsageError(
+            f"no severity {severity_id!r}; the spec has: " + ", ".join(s.id for s in spec.responsiveness.severities)
+        )
+    calendar = spec.service_hours[service.support_hours or spec.responsiveness.hours]
+    zone = ZoneInfo(calendar.timezone)
+    try:
+        when = dt.datetime.fromisoformat(reported)
+    except ValueError:
+        raise UsageError(f"--reported {reported!r} is not a date and time such as 2027-03-05T16:45") from None
+    when = when.astimezone(zone) if when.tzinfo else when.replace(tzinfo=zone)
+    answer: dict[str, Any] = {
+        "service": service.id,
+        "severity": level.id,
+        "calendar": calendar.name,
+        "timezone": calendar.timezone,
+        "reported": when.isoformat(),
+        "targets": {},
+    }
+    for target, due in due_times(level, calendar, when).items():
+        duration = getattr(level, target)
+        answer["targets"][target] = {
+            "target": str(duration),
+            "basis": "business" if duration.business else "clock",
+            "due": due.isoformat(),
+            "due_text": f"{due:%A %d %B %Y %H:%M %Z}",
+        }
+    return answer
+
+
+def deadline_text(answer: dict[str, Any]) -> str:
+    lines = [
+        f"{answer['severity']} for service {answer['service']}, reported {answer['reported']} "
+        f"({answer['timezone']}); business time counts in {answer['calendar']}"
+    ]
+    labels = {"response": "response due", "update": "first update due", "resolution": "resolution due"}
+    for target, row in answer["targets"].items():
+        lines.append(f"  {labels[target]:<17} {row['due_text']}  ({row['target']}, {row['basis']} time)")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ credits
+
+
+def credit_answer(
+    spec_path: Path,
+    service_id: str | None,
+    uptime: str,
+    fee_text: str | None,
+    period_text: str | None,
+    events: list[str],
+    history: list[str],
+) -> dict[str, Any]:
+    loaded = load_spec(spec_path)
+    spec = loaded.spec
+    service = _service(loaded, service_id)
+    credits = spec.service_credits
+    if credits is None:
+        raise UsageError(f"{spec_path} has no service credits")
+    availability = _percent(uptime, "--uptime")
+    try:
+        fee: Money | None = parse_money(fee_text) if fee_text else (service.fee or credits.fee)
+    except ValueError as exc:
+        raise UsageError(f"--fee {fee_text!r}: {exc}") from None
+    if fee is None:
+        raise UsageError("the spec sets no fee for this service: give one with --fee, e.g. --fee '12000 EUR'")
+    amounts = (service.fee, credits.fee, credits.minimum_payable, credits.caps.per_year_amount)
+    agreed = {m.currency for m in (*amounts, *(e.credit for e in credits.per_event)) if m is not None}
+    if agreed and fee.currency not in agreed:
+        raise UsageError(
+            f"--fee {fee_text!r}: the agreement's amounts are in {', '.join(sorted(agreed))}; "
+            "give the fee in that currency"
+        )
+    window = service.availability.window
+    period = _period(period_text) if period_text else period_for(window, spec.agreement.effective.replace(day=1))
+    try:
+        parsed_events = parse_events(events)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    past = [_percent(h, "--history") for h in history]
+    result = compute_credit(
+        credits,
+        service.availability.target,
+        availability,
+        fee,
+        Decimal(period.days * SECONDS_PER_DAY),
+        parsed_events,
+        past,
+    )
+    chronic = result.chronic
+    return {
+        "service": service.id,
+        "period": period.label,
+        "availability": str(result.availability),
+        "target": str(result.target),
+        "met": result.met,
+        "fee": str(result.fee),
+        "band": result.band,
+        "band_bounds": result.band_bounds,
+        "band_credit_percent": _number(result.band_percent),
+        "band_credit": str(result.band_amount),
+        "downtime": hms(result.downtime_seconds),
+        "downtime_multiple_credit": str(result.downtime_amount),
+        "per_event": [
+            {"event": e.event, "severity": e.severity, "count": e.count, "each": e.each, "amount": str(e.amount)}
+            for e in result.events
+        ],
+        "gross_credit": str(result.gross),
+        "cap": str(result.cap) if result.cap else None,
+        "after_cap": str(result.after_cap),
+        "minimum_payable": str(result.minimum) if result.minimum else None,
+        "credit_amount": str(result.payable),
+        "credit_amount_value": _number(result.payable.amount),
+        "currency": result.payable.currency,
+        "credit_percent": _number(result.credit_percent),
+        "notes": list(result.notes),
+        "chronic_failure": None
+        if chronic is None
+        else {
+            "failed": chronic.failed,
+            "needed": chronic.needed,
+            "out_of": chronic.out_of,
+            "reached": chronic.reached,
+        },
+    }
+
+
+def credit_text(answer: dict[str, Any]) -> str:
+    lines = [
+        f"service {answer['service']}, {answer['period']}: availability {answer['availability']} against "
+        f"a target of {answer['target']} ({'met' if answer['met'] else 'missed'}); fee {answer['fee']}"
+    ]
+    if answer["band"]:
+        lines.append(
+            f"  band hit: {answer['band']} ({answer['band_bounds']}) -> {answer['band_credit_percent']}% "
+            f"= {answer['band_credit']}"
+        )
+    if answer["downtime_multiple_credit"] and not answer["downtime_multiple_credit"].endswith(" 0"):
+        lines.append(
+            f"  downtime-multiple credit: {answer['downtime_multiple_credit']} (downtime {answer['downtime']})"
+        )
+    for event in answer["per_event"]:
+        lines.append(
+            f"  {event['event']} {event['severity'] or ''} x{event['count']} at {event['each']}: {event['amount']}"
+        )
+    lines.append(f"  credit before cap: {answer['gross_credit']}")
+    if answer["cap"]:
+        lines.append(f"  cap: {answer['cap']} -> {answer['after_cap']}")
+    if answer["minimum_payable"]:
+        lines.append(f"  minimum payable: {answer['minimum_payable']}")
+    lines.append(f"credit owed: {answer['credit_amount']} ({answer['credit_percent']}% of the fee)")
+    for note in answer["notes"]:
+        lines.append(f"  note: {note}")
+    chronic = answer["chronic_failure"]
+    if chronic:
+        state = "REACHED" if chronic["reached"] else "not reached"
+        lines.append(
+            f"chronic failure: {chronic['failed']} failed of the last {chronic['out_of']} windows "
+            f"(right at {chronic['needed']}): {state}"
+        )
+    return "\n".join(lines)

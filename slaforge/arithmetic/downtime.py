@@ -1,0 +1,75 @@
+"""Downtime budgets, exact: what an availability target allows in a measurement window.
+
+Decimal throughout, so that 99.9% of a 31-day month is 44 min 38.4 s, not 44 min 38.400000001 s.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from slaforge.spec.models import Window
+from slaforge.spec.units import format_decimal
+
+SECONDS_PER_DAY = 86_400
+
+# the lengths (in days) a measurement window can have, shortest and longest
+WINDOW_DAYS: dict[Window, tuple[int, ...]] = {
+    Window.calendar_month: (30, 31),
+    Window.fixed_30_days: (30,),
+    Window.calendar_quarter: (90, 92),
+    Window.fiscal_quarter: (90, 92),
+    Window.rolling_year: (365, 366),
+}
+WINDOW_NAMES: dict[Window, str] = {
+    Window.calendar_month: "calendar month",
+    Window.fixed_30_days: "period of 30 days",
+    Window.calendar_quarter: "calendar quarter",
+    Window.fiscal_quarter: "fiscal quarter",
+    Window.rolling_year: "rolling twelve-month period",
+}
+
+
+def allowed_downtime_seconds(target: Decimal, window_seconds: Decimal | int) -> Decimal:
+    """Seconds of downtime a target allows in a window of the given length."""
+    return (Decimal(100) - target) * Decimal(window_seconds) / Decimal(100)
+
+
+def format_seconds(seconds: Decimal) -> str:
+    """``Decimal('2678.4')`` -> ``'44 minutes 38.4 seconds'``."""
+    seconds = seconds.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if seconds == 0:
+        return "no downtime"
+    whole = int(seconds)
+    fraction = seconds - whole
+    days, rest = divmod(whole, SECONDS_PER_DAY)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    secs_value = Decimal(secs) + fraction
+    parts = []
+    for amount, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")):
+        if amount:
+            parts.append(f"{amount} {unit}{'s' if amount != 1 else ''}")
+    if secs_value:
+        parts.append(f"{format_decimal(secs_value)} second{'s' if secs_value != 1 else ''}")
+    return " ".join(parts)
+
+
+def allowed_downtime_text(target: Decimal, window: Window) -> str:
+    """E.g. '21 minutes 36 seconds in a 30-day month (22 minutes 19.2 seconds in a 31-day month)'."""
+    texts = []
+    for days in WINDOW_DAYS[window]:
+        seconds = allowed_downtime_seconds(target, days * SECONDS_PER_DAY)
+        texts.append(f"{format_seconds(seconds)} in a {days}-day {unit_word(window)}")
+    if len(texts) == 1:
+        return texts[0]
+    return f"{texts[0]} ({texts[1]})"
+
+
+def unit_word(window: Window) -> str:
+    return {
+        Window.calendar_month: "month",
+        Window.fixed_30_days: "period",
+        Window.calendar_quarter: "quarter",
+        Window.fiscal_quarter: "quarter",
+        Window.rolling_year: "year",
+    }[window]

@@ -1,0 +1,122 @@
+"""Measurement periods and the time inside them.
+
+A period is written ``2027-02`` (a month), ``2027-Q1`` (a calendar quarter),
+``2027`` (a year) or ``2027-03-01..2027-03-30`` (an explicit span, end
+inclusive).  Service-hours time is counted in the calendar's own time zone, in
+real elapsed seconds, so a prime window on the night clocks change is as long
+as it really was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from slaforge.arithmetic.business_time import prime_spans
+from slaforge.spec.models import WEEKDAYS, ServiceHours, TimeWindow, Window
+from slaforge.text import long_date
+
+_MONTH = re.compile(r"^(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(?P<y>\d{4})-Q(?P<q>[1-4])$", re.IGNORECASE)
+_YEAR = re.compile(r"^(?P<y>\d{4})$")
+_SPAN = re.compile(r"^(?P<a>\d{4}-\d{2}-\d{2})\.\.(?P<b>\d{4}-\d{2}-\d{2})$")
+PERIOD_EXPECTED = "a period such as 2027-02 (month), 2027-Q1 (quarter), 2027 (year) or 2027-03-01..2027-03-30"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date  # first day
+    end: dt.date  # day after the last day
+    label: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    def dates(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+
+
+def parse_period(text: str) -> Period:
+    text = text.strip()
+    if match := _MONTH.match(text):
+        year, month = int(match["y"]), int(match["m"])
+        start = dt.date(year, month, 1)
+        end = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return Period(start, end, f"{start:%B %Y}")
+    if match := _QUARTER.match(text):
+        year, quarter = int(match["y"]), int(match["q"])
+        start = dt.date(year, 3 * quarter - 2, 1)
+        end = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+        return Period(start, end, f"Q{quarter} {year}")
+    if match := _YEAR.match(text):
+        year = int(match["y"])
+        return Period(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), str(year))
+    if match := _SPAN.match(text):
+        start, last = dt.date.fromisoformat(match["a"]), dt.date.fromisoformat(match["b"])
+        if last < start:
+            raise ValueError(f"the period {text!r} ends before it starts")
+        return Period(start, last + dt.timedelta(days=1), f"{start.isoformat()} to {last.isoformat()}")
+    raise ValueError(f"{text!r} is not {PERIOD_EXPECTED}")
+
+
+def period_for(window: Window, start: dt.date) -> Period:
+    """The measurement window of the given kind that starts on ``start``."""
+    if window == Window.calendar_month:
+        return parse_period(f"{start:%Y-%m}")
+    if window == Window.fixed_30_days:
+        return Period(start, start + dt.timedelta(days=30), f"the 30 days from {long_date(start)}")
+    if window == Window.calendar_quarter:
+        return parse_period(f"{start.year}-Q{(start.month - 1) // 3 + 1}")
+    if window == Window.fiscal_quarter:
+        end_month = start.month + 3
+        end = dt.date(start.year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, start.day)
+        return Period(start, end, f"the fiscal quarter beginning {long_date(start)}")
+    return Period(start, dt.date(start.year + 1, start.month, start.day), f"the year beginning {long_date(start)}")
+
+
+def _seconds(zone: ZoneInfo, day: dt.date, begin: int, end: int) -> Decimal:
+    start = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=begin)
+    stop = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=end)
+    utc = dt.UTC
+    elapsed = stop.replace(tzinfo=zone).astimezone(utc) - start.replace(tzinfo=zone).astimezone(utc)
+    return Decimal(int(elapsed.total_seconds()))
+
+
+def _spans(windows: list[TimeWindow], day: dt.date) -> list[tuple[int, int]]:
+    weekday = WEEKDAYS[day.weekday()]
+    return sorted(w.minutes_of_day for w in windows if weekday in w.days)
+
+
+def _intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if lo < hi:
+                out.append((lo, hi))
+    return out
+
+
+def service_seconds(calendar: ServiceHours, period: Period) -> Decimal:
+    """Real seconds of prime service time in the period (holidays excluded)."""
+    zone = ZoneInfo(calendar.timezone)
+    return sum(
+        (_seconds(zone, day, a, b) for day in period.dates() for a, b in prime_spans(calendar, day)),
+        Decimal(0),
+    )
+
+
+def maintenance_seconds(calendar: ServiceHours | None, windows: list[TimeWindow], period: Period) -> Decimal:
+    """Real seconds of scheduled maintenance in the period, within prime hours when a calendar is given."""
+    zone = ZoneInfo(calendar.timezone) if calendar else ZoneInfo("UTC")
+    total = Decimal(0)
+    for day in period.dates():
+        spans = _spans(windows, day)
+        if calendar is not None:
+            spans = _intersect(spans, prime_spans(calendar, day))
+        total += sum((_seconds(zone, day, a, b) for a, b in spans), Decimal(0))
+    return total

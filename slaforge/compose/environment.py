@@ -1,0 +1,108 @@
+"""The sandboxed Jinja environment every clause and document text renders in.
+
+Spec values reach a body through :meth:`~slaforge.compose.resolve.Agreement.context`: mappings
+and lists that know their dotted path, so a body that prints a value the spec lacks is told
+exactly which one.  Every printed value is escaped for the Markdown subset, so it can never
+become markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from jinja2 import Template, Undefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from slaforge.compose.resolve import Agreement, PathDict
+from slaforge.library.markup import escape
+from slaforge.spec.models import format_days
+from slaforge.text import and_list, in_sentence
+
+
+class MissingValue(Undefined):
+    """A value the spec does not set: false in ``{% if %}``, an error when printed."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        self._fail_with_undefined_error()
+        return ""  # pragma: no cover
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        path = getattr(self._undefined_obj, "path", None)
+        if path:
+            return f"{path}.{self._undefined_name} is not in the spec"
+        return f"{self._undefined_name!r} is not defined"
+
+
+class ClauseEnvironment(ImmutableSandboxedEnvironment):
+    """Sandboxed; attribute access on spec mappings reads keys (so ``sev.update`` is the field)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, PathDict):
+            if attribute not in obj:
+                return self.undefined(obj=obj, name=attribute)
+            value = obj[attribute]
+            if value is None:
+                return self.undefined(hint=f"{obj.path}.{attribute} is not set in the spec")
+            return value
+        return super().getattr(obj, attribute)
+
+
+def _finalize(value: Any) -> str:
+    if isinstance(value, Undefined):
+        str(value)  # raises for MissingValue
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple | dict):
+        raise TypeError("a list or mapping was printed as a whole; print its items (or use |and_list)")
+    return escape(str(value))
+
+
+@cache
+def shared_environment() -> ClauseEnvironment:
+    """One environment per process, in which each wording is compiled once (see :func:`compiled`)."""
+    return make_environment()
+
+
+def compiled(env: ClauseEnvironment, text: str) -> Template:
+    """``env.from_string(text)``, remembered by the environment: a portfolio composes the same clauses often."""
+    templates: dict[str, Template] = env.__dict__.setdefault("_compiled", {})
+    if text not in templates:
+        templates[text] = env.from_string(text)
+    return templates[text]
+
+
+def compiled_condition(env: ClauseEnvironment, text: str) -> Callable[..., Any]:
+    """``env.compile_expression(text)``, remembered like :func:`compiled`."""
+    conditions: dict[str, Callable[..., Any]] = env.__dict__.setdefault("_conditions", {})
+    if text not in conditions:
+        conditions[text] = env.compile_expression(text)
+    return conditions[text]
+
+
+def make_environment() -> ClauseEnvironment:
+    env = ClauseEnvironment(
+        undefined=MissingValue,
+        finalize=_finalize,
+        autoescape=False,  # output is the Markdown subset; _finalize escapes every value for it
+        keep_trailing_newline=True,
+    )
+    env.filters["and_list"] = and_list
+    env.filters["or_list"] = lambda items: and_list(items, "or")
+    env.filters["days"] = lambda days: format_days(list(days))
+    env.filters["in_sentence"] = in_sentence
+    return env
+
+
+def template_context(agreement: Agreement, env: ClauseEnvironment) -> dict[str, Any]:
+    context = agreement.context()
+    for key, value in list(context.items()):
+        if value is None:
+            context[key] = env.undefined(hint=f"{key} is not set in the spec")
+    return context

@@ -1,0 +1,262 @@
+"""``slaforge clauses check``: lint a clause library.
+
+Front matter is validated on load; here: every name a body reads is declared in
+``params`` and every declared one is read, every cross-reference and defined
+term resolves, each term is defined once and used somewhere, and every wording
+renders against the sample specs and the documents of the sample portfolios.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError, meta, nodes
+
+from slaforge.compose.assembly import Composition, compose, render_wording, selected
+from slaforge.compose.environment import make_environment, template_context
+from slaforge.compose.resolve import Agreement, resolve
+from slaforge.errors import ClauseError, Problem, SlaforgeError
+from slaforge.library.clauses import ClauseSource, Library, load_library
+from slaforge.resources import samples_dir
+from slaforge.spec.loader import load_spec
+
+_XREF = re.compile(r"\[\[#([^\]|]+)")
+_TERM = re.compile(r"\[\[([^#\]|\\][^\]|\\]*)")
+# names every body may use without declaring them (Jinja built-ins)
+_BUILTINS = {"range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none"}
+
+
+@dataclass
+class LintReport:
+    clauses: int = 0
+    samples: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _line_of(path: Path, needle: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def check_library(folder: Path | None, samples: list[Path]) -> LintReport:
+    library = load_library([folder] if folder else [])
+    targets = [c for c in library.ordered() if folder is None or c.path.is_relative_to(folder.resolve())]
+    report = LintReport(clauses=len(targets))
+    for clause in targets:
+        report.problems.extend(_check_params(clause))
+        report.problems.extend(_check_references(clause, library))
+    report.problems.extend(_check_terms(library, targets))
+    if not samples:
+        found = samples_dir()
+        # the agreements, and every portfolio's documents
+        samples = sorted([*found.glob("*.yaml"), *found.glob("*/portfolio.yaml")]) if found else []
+    report.samples = len(samples)
+    report.problems.extend(_check_rendering(library, targets, samples))
+    return report
+
+
+def _assigned_names(tree: nodes.Template) -> set[str]:
+    """Names a body assigns itself ({% set %}, loop targets, macro arguments): never spec parameters."""
+    names = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    for macro in tree.find_all(nodes.Macro):
+        names |= {a.name for a in macro.args}
+    return names
+
+
+def _check_params(clause: ClauseSource) -> list[Problem]:
+    env = make_environment()
+    used: set[str] = set()
+    problems = []
+    sources = [(w.text, w.line) for w in clause.wordings.values()]
+    if clause.meta.when:
+        sources.append((f"{{{{ {clause.meta.when} }}}}", _line_of(clause.path, "when:") or 1))
+    for term, text in clause.meta.defines.items():
+        sources.append((text, _line_of(clause.path, f"{term}:") or 1))
+    for text, line in sources:
+        try:
+            tree = env.parse(text)
+        except TemplateSyntaxError as exc:
+            problems.append(
+                Problem(
+                    f"clause {clause.id}: Jinja syntax error: {exc.message}",
+                    file=str(clause.path),
+                    line=line - 1 + (exc.lineno or 1),
+                    code="template-syntax",
+                )
+            )
+            continue
+        used |= meta.find_undeclared_variables(tree) - _assigned_names(tree)
+    used -= _BUILTINS
+    declared = set(clause.meta.params)
+    for name in sorted(used - declared):
+        problems.append(
+            Problem(
+                f"clause {clause.id}: the body reads {name!r} but 'params' does not declare it",
+                file=str(clause.path),
+                line=_line_of(clause.path, name),
+                path="params",
+                code="undeclared-param",
+            )
+        )
+    for name in sorted(declared - used):
+        problems.append(
+            Problem(
+                f"clause {clause.id}: 'params' declares {name!r} but the body never reads it",
+                file=str(clause.path),
+                line=_line_of(clause.path, "params:"),
+                path="params",
+                code="unused-param",
+            )
+        )
+    return problems
+
+
+def _check_references(clause: ClauseSource, library: Library) -> list[Problem]:
+    problems = []
+    text = clause.path.read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _XREF.finditer(line):
+            target = match.group(1).strip()
+            if target not in library.clauses and target not in library.category_ids:
+                problems.append(
+                    Problem(
+                        f"clause {clause.id}: cross-reference to {target!r}, which is not in the library",
+                        file=str(clause.path),
+                        line=number,
+                        column=match.start() + 1,
+                        given=target,
+                        code="dangling-reference",
+                    )
+                )
+    return problems
+
+
+def _check_terms(library: Library, targets: list[ClauseSource]) -> list[Problem]:
+    problems = []
+    definers: dict[str, list[ClauseSource]] = {}
+    for clause in library.ordered():
+        for term in clause.meta.defines:
+            definers.setdefault(term, []).append(clause)
+    used: set[str] = set()
+    for clause in library.ordered():
+        texts = [clause.path.read_text(encoding="utf-8")]
+        for text in texts:
+            used |= {m.group(1).strip() for m in _TERM.finditer(text)}
+    for clause in targets:
+        for number, line in enumerate(clause.path.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in _TERM.finditer(line):
+                term = match.group(1).strip()
+                if term not in definers:
+                    problems.append(
+                        Problem(
+                            f"clause {clause.id}: uses the term {term!r}, which no clause defines",
+                            file=str(clause.path),
+                            line=number,
+                            column=match.start() + 1,
+                            given=term,
+                            code="undefined-term",
+                        )
+                    )
+        for term in clause.meta.defines:
+            others = [c for c in definers[term] if c is not clause]
+            same_folder = [c for c in others if c.builtin == clause.builtin]
+            if same_folder:
+                problems.append(
+                    Problem(
+                        f"clause {clause.id}: the term {term!r} is also defined by "
+                        f"{', '.join(c.id for c in same_folder)}",
+                        file=str(clause.path),
+                        line=_line_of(clause.path, f"{term}:"),
+                        code="duplicate-term",
+                    )
+                )
+            if term not in used:
+                problems.append(
+                    Problem(
+                        f"clause {clause.id}: defines {term!r}, but no clause uses it",
+                        file=str(clause.path),
+                        line=_line_of(clause.path, f"{term}:"),
+                        severity="warning",
+                        code="unused-term",
+                    )
+                )
+    return problems
+
+
+def _sample_agreements(sample: Path, library: Library) -> list[tuple[str, Agreement, frozenset[str], dict[str, str]]]:
+    """What a sample gives to render against: (name, agreement, clauses left out, external references).
+
+    A spec gives its one agreement; a portfolio gives every document it produces, composed as its
+    build composes them (with the clauses a lower document leaves to the documents above it).
+    """
+    from slaforge.portfolio.inherit import is_portfolio_file
+
+    if not is_portfolio_file(sample):
+        return [(sample.name, resolve(load_spec(sample)), frozenset(), {})]
+    from slaforge.portfolio.inherit import read_portfolio
+    from slaforge.portfolio.levels import check_levels
+    from slaforge.portfolio.subordination import plan_documents
+
+    portfolio = read_portfolio(sample)
+    plans = plan_documents(portfolio, check_levels(portfolio), lambda _document: library)
+    return [(f"{sample.name}#{plan.document_id}", plan.agreement, plan.omit, plan.external) for plan in plans.values()]
+
+
+def _check_rendering(library: Library, targets: list[ClauseSource], samples: list[Path]) -> list[Problem]:
+    problems: list[Problem] = []
+    rendered: set[str] = set()
+    wanted = {c.id for c in targets}
+    for sample in samples:
+        try:
+            agreements = _sample_agreements(sample, library)
+        except SlaforgeError as error:
+            problems.append(
+                Problem(f"sample {sample} is invalid: {error.message}", file=str(sample), code="invalid-sample")
+            )
+            continue
+        for name, agreement, omit, external in agreements:
+            env = make_environment()
+            context = template_context(agreement, env)
+            work = Composition()
+            for clause in selected(library, agreement, env, context, work):
+                if clause.id not in wanted:
+                    continue
+                rendered.add(clause.id)
+                for position in clause.wordings:
+                    render_wording(env, clause, position, context, work)
+            try:
+                compose(agreement, library, omit=omit, external=external)
+            except ClauseError as error:
+                work.problems.extend(p for p in error.problems if p not in work.problems)
+            for problem in work.problems:
+                if problem.code == "undefined-term" or "not in the clause library" in problem.message:
+                    continue  # reported once, with its exact line, by the static checks above
+                tagged = Problem(
+                    f"{problem.message} (rendering against {name})",
+                    file=problem.file,
+                    line=problem.line,
+                    column=problem.column,
+                    path=problem.path,
+                    given=problem.given,
+                    expected=problem.expected,
+                    code=problem.code,
+                )
+                if tagged not in problems:
+                    problems.append(tagged)
+    if samples:
+        for clause in targets:
+            if clause.id not in rendered:
+                problems.append(
+                    Problem(
+                        f"clause {clause.id} is not used by any sample, so its body was never rendered",
+                        file=str(clause.path),
+                        line=1,
+                        severity="warning",
+                        code="never-rendered",
+                    )
+                )
+    return problems

@@ -1,0 +1,177 @@
+"""Spec -> Agreement: everything a clause needs, resolved and computed, no I/O.
+
+The Agreement keeps the validated spec and adds the computed values a reader
+of the contract needs (downtime budgets, worked credit examples, what a
+business-time target means on the clock).  :meth:`Agreement.context` is the
+read-only view that clause bodies see: mappings and lists that know their own
+dotted path, so a clause that prints a value the spec lacks can be told
+exactly which one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from slaforge.arithmetic.business_time import business_note
+from slaforge.arithmetic.credits import describe_band, worked_example
+from slaforge.arithmetic.downtime import WINDOW_NAMES, allowed_downtime_seconds, allowed_downtime_text, format_seconds
+from slaforge.spec.loader import LoadedSpec, SourceMap
+from slaforge.spec.models import Service, ServiceHours, Spec, Window
+from slaforge.text import LongDate
+
+
+class PathDict(dict[str, Any]):
+    """A mapping that knows where it sits in the spec, for error messages."""
+
+    path: str = ""
+
+
+class PathList(list[Any]):
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Agreement:
+    spec: Spec
+    source: SourceMap | None = None
+    base: Path = Path(".")
+    timestamp: int = 315532800
+
+    @property
+    def level(self) -> str:
+        return self.spec.level.value
+
+    @property
+    def stem(self) -> str:
+        return f"{self.spec.agreement.id}-v{self.spec.agreement.version}"
+
+    def context(self) -> dict[str, Any]:
+        spec = self.spec
+        view: dict[str, Any] = {}
+        for name in type(spec).model_fields:
+            view[name] = path_view(getattr(spec, name), name)
+        view["customer"] = view["customers"][0]
+        view["level"] = spec.level.value
+        view["structure"] = spec.structure
+        _add_computed(view, spec)
+        return view
+
+
+def resolve(loaded: LoadedSpec) -> Agreement:
+    return Agreement(
+        spec=loaded.spec, source=loaded.source, base=loaded.path.parent, timestamp=build_timestamp(loaded.spec)
+    )
+
+
+def source_date_epoch() -> int | None:
+    """The SOURCE_DATE_EPOCH of reproducible builds, when it is set to a number of seconds."""
+    env = os.environ.get("SOURCE_DATE_EPOCH")
+    return int(env) if env and env.strip().isdigit() else None
+
+
+def build_timestamp(spec: Spec) -> int:
+    """SOURCE_DATE_EPOCH when set, else midnight UTC of the latest date the spec itself names."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch
+    dates = [spec.agreement.effective, *(h.date for h in spec.agreement.history)]
+    latest = max(dates)
+    return int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC).timestamp())
+
+
+def path_view(value: Any, path: str) -> Any:
+    """``value`` (a model, mapping, list or scalar) as clause bodies read it: mappings and lists that know
+    their dotted ``path``, enums as their values, dates as a contract writes them."""
+    if isinstance(value, BaseModel):
+        out = PathDict()
+        out.path = path
+        for name in type(value).model_fields:
+            out[name] = path_view(getattr(value, name), f"{path}.{name}")
+        return out
+    if isinstance(value, dict):
+        out = PathDict()
+        out.path = path
+        for key, item in value.items():
+            out[key] = path_view(item, f"{path}.{key}")
+        return out
+    if isinstance(value, list | tuple):
+        items = PathList(path_view(item, f"{path}[{i}]") for i, item in enumerate(value))
+        items.path = path
+        return items
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return LongDate(value.year, value.month, value.day)
+    return value
+
+
+def calendar_summary(calendar: ServiceHours) -> str:
+    if calendar.always:
+        return "24 hours a day, 7 days a week, including public holidays"
+    windows = "; ".join(w.describe() for w in calendar.prime)
+    text = f"{windows} ({calendar.timezone} time)"
+    if calendar.holiday_calendar:
+        text += f", excluding {calendar.holiday_calendar}"
+    elif calendar.holidays:
+        text += ", excluding the holidays listed in this Agreement"
+    return text
+
+
+def allowed_downtime(spec: Spec, service: Service) -> str:
+    """The downtime a service's target allows, as the agreement should quote it."""
+    availability = service.availability
+    if availability.target >= 100:
+        return "no downtime at all"
+    calendar = spec.service_hours.get(service.hours)
+    if not availability.service_hours_only or calendar is None or calendar.always:
+        return allowed_downtime_text(availability.target, availability.window)
+    # counted within service hours only: quote a concrete window, the first one the agreement covers
+    from slaforge.arithmetic.periods import period_for, service_seconds
+
+    start = spec.agreement.effective
+    if availability.window in (Window.calendar_month, Window.calendar_quarter):
+        start = start.replace(day=1)
+    period = period_for(availability.window, start)
+    counted = service_seconds(calendar, period)
+    seconds = allowed_downtime_seconds(availability.target, counted)
+    hours = (Decimal(counted) / 3600).quantize(Decimal("0.01")).normalize()
+    return f"{format_seconds(seconds)} in {period.label}, which has {hours:f} hours of {calendar.name}"
+
+
+def _add_computed(view: dict[str, Any], spec: Spec) -> None:
+    calendars = view["service_hours"]
+    for key, calendar in spec.service_hours.items():
+        calendars[key]["summary"] = calendar_summary(calendar)
+        calendars[key]["id"] = key
+        calendars[key]["non_prime_summary"] = "; ".join(w.describe() for w in calendar.non_prime) or None
+    for service, svc in zip(spec.services, view["services"], strict=True):
+        availability = service.availability
+        svc["calendar"] = calendars.get(service.hours)
+        svc["support_calendar"] = calendars.get(service.support_hours or service.hours)
+        svc["window_name"] = WINDOW_NAMES[availability.window]
+        svc["allowed_downtime"] = allowed_downtime(spec, service)
+    responsiveness = view["responsiveness"]
+    calendar = spec.service_hours.get(spec.responsiveness.hours)
+    responsiveness["calendar"] = calendars.get(spec.responsiveness.hours)
+    for level, sev in zip(spec.responsiveness.severities, responsiveness["severities"], strict=True):
+        for target in ("response", "update", "resolution"):
+            duration = getattr(level, target)
+            note = None
+            if duration is not None and calendar is not None:
+                note = business_note(duration, calendar, spec.agreement.effective)
+            sev[f"{target}_note"] = note
+    credits = view["service_credits"]
+    if credits is not None and spec.service_credits is not None:
+        first = spec.services[0]
+        example = worked_example(spec.service_credits, first.fee, first.availability.window)
+        credits["worked_example"] = path_view(example.__dict__, "service_credits.worked_example") if example else None
+        for band, band_view in zip(spec.service_credits.bands, credits["bands"], strict=True):
+            band_view["range"] = describe_band(band)

@@ -1,0 +1,106 @@
+"""The two sides of a comparison: a spec file, or a spec at a git revision (``v1.2:samples/x.yaml``).
+
+A revision is read with git itself (``git show REV:path``, run in the
+repository that holds the path), written to a private temporary file and
+loaded like any spec; errors name it as the user wrote it.  Clause folders the
+spec names are found next to the path in the working tree.
+
+A :class:`Version` is one agreement.  A portfolio (several agreements in one
+file) would load into several Versions and be compared pair by pair, matched
+by agreement id; nothing below assumes more than that.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from slaforge.build import BuildOptions, library_for
+from slaforge.compose import compose
+from slaforge.compose.resolve import Agreement, resolve
+from slaforge.document import Document
+from slaforge.errors import SlaforgeError, SpecError
+from slaforge.spec.loader import LoadedSpec, load_spec
+
+
+class RevisionError(SlaforgeError):
+    """A ``REV:path`` argument that git cannot read."""
+
+
+@dataclass(frozen=True)
+class Version:
+    label: str  # as the user named it: samples/v1.yaml, HEAD~1:samples/x.yaml
+    loaded: LoadedSpec
+    agreement: Agreement
+    document: Document
+    # clause id -> the top-level spec keys its wording reads (from the clause's front matter)
+    params: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def read_version(argument: str, options: BuildOptions) -> Version:
+    """Load, resolve and compose one side of a comparison."""
+    revision = split_revision(argument)
+    if revision is None:
+        loaded = load_spec(Path(argument), strict=options.strict)
+    else:
+        loaded = load_revision(*revision, strict=options.strict)
+    agreement = resolve(loaded)
+    library = library_for(loaded, options.clause_dirs)
+    document = compose(agreement, library)
+    params = {c.id: tuple(c.meta.params) for c in library.clauses.values()}
+    return Version(argument, loaded, agreement, document, params)
+
+
+def split_revision(argument: str) -> tuple[str, str] | None:
+    """``"HEAD~1:samples/x.yaml"`` -> ``("HEAD~1", "samples/x.yaml")``; None for a file on disk."""
+    if Path(argument).exists():
+        return None
+    revision, colon, path = argument.partition(":")
+    if not colon or not revision or not path:
+        return None
+    return revision, path
+
+
+def load_revision(revision: str, path: str, strict: bool = False) -> LoadedSpec:
+    label = f"{revision}:{path}"
+    text = git_show(revision, Path(path))
+    with tempfile.TemporaryDirectory(prefix="slaforge-diff-") as folder:
+        copy = Path(folder) / Path(path).name
+        copy.write_bytes(text)
+        try:
+            loaded = load_spec(copy, strict=strict)
+        except SpecError as error:
+            problems = [replace(p, file=label) if p.file == str(copy) else p for p in error.problems]
+            raise SpecError(error.message.replace(str(copy), label), problems) from None
+    loaded.source.file = label
+    return replace(loaded, path=Path(path))
+
+
+def git_show(revision: str, path: Path) -> bytes:
+    """The bytes of ``path`` at ``revision``, from the git repository that contains ``path``."""
+    label = f"{revision}:{path}"
+    git = shutil.which("git")
+    if git is None:
+        raise RevisionError(f"{label}: reading a revision needs git, which is not installed")
+    absolute = (Path.cwd() / path).resolve()
+    folder = absolute.parent
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent  # the file (or its folder) may be gone from the working tree
+    top = Path(_git(git, folder, "rev-parse", "--show-toplevel", label=label).decode().strip()).resolve()
+    try:
+        relative = absolute.relative_to(top)
+    except ValueError:
+        raise RevisionError(f"{label}: {path} is not inside the git repository at {top}") from None
+    return _git(git, top, "show", f"{revision}:{relative.as_posix()}", label=label)
+
+
+def _git(git: str, folder: Path, *args: str, label: str) -> bytes:
+    result = subprocess.run([git, "-C", str(folder), *args], capture_output=True, check=False)
+    if result.returncode:
+        reason = result.stderr.decode(errors="replace").strip().splitlines()
+        detail = reason[-1] if reason else f"git exited with {result.returncode}"
+        raise RevisionError(f"{label}: git cannot read it: {detail.removeprefix('fatal: ')}")
+    return result.stdout

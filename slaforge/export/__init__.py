@@ -1,0 +1,1 @@
+"""The agreement's objectives in formats other tools read (``slaforge export``): :mod:`openslo`."""

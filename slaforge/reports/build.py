@@ -1,0 +1,59 @@
+"""``slaforge report``, top to bottom: load the spec and the measured data, compute, compose, render, write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from slaforge.document import Document
+from slaforge.reports.achievement import Achievement
+from slaforge.reports.measurements import load_measurements
+from slaforge.reports.report import report_document
+from slaforge.spec.loader import load_spec
+from slaforge.spec.models import Window
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    outputs: list[Path]
+    document: Document
+    achievement: Achievement
+
+
+def file_stem(result: Achievement) -> str:
+    period = result.current.period
+    if result.window == Window.calendar_month:
+        label = f"{period.start:%Y-%m}"
+    elif result.window == Window.calendar_quarter:
+        label = f"{period.start.year}-Q{(period.start.month - 1) // 3 + 1}"
+    else:
+        label = period.start.isoformat()
+    return f"{result.spec.agreement.id}-report-{label}"
+
+
+def build_report(
+    spec_path: Path,
+    data_path: Path,
+    *,
+    period: str | None = None,
+    formats: Sequence[str] = ("pdf", "docx", "html"),
+    out_dir: Path = Path("out"),
+    theme_dir: Path | None = None,
+) -> ReportResult:
+    """Load, compute, compose and render every format in memory, then write each file atomically."""
+    from slaforge.build import write_atomic
+    from slaforge.renderers import RenderOptions, render
+    from slaforge.renderers.theme import Theme
+
+    loaded = load_spec(spec_path)
+    data = load_measurements(data_path, loaded.spec)
+    result, document = report_document(loaded.spec, data, period)
+    options = RenderOptions(theme=Theme.load(theme_dir))
+    rendered = {fmt: render(document, fmt, options) for fmt in formats}
+    outputs = []
+    for fmt, payload in rendered.items():
+        target = out_dir / f"{file_stem(result)}.{fmt}"
+        write_atomic(target, payload)
+        outputs.append(target)
+    return ReportResult(outputs, document, result)

@@ -1,0 +1,45 @@
+"""Small text helpers every floor may use: lists in a sentence, dates as a contract writes them, counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+
+class LongDate(dt.date):
+    """A date that prints as a contract writes it: 1 April 2027."""
+
+    def __str__(self) -> str:
+        return f"{self.day} {self:%B %Y}"
+
+
+def long_date(day: dt.date) -> str:
+    """``2027-04-01`` -> ``1 April 2027``."""
+    return str(LongDate(day.year, day.month, day.day))
+
+
+def and_list(items: Iterable[Any], word: str = "and") -> str:
+    texts = [str(i) for i in items]
+    if len(texts) <= 1:
+        return "".join(texts)
+    return f"{', '.join(texts[:-1])} {word} {texts[-1]}"
+
+
+def in_sentence(text: Any, lower: bool = True) -> str:
+    """A list item written as a sentence, made a phrase inside one: "Keep contacts up to date." -> "keep
+    contacts up to date".  Trims, drops one trailing full stop or semicolon, and lower-cases the first
+    letter unless the first word has capitals after it (an acronym or a name such as "ERP" or "McKinsey").
+    """
+    phrase = str(text).strip()
+    if phrase.endswith((".", ";")):
+        phrase = phrase[:-1].rstrip()
+    first_word = phrase.split(" ", 1)[0]
+    if lower and first_word[1:] == first_word[1:].lower():
+        phrase = phrase[:1].lower() + phrase[1:]
+    return phrase
+
+
+def count(n: int, noun: str) -> str:
+    """``count(1, "problem")`` -> ``1 problem``; ``count(3, "problem")`` -> ``3 problems``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
