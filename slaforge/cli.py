@@ -319,10 +319,18 @@ def clauses_check(
     ] = None,
 ) -> None:
     """Lint a clause library: front matter, params, cross-references, terms, and rendering against samples."""
-    from slaforge.compose.lint import check_library
+    from slaforge.compose.lint import check_library, spec_samples
+    from slaforge.library.clauses import Library
+
+    def read_sample(path: Path, library: Library) -> list:  # type: ignore[type-arg]
+        if _is_portfolio(path):
+            from slaforge.portfolio.subordination import clause_samples
+
+            return clause_samples(path, library)
+        return spec_samples(path, library)
 
     try:
-        report = check_library(folder, list(samples or ()))
+        report = check_library(folder, list(samples or ()), read_sample)
     except SlaforgeError as error:
         fail(error)
     for problem in report.problems:

@@ -1,13 +1,15 @@
 """User-facing failures.  Each carries the exit code the CLI returns for it.
 
-Code that finds bad input raises one of these (or collects :class:`Problem`
-records and raises :class:`SpecError` once, with all of them); the CLI prints
-the message and exits with ``exit_code``, never a traceback.
+Code that finds bad input raises one of these, or collects :class:`Problem` records in a
+:class:`Problems` and raises once, with all of them in file and line order; the CLI prints the
+message and exits with ``exit_code``, never a traceback.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,78 @@ class UsageError(SlaforgeError):
 
 class DataError(SlaforgeError):
     """Measured data (outage and ticket CSV files) is malformed; ``problems`` lists every bad row."""
+
+
+# ------------------------------------------------------------------ collecting problems
+
+
+def in_order(problems: Iterable[Problem]) -> list[Problem]:
+    """By file, line, column and path: the order a reader goes through the input."""
+    return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0, p.path or ""))
+
+
+def summary(count: int, where: str = "found") -> str:
+    """``3 problems found; nothing was written``: how every command sums up the problems that stopped it."""
+    return f"{count} problem{'' if count == 1 else 's'} {where}; nothing was written"
+
+
+def as_errors(problems: Iterable[Problem]) -> list[Problem]:
+    """Warnings made errors (``--strict``)."""
+    return [p if p.severity == "error" else replace(p, severity="error") for p in problems]
+
+
+def merge_repeats(problems: Iterable[Problem], noun: str) -> list[Problem]:
+    """One fault reported for several tiers or documents (``"tier gold: ..."``, ``"tier silver: ..."``)
+    at the same place, once, naming each: ``"tiers gold, silver: ..."``.  Exact repeats go too."""
+    tagged = re.compile(rf"^{re.escape(noun)} (\S+): (.*)$", re.DOTALL)
+    groups: dict[tuple[object, ...], tuple[Problem, list[str]]] = {}
+    for problem in problems:
+        match = tagged.match(problem.message)
+        name, message = (match[1], match[2]) if match else (None, problem.message)
+        key = (problem.file, problem.line, problem.column, problem.path, message, problem.severity, name is None)
+        names = groups.setdefault(key, (problem, []))[1]
+        if name and name not in names:
+            names.append(name)
+    out = []
+    for key, (problem, names) in groups.items():
+        if len(names) > 1:
+            problem = replace(problem, message=f"{noun}s {', '.join(names)}: {key[4]}")
+        out.append(problem)
+    return out
+
+
+@dataclass
+class Problems:
+    """The problems one pass over the input finds: collected as they come, raised once at the end."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def exception(self, error: type[SlaforgeError] = SpecError, where: str = "found") -> SlaforgeError:
+        """``error`` with every error collected, once each, in file and line order."""
+        errors = list(dict.fromkeys(self.errors))
+        return error(summary(len(errors), where), in_order(errors))
+
+    def raise_errors(self, error: type[SlaforgeError] = SpecError, where: str = "found") -> None:
+        """Raise :meth:`exception` when an error was collected."""
+        if self.errors:
+            raise self.exception(error, where)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 
@@ -38,6 +39,11 @@ def in_sentence(text: Any, lower: bool = True) -> str:
     if lower and first_word[1:] == first_word[1:].lower():
         phrase = phrase[:1].lower() + phrase[1:]
     return phrase
+
+
+def format_decimal(value: Decimal) -> str:
+    """``Decimal('99.950')`` -> ``'99.95'``; ``Decimal('100')`` -> ``'100'``."""
+    return format(value.normalize(), "f")
 
 
 def count(n: int, noun: str) -> str:

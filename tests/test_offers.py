@@ -12,7 +12,8 @@ from slaforge.document import plain
 from slaforge.errors import SpecError
 from slaforge.offers.build import OfferOptions, check_offer, offer_documents
 from slaforge.offers.documents import INTERNAL
-from slaforge.offers.offer import PathError, locate_path, parse_path, read_offer
+from slaforge.offers.offer import read_offer
+from slaforge.spec.paths import PathError, locate, parse_path
 
 
 def problems_of(path: Path, **options: Any) -> list[Any]:
@@ -120,16 +121,16 @@ def test_offer_structure_errors_suggest_keys(tmp_path: Path) -> None:
 
 def test_paths_select_list_items_by_id_or_index() -> None:
     data = {"services": [{"id": "wan", "availability": {"target": 1}}], "bands": [{"credit": 5}]}
-    assert locate_path(data, parse_path("services[wan].availability.target")) == (
+    assert locate(data, parse_path("services[wan].availability.target")) == (
         "services",
         0,
         "availability",
         "target",
     )
-    assert locate_path(data, parse_path("bands[0].credit")) == ("bands", 0, "credit")
-    assert locate_path({"positions": {"a.b": "x"}}, parse_path("positions[a.b]")) == ("positions", "a.b")
+    assert locate(data, parse_path("bands[0].credit")) == ("bands", 0, "credit")
+    assert locate({"positions": {"a.b": "x"}}, parse_path("positions[a.b]")) == ("positions", "a.b")
     with pytest.raises(PathError, match="no item 'lan'"):
-        locate_path(data, parse_path("services[lan].fee"))
+        locate(data, parse_path("services[lan].fee"))
     with pytest.raises(PathError):
         parse_path(".services")
 

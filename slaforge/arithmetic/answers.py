@@ -20,7 +20,8 @@ from slaforge.arithmetic.periods import Period, maintenance_seconds, parse_perio
 from slaforge.errors import UsageError
 from slaforge.spec.loader import LoadedSpec, load_spec
 from slaforge.spec.models import Service, Window
-from slaforge.spec.units import Money, Pct, format_decimal, parse_money, parse_percent
+from slaforge.spec.units import Money, Pct, parse_money, parse_percent
+from slaforge.text import format_decimal
 
 WINDOW_ALIASES = {
     "calendar-month": Window.calendar_month,

@@ -10,7 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from slaforge.spec.models import WEEKDAYS, ServiceHours, SeverityLevel
-from slaforge.spec.units import Duration, format_decimal
+from slaforge.spec.units import Duration
+from slaforge.text import format_decimal
 
 
 def prime_spans(calendar: ServiceHours, day: dt.date) -> list[tuple[int, int]]:
@@ -105,3 +106,15 @@ def business_note(duration: Duration, calendar: ServiceHours, reference: dt.date
         f"{duration} means {span_text} counted only within {calendar.name}; for example, for a report "
         f"made at {start:%H:%M} on a Friday it falls due at {due:%H:%M} on {when}"
     )
+
+
+def calendar_summary(calendar: ServiceHours) -> str:
+    if calendar.always:
+        return "24 hours a day, 7 days a week, including public holidays"
+    windows = "; ".join(w.describe() for w in calendar.prime)
+    text = f"{windows} ({calendar.timezone} time)"
+    if calendar.holiday_calendar:
+        text += f", excluding {calendar.holiday_calendar}"
+    elif calendar.holidays:
+        text += ", excluding the holidays listed in this Agreement"
+    return text

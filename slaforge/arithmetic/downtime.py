@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from slaforge.spec.models import Window
-from slaforge.spec.units import format_decimal
+from slaforge.arithmetic.periods import period_for, service_seconds
+from slaforge.spec.models import Service, Spec, Window
+from slaforge.text import format_decimal
 
 SECONDS_PER_DAY = 86_400
 
@@ -73,3 +74,22 @@ def unit_word(window: Window) -> str:
         Window.fiscal_quarter: "quarter",
         Window.rolling_year: "year",
     }[window]
+
+
+def allowed_downtime(spec: Spec, service: Service) -> str:
+    """The downtime a service's target allows, as the agreement should quote it."""
+    availability = service.availability
+    if availability.target >= 100:
+        return "no downtime at all"
+    calendar = spec.service_hours.get(service.hours)
+    if not availability.service_hours_only or calendar is None or calendar.always:
+        return allowed_downtime_text(availability.target, availability.window)
+    # counted within service hours only: quote a concrete window, the first one the agreement covers
+    start = spec.agreement.effective
+    if availability.window in (Window.calendar_month, Window.calendar_quarter):
+        start = start.replace(day=1)
+    period = period_for(availability.window, start)
+    counted = service_seconds(calendar, period)
+    seconds = allowed_downtime_seconds(availability.target, counted)
+    hours = (Decimal(counted) / 3600).quantize(Decimal("0.01")).normalize()
+    return f"{format_seconds(seconds)} in {period.label}, which has {hours:f} hours of {calendar.name}"

@@ -16,7 +16,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from slaforge.arithmetic.business_time import prime_spans
-from slaforge.spec.models import WEEKDAYS, ServiceHours, TimeWindow, Window
+from slaforge.spec.models import WEEKDAYS, ServiceHours, Spec, TimeWindow, Window
 from slaforge.text import long_date
 
 _MONTH = re.compile(r"^(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])$")
@@ -76,6 +76,19 @@ def period_for(window: Window, start: dt.date) -> Period:
         end = dt.date(start.year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, start.day)
         return Period(start, end, f"the fiscal quarter beginning {long_date(start)}")
     return Period(start, dt.date(start.year + 1, start.month, start.day), f"the year beginning {long_date(start)}")
+
+
+def first_window_start(spec: Spec, window: Window, fiscal_year_start: str | None = None) -> dt.date:
+    """The window boundary on or before the effective date: the agreement's windows are counted from it."""
+    effective = spec.agreement.effective
+    if window == Window.fiscal_quarter:
+        fiscal = fiscal_year_start or spec.services[0].availability.fiscal_year_start or "01-01"
+        month, day = (int(p) for p in fiscal.split("-"))
+        start = dt.date(effective.year, month, day)
+        return start if start <= effective else start.replace(year=start.year - 1)
+    if window in (Window.calendar_month, Window.calendar_quarter):
+        return effective.replace(day=1)
+    return effective
 
 
 def _seconds(zone: ZoneInfo, day: dt.date, begin: int, end: int) -> Decimal:

@@ -4,11 +4,16 @@ Front matter is validated on load; here: every name a body reads is declared in
 ``params`` and every declared one is read, every cross-reference and defined
 term resolves, each term is defined once and used somewhere, and every wording
 renders against the sample specs and the documents of the sample portfolios.
+
+What a sample file gives to render against is a list of :class:`Sample`: a spec gives its one
+agreement (:func:`spec_samples`); the command line passes a reader that also knows portfolios,
+whose documents are composed as their build composes them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +33,24 @@ _TERM = re.compile(r"\[\[([^#\]|\\][^\]|\\]*)")
 _BUILTINS = {"range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none"}
 
 
+@dataclass(frozen=True)
+class Sample:
+    """An agreement every clause is rendered against, composed as its build composes it."""
+
+    name: str  # as messages name it: managed-network.yaml, portfolio.yaml#contoso-wan
+    agreement: Agreement
+    omit: frozenset[str] = frozenset()  # clauses a lower document of a portfolio leaves to the one above
+    external: Mapping[str, str] = field(default_factory=dict)  # their references: "clause 5.2 of ..."
+
+
+SampleReader = Callable[[Path, Library], list[Sample]]
+
+
+def spec_samples(path: Path, library: Library) -> list[Sample]:
+    """A spec file: its one agreement."""
+    return [Sample(path.name, resolve(load_spec(path)))]
+
+
 @dataclass
 class LintReport:
     clauses: int = 0
@@ -42,7 +65,8 @@ def _line_of(path: Path, needle: str) -> int | None:
     return None
 
 
-def check_library(folder: Path | None, samples: list[Path]) -> LintReport:
+def check_library(folder: Path | None, samples: list[Path], read: SampleReader = spec_samples) -> LintReport:
+    """Lint the clauses of ``folder`` (the built-in library when None), rendering them against ``samples``."""
     library = load_library([folder] if folder else [])
     targets = [c for c in library.ordered() if folder is None or c.path.is_relative_to(folder.resolve())]
     report = LintReport(clauses=len(targets))
@@ -55,7 +79,7 @@ def check_library(folder: Path | None, samples: list[Path]) -> LintReport:
         # the agreements, and every portfolio's documents
         samples = sorted([*found.glob("*.yaml"), *found.glob("*/portfolio.yaml")]) if found else []
     report.samples = len(samples)
-    report.problems.extend(_check_rendering(library, targets, samples))
+    report.problems.extend(_check_rendering(library, targets, samples, read))
     return report
 
 
@@ -187,56 +211,39 @@ def _check_terms(library: Library, targets: list[ClauseSource]) -> list[Problem]
     return problems
 
 
-def _sample_agreements(sample: Path, library: Library) -> list[tuple[str, Agreement, frozenset[str], dict[str, str]]]:
-    """What a sample gives to render against: (name, agreement, clauses left out, external references).
-
-    A spec gives its one agreement; a portfolio gives every document it produces, composed as its
-    build composes them (with the clauses a lower document leaves to the documents above it).
-    """
-    from slaforge.portfolio.inherit import is_portfolio_file
-
-    if not is_portfolio_file(sample):
-        return [(sample.name, resolve(load_spec(sample)), frozenset(), {})]
-    from slaforge.portfolio.inherit import read_portfolio
-    from slaforge.portfolio.levels import check_levels
-    from slaforge.portfolio.subordination import plan_documents
-
-    portfolio = read_portfolio(sample)
-    plans = plan_documents(portfolio, check_levels(portfolio), lambda _document: library)
-    return [(f"{sample.name}#{plan.document_id}", plan.agreement, plan.omit, plan.external) for plan in plans.values()]
-
-
-def _check_rendering(library: Library, targets: list[ClauseSource], samples: list[Path]) -> list[Problem]:
+def _check_rendering(
+    library: Library, targets: list[ClauseSource], samples: list[Path], read: SampleReader
+) -> list[Problem]:
     problems: list[Problem] = []
     rendered: set[str] = set()
     wanted = {c.id for c in targets}
     for sample in samples:
         try:
-            agreements = _sample_agreements(sample, library)
+            agreements = read(sample, library)
         except SlaforgeError as error:
             problems.append(
                 Problem(f"sample {sample} is invalid: {error.message}", file=str(sample), code="invalid-sample")
             )
             continue
-        for name, agreement, omit, external in agreements:
+        for each in agreements:
             env = make_environment()
-            context = template_context(agreement, env)
+            context = template_context(each.agreement, env)
             work = Composition()
-            for clause in selected(library, agreement, env, context, work):
+            for clause in selected(library, each.agreement, env, context, work):
                 if clause.id not in wanted:
                     continue
                 rendered.add(clause.id)
                 for position in clause.wordings:
                     render_wording(env, clause, position, context, work)
             try:
-                compose(agreement, library, omit=omit, external=external)
+                compose(each.agreement, library, omit=each.omit, external=each.external)
             except ClauseError as error:
                 work.problems.extend(p for p in error.problems if p not in work.problems)
             for problem in work.problems:
                 if problem.code == "undefined-term" or "not in the clause library" in problem.message:
                     continue  # reported once, with its exact line, by the static checks above
                 tagged = Problem(
-                    f"{problem.message} (rendering against {name})",
+                    f"{problem.message} (rendering against {each.name})",
                     file=problem.file,
                     line=problem.line,
                     column=problem.column,

@@ -13,18 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from slaforge.arithmetic.business_time import business_note
+from slaforge.arithmetic.business_time import business_note, calendar_summary
 from slaforge.arithmetic.credits import describe_band, worked_example
-from slaforge.arithmetic.downtime import WINDOW_NAMES, allowed_downtime_seconds, allowed_downtime_text, format_seconds
-from slaforge.spec.loader import LoadedSpec, SourceMap
-from slaforge.spec.models import Service, ServiceHours, Spec, Window
+from slaforge.arithmetic.downtime import WINDOW_NAMES, allowed_downtime
+from slaforge.spec.loader import LoadedSpec
+from slaforge.spec.models import Spec
+from slaforge.spec.source import SourceMap
 from slaforge.text import LongDate
 
 
@@ -111,39 +111,6 @@ def path_view(value: Any, path: str) -> Any:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return LongDate(value.year, value.month, value.day)
     return value
-
-
-def calendar_summary(calendar: ServiceHours) -> str:
-    if calendar.always:
-        return "24 hours a day, 7 days a week, including public holidays"
-    windows = "; ".join(w.describe() for w in calendar.prime)
-    text = f"{windows} ({calendar.timezone} time)"
-    if calendar.holiday_calendar:
-        text += f", excluding {calendar.holiday_calendar}"
-    elif calendar.holidays:
-        text += ", excluding the holidays listed in this Agreement"
-    return text
-
-
-def allowed_downtime(spec: Spec, service: Service) -> str:
-    """The downtime a service's target allows, as the agreement should quote it."""
-    availability = service.availability
-    if availability.target >= 100:
-        return "no downtime at all"
-    calendar = spec.service_hours.get(service.hours)
-    if not availability.service_hours_only or calendar is None or calendar.always:
-        return allowed_downtime_text(availability.target, availability.window)
-    # counted within service hours only: quote a concrete window, the first one the agreement covers
-    from slaforge.arithmetic.periods import period_for, service_seconds
-
-    start = spec.agreement.effective
-    if availability.window in (Window.calendar_month, Window.calendar_quarter):
-        start = start.replace(day=1)
-    period = period_for(availability.window, start)
-    counted = service_seconds(calendar, period)
-    seconds = allowed_downtime_seconds(availability.target, counted)
-    hours = (Decimal(counted) / 3600).quantize(Decimal("0.01")).normalize()
-    return f"{format_seconds(seconds)} in {period.label}, which has {hours:f} hours of {calendar.name}"
 
 
 def _add_computed(view: dict[str, Any], spec: Spec) -> None:

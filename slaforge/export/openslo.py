@@ -25,8 +25,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from slaforge.arithmetic.periods import period_for
-from slaforge.reports.achievement import anchor
+from slaforge.arithmetic.periods import first_window_start, period_for
 from slaforge.spec.models import DowntimeKind, Service, SeverityLevel, Spec, Window
 from slaforge.spec.units import format_percent
 
@@ -45,7 +44,7 @@ def fraction(percent: Decimal) -> float:
 
 def time_window(spec: Spec, window: Window, timezone: str, fiscal_start: str | None) -> dict[str, Any]:
     # the first measurement window the agreement covers, as the service level report counts them
-    start = period_for(window, anchor(spec, window, fiscal_start)).start
+    start = period_for(window, first_window_start(spec, window, fiscal_start)).start
     duration = {
         Window.calendar_month: "1M",
         Window.fixed_30_days: "30d",

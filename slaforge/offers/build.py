@@ -20,7 +20,7 @@ from slaforge.build import BuildOptions, library_for, theme_for, write_atomic
 from slaforge.compose import compose
 from slaforge.compose.resolve import resolve
 from slaforge.document import Document
-from slaforge.errors import Problem, SpecError
+from slaforge.errors import Problem, Problems
 from slaforge.library.clauses import Library
 from slaforge.offers.documents import TierColumn, comparison_matrix, draft_meta, negotiation_sheet
 from slaforge.offers.negotiation import EnvelopeReading, read_envelopes
@@ -111,9 +111,7 @@ def check_offer(path: Path, options: OfferOptions) -> CheckedOffer:
     problems.extend(p for p in order if p.severity == "error")
     if options.strict:
         problems.extend(replace(w, severity="error") for w in checked.warnings)
-    if problems:
-        count = len(problems)
-        raise SpecError(f"{count} problem{'s' if count != 1 else ''} found; nothing was written", _sorted(problems))
+    Problems(problems).raise_errors()
     return checked
 
 
@@ -150,7 +148,3 @@ def build_offer(path: Path, options: OfferOptions, progress: Callable[[str], Non
         write_atomic(target, data)
         result.outputs.append(target)
     return result
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0, p.path or ""))

@@ -25,11 +25,13 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from slaforge.errors import Problem
-from slaforge.offers.offer import Envelope, Offer, PathError, TierDraft, locate_path, value_at
-from slaforge.spec.loader import Loc
+from slaforge.offers.offer import Envelope, Offer, TierDraft
 from slaforge.spec.models import Spec
-from slaforge.spec.units import Duration, Money, Pct, format_decimal
+from slaforge.spec.paths import PathError, locate, value_at
+from slaforge.spec.source import Loc
+from slaforge.spec.units import Duration, Money, Pct
 from slaforge.terms.comparable import POSITION_RANK, REPORTS_PER_YEAR, hours_text
+from slaforge.text import format_decimal
 
 Better = Literal["higher", "lower"]
 VALUES = ("preferred", "fallback", "limit")
@@ -112,7 +114,7 @@ def read_envelopes(offer: Offer, allow_beyond_limit: bool = False) -> tuple[list
             continue
         for placement in reading.crossings:
             draft = next(t for t in offer.tiers if t.tier.id == placement.tier)
-            loc = locate_path(draft.data, envelope.parts)
+            loc = locate(draft.data, envelope.parts)
             value = placement.value.text if placement.value else "?"
             if placement.where == BEYOND:
                 message = f"beyond the walk-away limit {reading.limit.text}"
@@ -140,7 +142,7 @@ def _read(offer: Offer, envelope: Envelope, problems: list[Problem]) -> Envelope
     reasons: list[str] = []
     for draft in offer.tiers:  # the first tier that has the term types the envelope's values
         try:
-            found.append((draft, locate_path(draft.data, envelope.parts)))
+            found.append((draft, locate(draft.data, envelope.parts)))
         except PathError as exc:
             reasons.append(str(exc))
     if not found:
@@ -253,7 +255,7 @@ def _place(
 ) -> Placement:
     tier, name = draft.tier.id, draft.tier.name
     try:
-        loc = locate_path(draft.data, envelope.parts)
+        loc = locate(draft.data, envelope.parts)
         value = measure(value_at(draft.spec, loc), loc, draft.spec)
     except (PathError, ValueError):
         return Placement(tier, name, None, "not in this tier")

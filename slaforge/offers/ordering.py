@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from slaforge.errors import Problem
-from slaforge.spec.loader import SourceMap
+from slaforge.spec.source import SourceMap
 from slaforge.terms.comparable import TermValue
 from slaforge.terms.ordering import DROPPING_IS_WORSE, Verdict, compare
 

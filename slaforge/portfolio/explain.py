@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from slaforge.errors import SpecError, UsageError
-from slaforge.offers.offer import PathError, parse_path
-from slaforge.spec.loader import Loc, dotted
+from slaforge.spec.paths import PathError, locate, named, tokens
+from slaforge.spec.source import Loc, dotted
 
 
 @dataclass(frozen=True)
@@ -39,35 +39,12 @@ class Explanation:
     values: tuple[Explained, ...]
 
 
-def locate(data: Any, text: str) -> Loc:
-    """The loc that ``text`` addresses in ``data``; :class:`UsageError` saying what exists when it does not."""
+def where(data: Any, text: str) -> Loc:
+    """The loc that ``text`` addresses in ``data`` (a plain key selects a list item by id, too)."""
     try:
-        parts = parse_path(text)
+        return locate(data, text, keys_select=True)
     except PathError as exc:
         raise UsageError(str(exc)) from None
-    loc: list[str | int] = []
-    node = data
-    for _, name in parts:
-        if isinstance(node, list):
-            ids = [item.get("id") if isinstance(item, dict) else None for item in node]
-            if name in ids:
-                index = ids.index(name)
-            elif name.isdigit() and int(name) < len(node):
-                index = int(name)
-            else:
-                known = ", ".join(str(i) for i in ids if i is not None) or f"indexes 0 to {len(node) - 1}"
-                raise UsageError(f"{named(data, tuple(loc))} has no item {name!r} (it has {known})")
-            loc.append(index)
-            node = node[index]
-        elif isinstance(node, dict):
-            if name not in node:
-                where = named(data, tuple(loc)) or "the spec"
-                raise UsageError(f"{where} has no {name!r}; it has: {', '.join(map(str, node))}")
-            loc.append(name)
-            node = node[name]
-        else:
-            raise UsageError(f"{named(data, tuple(loc))} holds a single value, not {name!r}")
-    return tuple(loc)
 
 
 def leaves(data: Any, loc: Loc) -> list[Loc]:
@@ -79,20 +56,6 @@ def leaves(data: Any, loc: Loc) -> list[Loc]:
     if isinstance(node, list) and any(isinstance(item, dict | list) for item in node):
         return [leaf for i in range(len(node)) for leaf in leaves(data, (*loc, i))]
     return [loc]
-
-
-def named(data: Any, loc: Loc) -> str:
-    """``("services", 0, "availability")`` -> ``services[email].availability`` (ids where items have them)."""
-    text, node = "", data
-    for part in loc:
-        if isinstance(part, int):
-            item = node[part]
-            label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else part
-            text += f"[{label}]"
-        else:
-            text += f".{part}" if text else part
-        node = node[part]
-    return text
 
 
 def show(value: Any) -> str:
@@ -122,7 +85,7 @@ def _explain_spec(path: Path, text: str) -> Explanation:
 
     loaded = load_spec(path)
     data, source = read_yaml(path)
-    loc = locate(data, text)
+    loc = where(data, text)
     values = []
     for leaf in leaves(data, loc):
         line, column = source.locate(leaf)
@@ -137,7 +100,7 @@ def _explain_spec(path: Path, text: str) -> Explanation:
 
 def _explain_portfolio(path: Path, text: str, document_id: str | None) -> Explanation:
     from slaforge.portfolio.inherit import read_portfolio
-    from slaforge.portfolio.levels import check_levels, tokens
+    from slaforge.portfolio.levels import check_levels
 
     portfolio = read_portfolio(path)
     ids = ", ".join(portfolio.documents)
@@ -146,7 +109,7 @@ def _explain_portfolio(path: Path, text: str, document_id: str | None) -> Explan
     document = portfolio.documents.get(document_id)
     if document is None:
         raise UsageError(f"the portfolio has no document {document_id!r}; it has: {ids}")
-    loc = locate(document.data, text)
+    loc = where(document.data, text)
     report = check_levels(portfolio)
     agreed = {tokens(e.key): e for d in (*document.above, document.id) for e in report.agreed.get(d, [])}
     values = []

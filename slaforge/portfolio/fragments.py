@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from slaforge.errors import Problem, SpecError
-from slaforge.spec.loader import Loc, SourceMap, dotted, read_yaml
+from slaforge.spec.loader import read_yaml
+from slaforge.spec.source import Loc, SourceMap, dotted
 
 FRAGMENT_KEYS = ("extends", "exceptions")
 

@@ -12,7 +12,7 @@ Each document's spec is merged, as plain data before validation, from layers:
    history;
 3. the document's own fragments, in the order the portfolio lists them.
 
-Merging is the offers' merge (:class:`slaforge.offers.offer.Merger`): mappings key by
+Merging is :class:`slaforge.spec.merge.Merger`, as for the tiers of an offer: mappings key by
 key, lists of items with ``id`` item by item, other lists replaced whole, ``~``
 removes.  Every value keeps the :class:`~slaforge.portfolio.fragments.Origin`
 it was written at; a snapshot after each layer gives, for every value, the
@@ -28,10 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from slaforge.errors import Problem, SpecError
-from slaforge.offers.offer import Merger, value_at
+from slaforge.errors import Problem, Problems, SpecError, in_order, merge_repeats
 from slaforge.portfolio.fragments import Fragment, FragmentReader, LayeredSourceMap, Origin, origins
 from slaforge.portfolio.model import (
     KIND_NAMES,
@@ -42,9 +39,12 @@ from slaforge.portfolio.model import (
     is_portfolio_data,
     validate_portfolio_file,
 )
-from slaforge.spec.checks import check_spec
-from slaforge.spec.loader import LoadedSpec, Loc, SourceMap, problem_from_pydantic, read_yaml
+from slaforge.spec.loader import LoadedSpec, read_yaml
+from slaforge.spec.merge import Merger
 from slaforge.spec.models import Spec
+from slaforge.spec.paths import value_at
+from slaforge.spec.source import Loc, SourceMap
+from slaforge.spec.validate import check_data
 
 # an OLA or underpinning contract covers every service its provider gives one internal customer
 STRUCTURES = {kind: "customer-based" if kind in (Kind.ola, Kind.underpinning) else "multi-level" for kind in Kind}
@@ -187,10 +187,8 @@ def read_portfolio(path: Path | str, strict: bool = False) -> Portfolio:
         if built is not None:
             documents[entry.id] = built
     problems.extend(builder.readers_problems())
-    if problems:
-        problems = grouped(_unique(problems))
-        raise SpecError(_summary(problems), _sorted(problems))
-    return Portfolio(path, file, source, documents, _sorted(grouped(_unique(warnings))))
+    Problems(merge_repeats(problems, "document")).raise_errors()
+    return Portfolio(path, file, source, documents, in_order(merge_repeats(warnings, "document")))
 
 
 class _Builder:
@@ -359,18 +357,12 @@ class _Builder:
         del own_agreement
         main = own[-1].path if entry.spec else self.path
         layered = LayeredSourceMap(display(main), positions)
-        try:
-            spec = Spec.model_validate(data)
-        except ValidationError as exc:
-            self.problems.extend(_in_document(problem_from_pydantic(error, layered), entry) for error in exc.errors())
+        checked = check_data(data, layered, self.base, strict)
+        self.problems.extend(_in_document(p, entry) for p in checked.errors)
+        warnings.extend(_in_document(p, entry) for p in checked.warnings)
+        if checked.spec is None:
             return None
-        found = check_spec(spec, layered, base=self.base)
-        errors = [p for p in found if p.severity == "error" or strict]
-        self.problems.extend(_in_document(replace(p, severity="error"), entry) for p in errors)
-        warnings.extend(_in_document(p, entry) for p in found if p.severity == "warning" and not strict)
-        if errors:
-            return None
-        loaded = LoadedSpec(spec=spec, path=main, source=layered, warnings=())
+        loaded = LoadedSpec(spec=checked.spec, path=main, source=layered, warnings=())
         return PortfolioDocument(
             entry, index, loaded, data, layers, tuple(above), tuple(exceptions), tuple(dict.fromkeys(files)), removed
         )
@@ -460,37 +452,5 @@ def _inherited(fragment: Fragment, customers: list[str], services: list[str]) ->
 # ------------------------------------------------------------------ problems
 
 
-def grouped(problems: list[Problem]) -> list[Problem]:
-    """One inherited fault shows up in every document below: report it once, naming each document."""
-    groups: dict[tuple[Any, ...], list[str]] = {}
-    first: dict[tuple[Any, ...], Problem] = {}
-    for problem in problems:
-        head, _, rest = problem.message.partition(": ")
-        doc = head.removeprefix("document ") if head.startswith("document ") else ""
-        key = (problem.file, problem.line, problem.column, problem.path, rest if doc else problem.message)
-        groups.setdefault(key, []).append(doc)
-        first.setdefault(key, problem)
-    out = []
-    for key, docs in groups.items():
-        problem = first[key]
-        if len(docs) > 1 and all(docs):
-            problem = replace(problem, message=f"documents {', '.join(dict.fromkeys(docs))}: {key[4]}")
-        out.append(problem)
-    return out
-
-
 def _in_document(problem: Problem, entry: DocumentEntry) -> Problem:
     return replace(problem, message=f"document {entry.id}: {problem.message}")
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    return list(dict.fromkeys(problems))
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0, p.path or ""))
-
-
-def _summary(problems: list[Problem]) -> str:
-    count = len(_unique(problems))
-    return f"{count} problem{'s' if count != 1 else ''} found; nothing was written"

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from slaforge.errors import Problem
-from slaforge.offers.offer import PathError, parse_path
-from slaforge.portfolio.inherit import Portfolio, PortfolioDocument, grouped
+from slaforge.errors import Problem, merge_repeats
+from slaforge.portfolio.inherit import Portfolio, PortfolioDocument
 from slaforge.portfolio.model import Kind
+from slaforge.spec.paths import PathError, tokens
 from slaforge.spec.units import Pct
 from slaforge.terms.comparable import TermValue, spec_terms
 from slaforge.terms.ordering import DROPPING_IS_WORSE, compare
@@ -59,11 +59,6 @@ class LevelReport:
     agreed: dict[str, list[AgreedException]] = field(default_factory=dict)
 
 
-def tokens(path: str) -> tuple[str, ...]:
-    """``services[email].x`` and ``services.email.x`` -> ``("services", "email", "x")``."""
-    return tuple(name for _, name in parse_path(path))
-
-
 def where(document: PortfolioDocument, term: TermValue) -> str:
     origin = document.source.origin(term.loc)
     return f"{origin.where} ({origin.level} level)" if origin else document.source.file
@@ -76,8 +71,8 @@ def check_levels(portfolio: Portfolio) -> LevelReport:
         if document.above:
             _weakening(portfolio, document, terms, report)
     _support(portfolio, terms, report)
-    report.errors = grouped(report.errors)
-    report.warnings = grouped(report.warnings)
+    report.errors = merge_repeats(report.errors, "document")
+    report.warnings = merge_repeats(report.warnings, "document")
     return report
 
 

@@ -121,12 +121,10 @@ def is_portfolio_data(data: Any) -> bool:
 
 def validate_portfolio_file(data: Any, source: Any) -> PortfolioFile:
     """The portfolio model of ``data``, or :class:`SpecError` with every problem, located."""
-    import difflib
-
     from pydantic import ValidationError
 
-    from slaforge.errors import SpecError
-    from slaforge.spec.loader import is_schema_tag
+    from slaforge.errors import Problems, SpecError
+    from slaforge.spec.problems import problems_from_pydantic
 
     if not is_portfolio_data(data):
         raise SpecError(
@@ -136,51 +134,9 @@ def validate_portfolio_file(data: Any, source: Any) -> PortfolioFile:
     try:
         file = PortfolioFile.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = tuple(part for part in error["loc"] if not is_schema_tag(part))
-            if error["type"] == "extra_forbidden":
-                key = str(loc[-1])
-                valid = _keys_at(loc[:-1])
-                close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-                message = f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
-                problems.append(
-                    source.problem(loc, message, given=key, expected="one of: " + ", ".join(valid), code="unknown-key")
-                )
-                continue
-            message = str(error["msg"]).removeprefix("Value error, ")
-            given = error.get("input")
-            shown = None if isinstance(given, dict | list) or given is None else repr(given)
-            if error["type"] == "missing":
-                message = f"required key {str(loc[-1])!r} is missing"
-            problems.append(source.problem(loc, message, given=shown, code=error["type"]))
-        raise SpecError(f"{len(problems)} problem(s) found; nothing was written", problems) from None
-    problems = check_references(file, source)
-    if problems:
-        raise SpecError(f"{len(problems)} problem(s) found; nothing was written", problems)
+        raise Problems(problems_from_pydantic(exc, source, PortfolioFile)).exception() from None
+    Problems(check_references(file, source)).raise_errors()
     return file
-
-
-def _keys_at(loc: tuple[Any, ...]) -> list[str]:
-    model: type[BaseModel] = PortfolioFile
-    names = [p for p in loc if isinstance(p, str)]
-    nested = {
-        "portfolio": PortfolioInfo,
-        "services": CatalogueService,
-        "subscriptions": Subscription,
-        "documents": DocumentEntry,
-        "provider": Party,
-        "customers": Party,
-        "teams": Party,
-        "suppliers": Party,
-    }
-    if names and names[0] in nested:
-        model = nested[names[0]]
-        if len(names) > 1 and model is Party:
-            from slaforge.spec.models import Contact
-
-            model = Contact
-    return sorted(info.alias or name for name, info in model.model_fields.items())
 
 
 def check_references(file: PortfolioFile, source: Any) -> list[Any]:

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from slaforge.compose.assembly import Composition, selected
 from slaforge.compose.environment import shared_environment, template_context
+from slaforge.compose.lint import Sample
 from slaforge.compose.resolve import Agreement, build_timestamp, path_view
 from slaforge.library.clauses import ClauseSource, Library
 from slaforge.portfolio.inherit import Portfolio, PortfolioDocument
@@ -267,3 +269,15 @@ def portfolio_context(
         "supports": supports,
         "supported_services": supported_names,
     }
+
+
+def clause_samples(path: Path, library: Library) -> list[Sample]:
+    """Every document of the portfolio at ``path``, as ``slaforge clauses check`` renders clauses against it."""
+    from slaforge.portfolio.inherit import read_portfolio
+    from slaforge.portfolio.levels import check_levels
+
+    portfolio = read_portfolio(path)
+    plans = plan_documents(portfolio, check_levels(portfolio), lambda _document: library)
+    return [
+        Sample(f"{path.name}#{plan.document_id}", plan.agreement, plan.omit, plan.external) for plan in plans.values()
+    ]

@@ -18,7 +18,7 @@ from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from slaforge.document import Chart
-from slaforge.spec.units import format_decimal
+from slaforge.text import format_decimal
 
 WIDTH, HEIGHT = 520, 250
 LETTER = 5.2  # the width of an average letter of the 9.5 pt legend, generously

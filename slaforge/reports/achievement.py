@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from slaforge.arithmetic.business_time import add_business_time, due_times, prime_spans
 from slaforge.arithmetic.credits import CreditResult, compute_credit
 from slaforge.arithmetic.downtime import allowed_downtime_seconds
-from slaforge.arithmetic.periods import Period, parse_period, period_for
+from slaforge.arithmetic.periods import Period, first_window_start, parse_period, period_for
 from slaforge.errors import DataError, SpecError, UsageError
 from slaforge.reports.measurements import Measurements, Outage, Ticket
 from slaforge.spec.models import Service, ServiceHours, SeverityLevel, Spec, Window
@@ -218,19 +218,6 @@ def common_window(spec: Spec) -> Window:
     return windows.pop()
 
 
-def anchor(spec: Spec, window: Window, fiscal_year_start: str | None = None) -> dt.date:
-    """A window boundary on or before the effective date: windows are counted from it."""
-    effective = spec.agreement.effective
-    if window == Window.fiscal_quarter:
-        fiscal = fiscal_year_start or spec.services[0].availability.fiscal_year_start or "01-01"
-        month, day = (int(p) for p in fiscal.split("-"))
-        start = dt.date(effective.year, month, day)
-        return start if start <= effective else start.replace(year=start.year - 1)
-    if window in (Window.calendar_month, Window.calendar_quarter):
-        return effective.replace(day=1)
-    return effective
-
-
 def windows_in(spec: Spec, window: Window, data: Measurements, zone: ZoneInfo) -> list[Period]:
     """Every window from the agreement's first up to the last one that holds any measured data."""
     instants = list(data.instants())
@@ -238,7 +225,7 @@ def windows_in(spec: Spec, window: Window, data: Measurements, zone: ZoneInfo) -
         raise DataError("the measured data holds no outages and no tickets, so there is nothing to report")
     first = min(instants).astimezone(zone).date()
     last = max(instants).astimezone(zone).date()
-    period = period_for(window, anchor(spec, window))
+    period = period_for(window, first_window_start(spec, window))
     periods = []
     for _ in range(1000):
         if period.end > first:

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from slaforge.arithmetic.downtime import format_seconds
 from slaforge.document import Inline, Paragraph, Run, Table
 from slaforge.reports.achievement import SeverityAttainment
-from slaforge.spec.units import Money, format_decimal
+from slaforge.spec.units import Money
+from slaforge.text import format_decimal
 
 EXCLUSION_NAMES = {
     "scheduled-maintenance": "scheduled maintenance",

@@ -63,8 +63,7 @@ from slaforge.reports.figures import (
 )
 from slaforge.reports.measurements import Measurements
 from slaforge.spec.models import Spec, Window
-from slaforge.spec.units import format_decimal
-from slaforge.text import and_list, long_date
+from slaforge.text import and_list, format_decimal, long_date
 
 # ------------------------------------------------------------------ the report
 

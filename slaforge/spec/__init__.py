@@ -1,6 +1,14 @@
-"""The agreement spec: models, units, the position-keeping loader and semantic checks."""
+"""The agreement spec: models, units, where each value was written, checks, and the loader.
 
-from slaforge.spec.loader import LoadedSpec, SourceMap, load_spec
+:mod:`models` and :mod:`units` (what a spec may say), :mod:`source` (where each value was written),
+:mod:`loader` (a YAML file with positions), :mod:`problems` (validation errors in the user's words),
+:mod:`checks` (rules across fields), :mod:`validate` (located data -> a checked Spec), :mod:`paths`
+(the dotted-path language), :mod:`merge` (merging located data), :mod:`schema` and :mod:`reference`
+(the JSON Schema and the Markdown reference), :mod:`starter` (``slaforge init``).
+"""
+
+from slaforge.spec.loader import LoadedSpec, load_spec
 from slaforge.spec.models import Spec
+from slaforge.spec.source import SourceMap
 
 __all__ = ["LoadedSpec", "SourceMap", "Spec", "load_spec"]

@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from slaforge.errors import Problem
-from slaforge.spec.loader import SourceMap, dotted
 from slaforge.spec.models import CreditBand, ServiceCredits, ServiceHours, Spec, TimeWindow
+from slaforge.spec.source import SourceMap, dotted
 from slaforge.spec.units import Duration, Money, format_percent
 
 Check = Callable[[Spec, SourceMap, Path], Iterator[Problem]]

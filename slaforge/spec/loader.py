@@ -8,39 +8,15 @@ file, line, column and dotted path.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import types
-import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from slaforge.errors import Problem, SpecError
+from slaforge.errors import Problem, Problems, SpecError
 from slaforge.spec.models import Spec
-
-Loc = tuple[str | int, ...]
-
-
-@dataclass
-class SourceMap:
-    """Where each node of a YAML document stands: path -> (line, column), 1-based."""
-
-    file: str
-    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-
-    def locate(self, loc: Loc) -> tuple[int | None, int | None]:
-        """The position of ``loc``, or of its nearest ancestor that the file has."""
-        for end in range(len(loc), -1, -1):
-            hit = self.positions.get(tuple(loc[:end]))
-            if hit:
-                return hit
-        return None, None
-
-    def problem(self, loc: Loc, message: str, **kwargs: Any) -> Problem:
-        line, column = self.locate(loc)
-        return Problem(message=message, file=self.file, line=line, column=column, path=dotted(loc), **kwargs)
+from slaforge.spec.problems import show
+from slaforge.spec.source import Loc, SourceMap
+from slaforge.spec.validate import check_data
 
 
 @dataclass(frozen=True)
@@ -49,17 +25,6 @@ class LoadedSpec:
     path: Path
     source: SourceMap
     warnings: tuple[Problem, ...] = ()
-
-
-def dotted(loc: Loc) -> str:
-    """``('services', 2, 'availability')`` -> ``services[2].availability``."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
 
 
 # ------------------------------------------------------------------ YAML
@@ -204,8 +169,6 @@ def _plain(node: Any, loc: Loc, source: SourceMap) -> Any:
 
 def load_spec(path: Path | str, strict: bool = False) -> LoadedSpec:
     """Load and check one spec file; raise :class:`SpecError` with every problem."""
-    from slaforge.spec.checks import check_spec
-
     path = Path(path)
     data, source = read_yaml(path)
     if not isinstance(data, dict):
@@ -215,7 +178,7 @@ def load_spec(path: Path | str, strict: bool = False) -> LoadedSpec:
                 source.problem(
                     (),
                     "the spec must be a YAML mapping of keys to values",
-                    given="an empty file" if data is None else _show(data),
+                    given="an empty file" if data is None else show(data),
                     expected="a mapping with agreement, provider, customers, services, ...",
                 )
             ],
@@ -231,160 +194,7 @@ def load_spec(path: Path | str, strict: bool = False) -> LoadedSpec:
             code="offer-file",
         )
         raise SpecError("build tiered offers with 'slaforge offers'", [problem])
-    try:
-        spec = Spec.model_validate(data)
-    except ValidationError as exc:
-        problems = [problem_from_pydantic(error, source) for error in exc.errors()]
-        raise SpecError(_summary(problems), _sorted(problems)) from None
-    found = check_spec(spec, source, base=path.parent)
-    errors = [p for p in found if p.severity == "error" or strict]
-    warnings = tuple(p for p in found if p.severity == "warning")
-    if errors:
-        if strict:
-            errors = [_as_error(p) for p in errors]
-        raise SpecError(_summary(errors), _sorted(errors))
-    return LoadedSpec(spec=spec, path=path, source=source, warnings=warnings)
-
-
-def _as_error(problem: Problem) -> Problem:
-    from dataclasses import replace
-
-    return replace(problem, severity="error")
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0, p.path or ""))
-
-
-def _summary(problems: list[Problem]) -> str:
-    count = len(problems)
-    return f"{count} problem{'s' if count != 1 else ''} found; nothing was written"
-
-
-def problem_from_pydantic(error: Any, source: SourceMap) -> Problem:
-    loc: Loc = tuple(part for part in error["loc"] if not is_schema_tag(part))
-    kind = error["type"]
-    given = _show(error.get("input"))
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        valid = _valid_keys(loc[:-1])
-        close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-        message = f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
-        return source.problem(
-            loc, message, given=key, expected="one of: " + ", ".join(sorted(valid)), code="unknown-key"
-        )
-    if kind == "missing":
-        return source.problem(loc, f"required key {str(loc[-1])!r} is missing", expected=_describe(loc), code="missing")
-    message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    expected = _expected(error)
-    return source.problem(loc, message, given=given, expected=expected, code=kind)
-
-
-def is_schema_tag(part: str | int) -> bool:
-    """pydantic puts ``[key]`` and union member tags such as ``function-before[...]`` into locs."""
-    return isinstance(part, str) and part.endswith("]") and ("[" in part) and ("(" in part or part == "[key]")
-
-
-def _show(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return "a mapping with keys " + ", ".join(map(str, list(value)[:6]))
-    if isinstance(value, list):
-        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-_EXPECTED_TYPES = {
-    "model_type": "a mapping of keys to values",
-    "dict_type": "a mapping of keys to values",
-    "list_type": "a list (one '- item' per line, or [a, b])",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "string_type": "text",
-    "date_type": "a date, YYYY-MM-DD",
-    "date_parsing": "a date, YYYY-MM-DD",
-    "date_from_datetime_inexact": "a date without a time, YYYY-MM-DD",
-}
-
-
-def _expected(error: Any) -> str | None:
-    ctx = error.get("ctx") or {}
-    kind = error["type"]
-    if kind == "literal_error" or kind == "enum":
-        return ctx.get("expected")
-    if kind == "string_pattern_mismatch":
-        return f"text matching {ctx.get('pattern')}"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        return error["msg"].lower()
-    if kind in _EXPECTED_TYPES:
-        return _EXPECTED_TYPES[kind]
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        return kind.replace("_type", "").replace("_parsing", "").replace("_", " ")
-    if kind == "too_short":
-        return f"at least {ctx.get('min_length')} item(s)"
-    return None
-
-
-# -------------------------------------------------------------- key suggestions
-
-
-def _model_at(loc: Loc) -> type[BaseModel] | None:
-    annotation: Any = Spec
-    for part in loc:
-        annotation = _unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            info = annotation.model_fields.get(str(part))
-            if info is None:
-                info = next((f for f in annotation.model_fields.values() if f.alias == part), None)
-            if info is None:
-                return None
-            annotation = info.annotation
-            continue
-        origin = typing.get_origin(annotation)
-        args = typing.get_args(annotation)
-        if origin in (list, tuple) and args:
-            annotation = args[0]
-        elif origin is dict and len(args) == 2:
-            annotation = args[1]
-        else:
-            return None
-    annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None
-
-
-def _unwrap(annotation: Any) -> Any:
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            options = [a for a in typing.get_args(annotation) if a is not type(None)]
-            models = [a for a in options if isinstance(a, type) and issubclass(a, BaseModel)]
-            annotation = models[0] if models else options[0]
-        else:
-            return annotation
-
-
-def _valid_keys(loc: Loc) -> list[str]:
-    model = _model_at(loc)
-    if model is None:
-        return []
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _describe(loc: Loc) -> str | None:
-    parent = _model_at(loc[:-1])
-    if parent is None:
-        return None
-    name = str(loc[-1])
-    info = parent.model_fields.get(name) or next((f for f in parent.model_fields.values() if f.alias == name), None)
-    return info.description if info and info.description else None
+    checked = check_data(data, source, path.parent, strict)
+    Problems(list(checked.errors)).raise_errors()
+    assert checked.spec is not None
+    return LoadedSpec(spec=checked.spec, path=path, source=source, warnings=checked.warnings)

@@ -26,6 +26,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from slaforge.text import format_decimal
+
 
 def _decimal(text: str) -> Decimal:
     try:
@@ -35,12 +37,6 @@ def _decimal(text: str) -> Decimal:
     if not value.is_finite():
         raise ValueError(f"{text!r} is not a finite number")
     return value
-
-
-def format_decimal(value: Decimal) -> str:
-    """``Decimal('99.950')`` -> ``'99.95'``; ``Decimal('100')`` -> ``'100'``."""
-    text = format(value.normalize(), "f")
-    return text
 
 
 # ---------------------------------------------------------------- percentages

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from slaforge.arithmetic.business_time import business_minutes
+from slaforge.arithmetic.business_time import business_minutes, calendar_summary
 from slaforge.arithmetic.credits import describe_band
-from slaforge.arithmetic.downtime import WINDOW_NAMES
-from slaforge.compose.resolve import allowed_downtime, calendar_summary
-from slaforge.spec.loader import Loc
+from slaforge.arithmetic.downtime import WINDOW_NAMES, allowed_downtime
 from slaforge.spec.models import CreditBand, ServiceHours, Spec
-from slaforge.spec.units import Duration, Money, Pct, format_decimal
+from slaforge.spec.source import Loc
+from slaforge.spec.units import Duration, Money, Pct
+from slaforge.text import format_decimal
 
 # how often each reporting frequency delivers a report, per year
 REPORTS_PER_YEAR = {"weekly": 52, "monthly": 12, "quarterly": 4}

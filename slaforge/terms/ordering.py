@@ -35,8 +35,9 @@ from typing import Any, Literal
 from slaforge.arithmetic.business_time import business_minutes
 from slaforge.arithmetic.credits import band_for
 from slaforge.spec.models import CreditBand
-from slaforge.spec.units import Duration, Money, Pct, format_decimal
+from slaforge.spec.units import Duration, Money, Pct
 from slaforge.terms.comparable import POSITION_RANK, TermValue
+from slaforge.text import format_decimal
 
 Outcome = Literal["better", "same", "worse", "incomparable"]
 DROPPING_IS_WORSE = {"duration", "event-credit", "higher"}
