@@ -41,7 +41,8 @@ CHILD = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from slaforge.build import BuildOptions, document_for, theme_for
+    from slaforge.build import BuildOptions, document_for
+    from slaforge.writers import theme_for
     from slaforge.renderers import RenderOptions, render
     from slaforge.spec import load_spec
 
@@ -49,7 +50,7 @@ CHILD = textwrap.dedent(
     spec, engine, clause_dir, out = sys.argv[1:5]
     options = BuildOptions(clause_dirs=(Path(clause_dir),) if clause_dir else ())
     _, document = document_for(load_spec(Path(spec)), options)
-    render_options = RenderOptions(theme=theme_for(document, options), pdf_engine=engine)
+    render_options = RenderOptions(theme=theme_for(document, options.theme_dir), pdf_engine=engine)
     started = time.process_time()
     Path(out).write_bytes(render(document, "pdf", render_options))
     print(time.process_time() - started)

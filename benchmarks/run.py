@@ -30,7 +30,8 @@ CHILD = textwrap.dedent(
     """
     import json, resource, sys, time
     from pathlib import Path
-    from slaforge.build import BuildOptions, document_for, theme_for
+    from slaforge.build import BuildOptions, document_for
+from slaforge.writers import theme_for
     from slaforge.renderers import RenderOptions, render
     from slaforge.spec import load_spec
 
@@ -39,7 +40,7 @@ CHILD = textwrap.dedent(
     started = time.perf_counter()
     _, document = document_for(load_spec(spec), options)
     compose_time = time.perf_counter() - started
-    render_options = RenderOptions(theme=theme_for(document, options))
+    render_options = RenderOptions(theme=theme_for(document, options.theme_dir))
     clauses = sum(1 for _ in document.clauses())
 
     def markdown():

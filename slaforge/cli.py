@@ -136,7 +136,7 @@ def schema(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        from slaforge.build import write_atomic
+        from slaforge.writers import write_atomic
 
         write_atomic(output, text.encode())
 
@@ -148,8 +148,8 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter spec that validates."""
-    from slaforge.build import write_atomic
     from slaforge.spec.starter import starter_spec
+    from slaforge.writers import write_atomic
 
     if kind not in ("service", "customer", "corporate"):
         typer.echo(f"error: --kind must be service, customer or corporate, not {kind!r}", err=True)
@@ -508,7 +508,7 @@ def export_openslo(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        from slaforge.build import write_atomic
+        from slaforge.writers import write_atomic
 
         write_atomic(output, text.encode())
 

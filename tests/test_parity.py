@@ -26,7 +26,7 @@ from cssselect2 import ElementWrapper
 from pypdf import PdfReader
 from tinyhtml5 import parse
 
-from slaforge.build import BuildOptions, document_for, theme_for
+from slaforge.build import BuildOptions, document_for
 from slaforge.document import (
     BulletList,
     Clause,
@@ -42,6 +42,7 @@ from slaforge.document import (
 )
 from slaforge.renderers import RenderOptions, render
 from slaforge.spec import load_spec
+from slaforge.writers import theme_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -83,7 +84,7 @@ def has_signatures(clause: Clause) -> bool:
 def rendered(request: pytest.FixtureRequest) -> tuple[Document, dict[str, bytes]]:
     options = BuildOptions()
     _, document = document_for(load_spec(request.param), options)
-    render_options = RenderOptions(theme=theme_for(document, options))
+    render_options = RenderOptions(theme=theme_for(document, options.theme_dir))
     files = {fmt: render(document, fmt, render_options) for fmt in ("html", "pdf", "docx")}
     files["pdf-typst"] = render(document, "pdf", replace(render_options, pdf_engine="typst"))
     return document, files

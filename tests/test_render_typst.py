@@ -26,7 +26,7 @@ import typst
 from pypdf import PdfReader
 from sample_document import meta, sample_document
 
-from slaforge.build import BuildOptions, document_for, theme_for
+from slaforge.build import BuildOptions, document_for
 from slaforge.document import (
     BulletList,
     Chart,
@@ -52,6 +52,7 @@ from slaforge.renderers.theme import Theme
 from slaforge.renderers.typst.escape import string
 from slaforge.renderers.typst.markup import write
 from slaforge.spec import load_spec
+from slaforge.writers import theme_for
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -380,7 +381,7 @@ def test_source_date_epoch_is_the_file_date(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     options = BuildOptions()
     _, document = document_for(load_spec(ROOT / "samples" / "internal-service-desk.yaml"), options)
-    pdf = render(document, "pdf", RenderOptions(theme=theme_for(document, options), pdf_engine="typst"))
+    pdf = render(document, "pdf", RenderOptions(theme=theme_for(document, options.theme_dir), pdf_engine="typst"))
     reader = PdfReader(io.BytesIO(pdf))
     assert str(reader.metadata["/CreationDate"]).startswith("D:20231114221320")
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from slaforge.build import BuildOptions, theme_for, write_atomic
+from slaforge.build import BuildOptions
 from slaforge.diff.change_list import as_json, as_markdown, as_text
 from slaforge.diff.comparison import Comparison, compare
 from slaforge.diff.versions import read_version
 from slaforge.errors import UsageError
+from slaforge.writers import render_formats, write_all
 
 REPORTS = {"text": as_text, "md": as_markdown, "json": as_json}
 REDLINES = ("html", "pdf", "docx")
@@ -50,10 +51,8 @@ def render_comparison(comparison: Comparison, fmt: str, options: DiffOptions) ->
     if fmt in REPORTS:
         return REPORTS[fmt](comparison).encode("utf-8")
     from slaforge.diff.redline import redline
-    from slaforge.renderers import RenderOptions, render
 
-    document = redline(comparison)
-    return render(document, fmt, RenderOptions(theme=theme_for(document, options.build)))
+    return render_formats(redline(comparison), (fmt,), options.theme_dir)[fmt]
 
 
 def default_name(comparison: Comparison, fmt: str) -> str:
@@ -74,5 +73,5 @@ def run_diff(old: str, new: str, options: DiffOptions) -> tuple[Comparison, byte
     if (target is None and fmt in REDLINES) or (target is not None and (options.into_folder or target.is_dir())):
         target = (target or Path(".")) / default_name(comparison, fmt)
     if target is not None:
-        write_atomic(target, data)
+        write_all({target: data})
     return comparison, data, target

@@ -12,22 +12,21 @@ Output names: ``<id>-<tier>-v<version>.<fmt>`` for the drafts,
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from slaforge.build import BuildOptions, library_for, theme_for, write_atomic
+from slaforge.build import library_for
 from slaforge.compose import compose
 from slaforge.compose.resolve import resolve
 from slaforge.document import Document
-from slaforge.errors import Problem, Problems
+from slaforge.errors import Problem, Problems, as_errors
 from slaforge.library.clauses import Library
 from slaforge.offers.documents import TierColumn, comparison_matrix, draft_meta, negotiation_sheet
 from slaforge.offers.negotiation import EnvelopeReading, read_envelopes
 from slaforge.offers.offer import Offer, Position, read_offer
 from slaforge.offers.ordering import TierTerms, check_order
-from slaforge.renderers import RenderOptions, render
 from slaforge.terms.comparable import default_positions, spec_terms
+from slaforge.writers import PDF_UA, render_all, write_all
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class OfferOptions:
     allow_beyond_limit: bool = False
     theme_dir: Path | None = None
     clause_dirs: tuple[Path, ...] = ()
-    pdf_variant: str = "pdf/ua-1"
+    pdf_variant: str = PDF_UA
     strict: bool = False
 
 
@@ -110,7 +109,7 @@ def check_offer(path: Path, options: OfferOptions) -> CheckedOffer:
     checked.warnings = [*offer.warnings, *(p for p in order if p.severity == "warning")]
     problems.extend(p for p in order if p.severity == "error")
     if options.strict:
-        problems.extend(replace(w, severity="error") for w in checked.warnings)
+        problems.extend(as_errors(checked.warnings))
     Problems(problems).raise_errors()
     return checked
 
@@ -133,18 +132,8 @@ def offer_documents(path: Path, options: OfferOptions) -> OfferDocuments:
     return OfferDocuments(offer, documents, checked.readings, checked.warnings)
 
 
-def build_offer(path: Path, options: OfferOptions, progress: Callable[[str], None] | None = None) -> OfferResult:
+def build_offer(path: Path, options: OfferOptions) -> OfferResult:
     built = offer_documents(path, options)
-    build_options = BuildOptions(theme_dir=options.theme_dir)
-    rendered: dict[Path, bytes] = {}
-    for stem, document in built.documents.items():
-        render_options = RenderOptions(theme=theme_for(document, build_options), pdf_variant=options.pdf_variant)
-        for fmt in options.formats:
-            if progress:
-                progress(f"rendering {stem}.{fmt}")
-            rendered[options.out_dir / f"{stem}.{fmt}"] = render(document, fmt, render_options)
-    result = OfferResult(spec=path, warnings=built.warnings, crossings=built.crossings)
-    for target, data in rendered.items():
-        write_atomic(target, data)
-        result.outputs.append(target)
-    return result
+    stems = {options.out_dir / stem: document for stem, document in built.documents.items()}
+    files = render_all(stems, options.formats, options.theme_dir, options.pdf_variant)
+    return OfferResult(spec=path, outputs=write_all(files), warnings=built.warnings, crossings=built.crossings)

@@ -29,13 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from slaforge import __version__
-from slaforge.build import BuildOptions, write_atomic
-from slaforge.errors import ClauseError, Problem, SlaforgeError, SpecError
+from slaforge.build import BuildOptions
+from slaforge.errors import ClauseError, Problem, Problems, SlaforgeError, as_errors
 from slaforge.library.clauses import Library, load_library
 from slaforge.portfolio.inherit import Portfolio, PortfolioDocument, read_portfolio
 from slaforge.portfolio.levels import LevelReport, check_levels
 from slaforge.portfolio.model import Kind
 from slaforge.portfolio.subordination import Plan, plan_documents
+from slaforge.writers import render_formats, write_all
 
 CACHE = ".slaforge-cache"
 SUBTITLES = {
@@ -94,13 +95,7 @@ def check_portfolio(path: Path, options: PortfolioOptions) -> tuple[Portfolio, L
     """Read and check a portfolio; :class:`SpecError` with every problem (warnings too with ``strict``)."""
     portfolio = read_portfolio(path, strict=options.strict)
     report = check_levels(portfolio)
-    problems = list(report.errors)
-    if options.strict:
-        problems.extend(replace(w, severity="error") for w in report.warnings)
-    if problems:
-        count = len(problems)
-        problems.sort(key=lambda p: (p.file or "", p.line or 0, p.column or 0, p.path or ""))
-        raise SpecError(f"{count} problem{'s' if count != 1 else ''} found; nothing was written", problems)
+    Problems([*report.errors, *(as_errors(report.warnings) if options.strict else ())]).raise_errors()
     return portfolio, report
 
 
@@ -157,27 +152,33 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
             progress(
                 "rendered" if isinstance(answer, dict) else "failed", done, total, portfolio.documents[job.document_id]
             )
-    problems = [p for _, answer in finished if isinstance(answer, list) for p in answer]
-    if problems:  # nothing is written unless every document composed and rendered
-        count = len(problems)
-        raise ClauseError(
-            f"{count} problem{'s' if count != 1 else ''} building the portfolio; nothing was written", problems
-        )
+    # nothing is written unless every document composed and rendered
+    Problems([p for _, answer in finished if isinstance(answer, list) for p in answer]).raise_errors(
+        ClauseError, "building the portfolio"
+    )
+    files: dict[Path, bytes] = {}
+    manifests: dict[Path, bytes] = {}
+    stale: list[Path] = []
     for job, rendered in finished:
         document = portfolio.documents[job.document_id]
-        folder = out / folder_of(document)
+        stem = out / folder_of(document) / f"{document.spec.agreement.id}-v{document.spec.agreement.version}"
         written: dict[str, str] = {}
         for fmt, data in rendered.items():
-            target = folder / f"{document.spec.agreement.id}-v{document.spec.agreement.version}.{fmt}"
-            write_atomic(target, data)
-            result.outputs.append(target)
+            target = stem.with_name(f"{stem.name}.{fmt}")
+            files[target] = data
             written[str(target.relative_to(out))] = hashlib.sha256(data).hexdigest()
-        _write_manifest(out, document, keys[document.id], written)
+        path, manifest, gone = _manifest(out, document, keys[document.id], written)
+        manifests[path] = manifest
+        stale.extend(gone)
         result.rendered.append(document.id)
     from slaforge.portfolio.index import index_html
 
+    result.outputs = write_all(files)
+    for name in stale:  # an earlier version's file
+        name.unlink(missing_ok=True)
     result.index = out / "index.html"
-    write_atomic(result.index, index_html(portfolio, {d: folder_of(portfolio.documents[d]) for d in plans}, options))
+    manifests[result.index] = index_html(portfolio, {d: folder_of(portfolio.documents[d]) for d in plans}, options)
+    write_all(manifests)
     return result
 
 
@@ -195,7 +196,6 @@ def _run(jobs: list[Job], workers: int) -> Any:
 # ------------------------------------------------------------------ one document (runs in a worker)
 
 _LIBRARIES: dict[tuple[Path, ...], Library] = {}
-_THEMES: dict[tuple[tuple[Path, ...], tuple[Path, ...]], Any] = {}  # one per process: compiled once
 
 
 def render_job(job: Job) -> dict[str, bytes] | list[Problem]:
@@ -208,9 +208,7 @@ def render_job(job: Job) -> dict[str, bytes] | list[Problem]:
 
 
 def _render(job: Job) -> dict[str, bytes]:
-    from slaforge.build import BuildOptions, theme_for
     from slaforge.compose import compose
-    from slaforge.renderers import RenderOptions, render
 
     library = _LIBRARIES.get(job.clause_dirs)
     if library is None:
@@ -224,10 +222,7 @@ def _render(job: Job) -> dict[str, bytes]:
             document,
             meta=replace(meta, subtitle=subtitle, subject=f"{subtitle} between {names}", keywords=(subtitle.lower(),)),
         )
-    theme = theme_for(document, BuildOptions(theme_dir=job.theme_dir))
-    theme = _THEMES.setdefault((theme.folders, theme.asset_folders), theme)  # its templates compile once
-    options = RenderOptions(theme=theme, pdf_variant=job.pdf_variant)
-    return {fmt: render(document, fmt, options) for fmt in job.formats}
+    return render_formats(document, job.formats, job.theme_dir, job.pdf_variant)
 
 
 # ------------------------------------------------------------------ keys and manifests
@@ -324,17 +319,21 @@ def _up_to_date(out: Path, document: PortfolioDocument, key: str) -> bool:
     return True
 
 
-def _write_manifest(out: Path, document: PortfolioDocument, key: str, outputs: dict[str, str]) -> None:
+def _manifest(
+    out: Path, document: PortfolioDocument, key: str, outputs: dict[str, str]
+) -> tuple[Path, bytes, list[Path]]:
+    """The document's new manifest (where, what) and the files of earlier versions it no longer tracks."""
     path = _manifest_path(out, document)
     _, old = _read_manifest(out, document)
     current = {Path(name).with_suffix("") for name in outputs}
     # this version's files in formats not built now stay, and stay tracked, so that a later version
     # removes them with the rest
     kept: dict[str, str] = {}
+    stale: list[Path] = []
     for name, sha in old.items():
         if Path(name).with_suffix("") not in current:
-            (out / name).unlink(missing_ok=True)  # an earlier version's file
+            stale.append(out / name)
         elif name not in outputs and (out / name).is_file():
             kept[name] = sha
     manifest = {"document": document.id, "key": key, "outputs": dict(sorted({**kept, **outputs}.items()))}
-    write_atomic(path, (json.dumps(manifest, indent=2) + "\n").encode())
+    return path, (json.dumps(manifest, indent=2) + "\n").encode(), stale

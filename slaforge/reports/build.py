@@ -12,6 +12,7 @@ from slaforge.reports.measurements import load_measurements
 from slaforge.reports.report import report_document
 from slaforge.spec.loader import load_spec
 from slaforge.spec.models import Window
+from slaforge.writers import render_all, write_all
 
 
 @dataclass(frozen=True)
@@ -41,19 +42,9 @@ def build_report(
     out_dir: Path = Path("out"),
     theme_dir: Path | None = None,
 ) -> ReportResult:
-    """Load, compute, compose and render every format in memory, then write each file atomically."""
-    from slaforge.build import write_atomic
-    from slaforge.renderers import RenderOptions, render
-    from slaforge.renderers.theme import Theme
-
+    """Load, compute, compose and render every format in memory, then write every file at once."""
     loaded = load_spec(spec_path)
     data = load_measurements(data_path, loaded.spec)
     result, document = report_document(loaded.spec, data, period)
-    options = RenderOptions(theme=Theme.load(theme_dir))
-    rendered = {fmt: render(document, fmt, options) for fmt in formats}
-    outputs = []
-    for fmt, payload in rendered.items():
-        target = out_dir / f"{file_stem(result)}.{fmt}"
-        write_atomic(target, payload)
-        outputs.append(target)
-    return ReportResult(outputs, document, result)
+    files = render_all({out_dir / file_stem(result): document}, formats, theme_dir)
+    return ReportResult(write_all(files), document, result)
