@@ -23,6 +23,7 @@ from slaforge.compose.environment import (
     template_context,
 )
 from slaforge.compose.meta import document_meta
+from slaforge.compose.numbering import number_clauses
 from slaforge.compose.resolve import Agreement
 from slaforge.document import (
     Block,
@@ -200,20 +201,13 @@ def _assemble(
     by_category: dict[str, list[_Drafted]] = {}
     for item in drafted:
         by_category.setdefault(item.source.meta.category, []).append(item)
-    numbers: dict[str, str] = {}
+    numbers = number_clauses(library, (item.source.id for item in drafted))
     layout: list[tuple[str, str, str, list[tuple[str, _Drafted]]]] = []
     for category in library.categories:
         items = by_category.get(category.id)
-        if not items:
-            continue
-        section_number = str(len(layout) + 1)
-        numbers[category.id] = section_number
-        clauses = []
-        for index, item in enumerate(items, start=1):
-            number = f"{section_number}.{index}"
-            numbers[item.source.id] = number
-            clauses.append((number, item))
-        layout.append((category.id, section_number, category.title, clauses))
+        if items:
+            clauses = [(numbers[item.source.id], item) for item in items]
+            layout.append((category.id, numbers[category.id], category.title, clauses))
 
     terms = library.terms()
     used_terms: dict[str, ClauseSource] = {}

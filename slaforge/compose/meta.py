@@ -1,9 +1,17 @@
-"""The document's particulars: title, parties, level, dates and file metadata, from the agreement."""
+"""A document's particulars: title, parties, level, dates and file metadata.
+
+:func:`spec_meta` is the one place that turns a spec into the particulars every document of it
+shares (its reference, version, parties, dates, brand, classification); an agreement, an offer's
+comparison and negotiation sheet, and a service level report each change only what is their own.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from slaforge.compose.resolve import Agreement
 from slaforge.document import DocumentMeta, PartyLine
+from slaforge.spec.models import Spec
 from slaforge.text import and_list, long_date
 
 SUBTITLES = {
@@ -13,28 +21,43 @@ SUBTITLES = {
 }
 
 
+def party_lines(spec: Spec) -> tuple[PartyLine, ...]:
+    """The parties as a document's cover names them: the provider, then each customer."""
+    return (
+        PartyLine("Provider", spec.provider.name, spec.provider.address),
+        *(PartyLine("Customer", c.name, c.address) for c in spec.customers),
+    )
+
+
+def spec_meta(spec: Spec, **changes: Any) -> DocumentMeta:
+    """The particulars of a document about ``spec``; ``changes`` sets the fields that are the document's own."""
+    agreement = spec.agreement
+    fields: dict[str, Any] = {
+        "title": agreement.title,
+        "agreement_id": agreement.id,
+        "version": agreement.version,
+        "status": agreement.status.value,
+        "effective_date": long_date(agreement.effective),
+        "level": spec.level.value,
+        "parties": party_lines(spec),
+        "author": spec.provider.name,
+        "subject": agreement.title,
+        "brand_colour": agreement.branding.colour,
+        "classification": agreement.classification,
+    }
+    return DocumentMeta(**{**fields, **changes})
+
+
 def document_meta(agreement: Agreement) -> DocumentMeta:
+    """An agreement's particulars, with its logo and the timestamp of its build."""
     spec = agreement.spec
-    meta = spec.agreement
-    logo = str((agreement.base / meta.branding.logo).resolve()) if meta.branding.logo else None
-    return DocumentMeta(
-        title=meta.title,
-        agreement_id=meta.id,
-        version=meta.version,
-        status=meta.status.value,
-        effective_date=long_date(meta.effective),
-        level=spec.level.value,
-        parties=(
-            PartyLine("Provider", spec.provider.name, spec.provider.address),
-            *(PartyLine("Customer", c.name, c.address) for c in spec.customers),
-        ),
-        author=spec.provider.name,
-        subject=f"{SUBTITLES[spec.level.value]} between {spec.provider.name} and "
-        + and_list(c.name for c in spec.customers),
-        keywords=("service level agreement", spec.level.value, *(s.name for s in spec.services)),
-        brand_colour=meta.branding.colour,
-        logo=logo,
-        subtitle=SUBTITLES[spec.level.value],
-        classification=meta.classification,
+    branding = spec.agreement.branding
+    level = spec.level.value
+    return spec_meta(
+        spec,
+        subject=f"{SUBTITLES[level]} between {spec.provider.name} and " + and_list(c.name for c in spec.customers),
+        keywords=("service level agreement", level, *(s.name for s in spec.services)),
+        logo=str((agreement.base / branding.logo).resolve()) if branding.logo else None,
+        subtitle=SUBTITLES[level],
         timestamp=agreement.timestamp,
     )

@@ -10,8 +10,8 @@ matched by equal content first and the rest paired in order.
 Values print as the spec's own unit types print them (``99.95%``, ``2h``,
 ``GBP 250``), and two spellings of one value (``4h`` and ``240m``, ``99.9`` and
 ``99.90%``) are the same value.  Whether a change is better or worse for the
-customer is read from :data:`HIGHER_IS_BETTER` and friends, keyed by the
-field's path without list keys (``responsiveness.severities.resolution``).
+customer is read from :mod:`slaforge.terms.direction`, keyed by the field's
+path without list keys (``responsiveness.severities.resolution``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from slaforge.arithmetic.credits import describe_band
 from slaforge.arithmetic.downtime import allowed_downtime_seconds, format_seconds
 from slaforge.spec.models import CreditBand, HistoryEntry, Spec, TimeWindow
 from slaforge.spec.units import Duration, Money
+from slaforge.terms.direction import Better, better
 
 Direction = Literal["better", "worse", "neutral"]
 ValueKind = Literal["changed", "added", "removed"]
@@ -39,69 +40,6 @@ IGNORED = {"clause_dirs", "positions", "slaforge"}
 
 # natural keys of list items, tried in order; a key is used when it is unique in both versions
 ITEM_KEYS = ("id", "version", "level", "event", "role", "kind", "date")
-
-HIGHER_IS_BETTER = {
-    "services.availability.target",
-    "services.availability.maintenance.notice",
-    "services.availability.maintenance.emergency_notice",
-    "responsiveness.severities.attainment",
-    "service_credits.bands.credit",
-    "service_credits.downtime_multiple",
-    "service_credits.per_event.credit",
-    "service_credits.per_event.credit_percent",
-    "service_credits.caps.per_window",
-    "service_credits.caps.per_month",
-    "service_credits.caps.per_year",
-    "service_credits.caps.per_year_amount",
-    "service_credits.claim.deadline",
-    "service_credits.chronic_failure.out_of",
-    "monitoring.retention",
-}
-LOWER_IS_BETTER = {
-    "services.availability.downtime.minimum_period",
-    "services.availability.downtime.error_rate_threshold",
-    "services.availability.downtime.failed_request_ratio",
-    "services.availability.maintenance.max_per_month",
-    "responsiveness.severities.response",
-    "responsiveness.severities.update",
-    "responsiveness.severities.resolution",
-    "problem_reporting.acknowledgement",
-    "escalation.after",
-    "monitoring.interval",
-    "reporting.due",
-    "service_credits.minimum_payable",
-    "service_credits.chronic_failure.failed_periods",
-    "service_credits.chronic_failure.notice",
-    "change_control.impact_assessment",
-}
-# lists (and optional sections) where one more item is better, or worse, for the customer
-MORE_IS_BETTER = {
-    "services.scope",
-    "problem_reporting.channels",
-    "monitoring.metrics",
-    "reporting.contents",
-    "responsibilities.provider",
-    "service_credits",
-    "service_credits.bands",
-    "service_credits.per_event",
-    "service_credits.chronic_failure",
-    "service_credits.other_remedies",
-    "escalation",
-}
-MORE_IS_WORSE = {
-    "services.out_of_scope",
-    "services.availability.exclusions",
-    "restrictions",
-    "responsibilities.customer",
-    "problem_reporting.required_information",
-    "service_credits.claim.evidence",
-}
-TRUE_IS_BETTER = {"services.availability.maintenance.outside_prime_hours"}
-TRUE_IS_WORSE = {
-    "service_credits.sole_remedy",
-    "services.availability.service_hours_only",
-    "restrictions.voids_agreement",
-}
 
 
 @dataclass(frozen=True)
@@ -401,27 +339,25 @@ def _join_label(label: str, name: str) -> str:
 
 
 def direction(field: str, kind: ValueKind, old: Any, new: Any) -> Direction:
+    """Better, worse or neutral for the customer: an item that came or went, a flag, a value that grew."""
+    way = better(field)
     if kind != "changed":
         grew = kind == "added"
-        if field in MORE_IS_BETTER:
+        if way is Better.more:
             return "better" if grew else "worse"
-        if field in MORE_IS_WORSE:
+        if way is Better.fewer:
             return "worse" if grew else "better"
         return "neutral"
     if isinstance(old, bool) and isinstance(new, bool):
-        if field in TRUE_IS_BETTER:
+        if way is Better.true:
             return "better" if new else "worse"
-        if field in TRUE_IS_WORSE:
+        if way is Better.false:
             return "worse" if new else "better"
         return "neutral"
     up = _increase(old, new)
-    if up is None:
+    if up is None or way not in (Better.higher, Better.lower):
         return "neutral"
-    if field in HIGHER_IS_BETTER:
-        return "better" if up else "worse"
-    if field in LOWER_IS_BETTER:
-        return "worse" if up else "better"
-    return "neutral"
+    return "better" if up == (way is Better.higher) else "worse"
 
 
 def _increase(old: Any, new: Any) -> bool | None:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from slaforge.compose.meta import SUBTITLES
+from slaforge.compose.meta import SUBTITLES, spec_meta
 from slaforge.document import (
     Block,
     BulletList,
@@ -27,7 +27,6 @@ from slaforge.document import (
     Inline,
     ListItem,
     Paragraph,
-    PartyLine,
     Run,
     Section,
     Table,
@@ -81,28 +80,20 @@ def _bullets(items: Sequence[Inline]) -> BulletList:
 
 
 def _meta(offer: Offer, spec: Spec, **changes: object) -> DocumentMeta:
-    agreement = spec.agreement
-    fields: dict[str, object] = {
-        "title": offer.info.title or agreement.title,
-        "agreement_id": offer.base_id,
-        "version": agreement.version,
-        "status": "offer",
-        "effective_date": long_date(agreement.effective),
-        "level": spec.level.value,
-        "parties": (
-            PartyLine("Provider", spec.provider.name, spec.provider.address),
-            *(PartyLine("Customer", c.name, c.address) for c in spec.customers),
-        ),
-        "author": spec.provider.name,
-        "subject": f"Offer of {and_list(s.name for s in spec.services)} to {and_list(c.name for c in spec.customers)}",
-        "keywords": ("offer", "service level agreement", *(t.tier.name for t in offer.tiers)),
-        "brand_colour": agreement.branding.colour,
-        "subtitle": None,
-        "classification": agreement.classification,
-        "timestamp": 0,
-    }
-    fields.update(changes)
-    return DocumentMeta(**fields)  # type: ignore[arg-type]
+    return spec_meta(
+        spec,
+        **{
+            "title": offer.info.title or spec.agreement.title,
+            "agreement_id": offer.base_id,
+            "status": "offer",
+            "subject": f"Offer of {and_list(s.name for s in spec.services)} to "
+            f"{and_list(c.name for c in spec.customers)}",
+            "keywords": ("offer", "service level agreement", *(t.tier.name for t in offer.tiers)),
+            "subtitle": None,
+            "timestamp": 0,
+            **changes,
+        },
+    )
 
 
 def validity_line(offer: Offer, classification: str | None) -> str:

@@ -4,10 +4,10 @@ Envelope values are read with the same models as the spec: each is written
 into a tier's data at the envelope's path and validated, so ``30m``,
 ``99.95%`` or ``45 days`` mean exactly what they mean in a spec, and a value the
 field cannot take is an error located at the envelope.  Which way is better
-for the customer is known for the usual terms (availability, response times,
-credits, caps, price, notice periods, ...), inherent for calendars, reporting
-frequencies and clause wordings, and given with ``better: higher|lower`` for
-any other term.  An envelope runs from the preferred value (least generous to
+for the customer comes from :mod:`slaforge.terms.direction` (availability,
+response times, credits, caps, price, notice periods, calendars by their prime
+hours, reporting frequencies, clause wordings, ...), and is given with
+``better: higher|lower`` for any other term.  An envelope runs from the preferred value (least generous to
 the customer) through the fallback to the limit (most generous); each tier's
 draft is placed on it, and a draft more generous than the limit is an error
 unless it is allowed (``--allow-beyond-limit``), in which case the internal
@@ -17,7 +17,6 @@ sheet lists it.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
@@ -31,36 +30,11 @@ from slaforge.spec.paths import PathError, locate, value_at
 from slaforge.spec.source import Loc
 from slaforge.spec.units import Duration, Money, Pct
 from slaforge.terms.comparable import POSITION_RANK, REPORTS_PER_YEAR, hours_text
+from slaforge.terms.direction import envelope_direction
 from slaforge.text import format_decimal
 
 Better = Literal["higher", "lower"]
 VALUES = ("preferred", "fallback", "limit")
-KNOWN_BETTER: dict[str, Better] = {
-    "services[*].availability.target": "higher",
-    "services[*].fee": "lower",
-    "services[*].availability.maintenance.notice": "higher",
-    "services[*].availability.maintenance.emergency_notice": "higher",
-    "services[*].availability.maintenance.max_per_month": "lower",
-    "responsiveness.severities[*].response": "lower",
-    "responsiveness.severities[*].update": "lower",
-    "responsiveness.severities[*].resolution": "lower",
-    "responsiveness.severities[*].attainment": "higher",
-    "problem_reporting.acknowledgement": "lower",
-    "escalation[*].after": "lower",
-    "reporting.due": "lower",
-    "service_credits.bands[*].credit": "higher",
-    "service_credits.caps.per_window": "higher",
-    "service_credits.caps.per_month": "higher",
-    "service_credits.caps.per_year": "higher",
-    "service_credits.caps.per_year_amount": "higher",
-    "service_credits.downtime_multiple": "higher",
-    "service_credits.per_event[*].credit": "higher",
-    "service_credits.per_event[*].credit_percent": "higher",
-    "service_credits.minimum_payable": "lower",
-    "service_credits.claim.deadline": "higher",
-    "service_credits.chronic_failure.failed_periods": "lower",
-    "service_credits.chronic_failure.out_of": "higher",
-}
 INFINITY = Decimal("Infinity")
 BEYOND = "BEYOND THE LIMIT"
 
@@ -95,10 +69,6 @@ class EnvelopeReading:
     @property
     def crossings(self) -> tuple[Placement, ...]:
         return tuple(p for p in self.placements if p.beyond)
-
-
-def pattern(path: str) -> str:
-    return re.sub(r"\[[^\]]*\]", "[*]", path)
 
 
 def read_envelopes(offer: Offer, allow_beyond_limit: bool = False) -> tuple[list[EnvelopeReading], list[Problem]]:
@@ -163,7 +133,7 @@ def _read(offer: Offer, envelope: Envelope, problems: list[Problem]) -> Envelope
             problems.append(source.problem((*envelope.loc, which), f"envelope {envelope.path}: {exc}", code="invalid"))
     if len(measured) < len(VALUES):
         return None
-    better = envelope.spec.better or _inherent(loc, first.spec) or KNOWN_BETTER.get(pattern(envelope.path))
+    better = envelope.spec.better or envelope_direction(envelope.path)
     if better is None:
         problems.append(
             source.problem(
@@ -237,12 +207,6 @@ def measure(value: Any, loc: Loc, spec: Spec) -> Measured:
         text = str(value) if isinstance(value, Pct) else format_decimal(Decimal(value))
         return Measured(text, Decimal(value), ("number",))
     raise ValueError(f"slaforge cannot order values such as {value!r}")
-
-
-def _inherent(loc: Loc, spec: Spec) -> Better | None:
-    if loc and (loc[0] == "positions" or loc[-1] in ("hours", "support_hours", "frequency")):
-        return "higher"
-    return None
 
 
 def _goodness(m: Measured, better: Better) -> Decimal:

@@ -1,7 +1,8 @@
 """Tier ordering: a higher tier is never worse for the customer, and costs more.
 
 For each pair of adjacent tiers and each term both have, :func:`slaforge.terms.ordering.compare`
-says whether the higher tier's value is better, the same, worse or not comparable.  Violations are
+says whether the higher tier's value is better, the same, worse or not comparable; its price
+must be higher (:func:`price_rises`), though a lower price is better for the customer.  Violations are
 errors that name the term, both tiers and both values, located where the higher tier's value is
 written; values that cannot be ordered are warnings.
 """
@@ -50,7 +51,7 @@ def check_order(tiers: list[TierTerms]) -> list[Problem]:
                         )
                     )
                 continue
-            verdict = compare(lower, higher)
+            verdict = price_rises(lower, higher) if higher.kind == "price" else compare(lower, higher)
             if verdict.outcome == "worse":
                 problems.append(_violation(low, high, lower, higher, verdict))
             elif verdict.outcome == "incomparable":
@@ -64,6 +65,17 @@ def check_order(tiers: list[TierTerms]) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def price_rises(lower: TermValue, higher: TermValue) -> Verdict:
+    """A higher tier costs strictly more than the tier below it ("better" when it does)."""
+    if higher.value is None or lower.value is None:
+        return Verdict("worse", "every tier needs a price")
+    if higher.value.currency != lower.value.currency:
+        return Verdict("incomparable", "the prices are in different currencies")
+    if higher.value.amount > lower.value.amount:
+        return Verdict("better")
+    return Verdict("worse", "prices must rise with the tiers")
 
 
 def _violation(low: TierTerms, high: TierTerms, lower: TermValue, higher: TermValue, verdict: Verdict) -> Problem:

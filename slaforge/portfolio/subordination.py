@@ -28,6 +28,7 @@ from typing import Any
 from slaforge.compose.assembly import Composition, selected
 from slaforge.compose.environment import shared_environment, template_context
 from slaforge.compose.lint import Sample
+from slaforge.compose.numbering import number_clauses
 from slaforge.compose.resolve import Agreement, build_timestamp, path_view
 from slaforge.library.clauses import ClauseSource, Library
 from slaforge.portfolio.inherit import Portfolio, PortfolioDocument
@@ -106,7 +107,7 @@ def plan_documents(
             omit = set(omitted)
         agreement = _agreement(portfolio, document, report, omitted, standalone, titles, plans)
         kept = tuple(c.id for c in chosen if c.id not in omit)
-        numbers = numbering(library, kept)
+        numbers = number_clauses(library, kept)
         external: dict[str, str] = {}
         for clause_id, upper_id in omitted.items():
             upper = plans[upper_id]
@@ -172,22 +173,6 @@ def _same(lower: PortfolioDocument, upper: PortfolioDocument, name: str, clause:
     if name == "service_hours":
         return all(theirs.get(k) == v for k, v in mine.items())  # type: ignore[union-attr]
     return mine == theirs
-
-
-def numbering(library: Library, kept: tuple[str, ...]) -> dict[str, str]:
-    """The numbers compose gives these clauses: sections in category order, then 1, 2 ... inside each."""
-    numbers: dict[str, str] = {}
-    wanted = set(kept)
-    ordered = [c for c in library.ordered() if c.id in wanted]
-    for category in library.categories:
-        items = [c for c in ordered if c.meta.category == category.id]
-        if not items:
-            continue
-        section = str(len({n for k, n in numbers.items() if k in library.category_ids}) + 1)
-        numbers[category.id] = section
-        for index, clause in enumerate(items, start=1):
-            numbers[clause.id] = f"{section}.{index}"
-    return numbers
 
 
 def _reference(document: PortfolioDocument) -> str:

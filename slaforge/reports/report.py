@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from slaforge.arithmetic.business_time import due_after
 from slaforge.arithmetic.downtime import SECONDS_PER_DAY
+from slaforge.compose.meta import spec_meta
 from slaforge.compose.resolve import source_date_epoch
 from slaforge.document import (
     Block,
@@ -31,7 +32,6 @@ from slaforge.document import (
     DocumentMeta,
     Inline,
     ListItem,
-    PartyLine,
     Run,
     Section,
     Table,
@@ -119,24 +119,14 @@ class ReportComposer:
         agreement = spec.agreement
         period = self.now.period
         last_day = period.end - dt.timedelta(days=1)
-        return DocumentMeta(
+        return spec_meta(
+            spec,
             title=f"Service Level Report: {period.label}",
-            agreement_id=agreement.id,
-            version=agreement.version,
             status="final",
-            effective_date=long_date(agreement.effective),
-            level=spec.level.value,
-            parties=(
-                PartyLine("Provider", spec.provider.name, spec.provider.address),
-                *(PartyLine("Customer", c.name, c.address) for c in spec.customers),
-            ),
-            author=spec.provider.name,
             subject=f"Service levels achieved from {long_date(period.start)} to {long_date(last_day)} "
             f"under {agreement.title}",
             keywords=("service level report", period.label, *(s.name for s in spec.services)),
-            brand_colour=agreement.branding.colour,
             subtitle=f"{long_date(period.start)} to {long_date(last_day)} \u00b7 agreement {agreement.id}",
-            classification=agreement.classification,
             timestamp=timestamp,
         )
 

@@ -53,6 +53,11 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(name for _, name in parse_path(text))
 
 
+def field_of(path: str) -> str:
+    """The field a path names, without list selectors: ``services[wan].fee`` -> ``services.fee``."""
+    return ".".join(name for kind, name in parse_path(path) if kind == "key")
+
+
 def locate(data: Any, path: str | tuple[Part, ...], *, create: bool = False, keys_select: bool = False) -> Loc:
     """The loc (keys and list indexes) that ``path`` names in ``data``; :class:`PathError` when it names nothing.
 

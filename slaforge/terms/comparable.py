@@ -22,8 +22,10 @@ from slaforge.arithmetic.business_time import business_minutes, calendar_summary
 from slaforge.arithmetic.credits import describe_band
 from slaforge.arithmetic.downtime import WINDOW_NAMES, allowed_downtime
 from slaforge.spec.models import CreditBand, ServiceHours, Spec
+from slaforge.spec.paths import field_of
 from slaforge.spec.source import Loc
 from slaforge.spec.units import Duration, Money, Pct
+from slaforge.terms.direction import Better, better
 from slaforge.text import format_decimal
 
 # how often each reporting frequency delivers a report, per year
@@ -51,6 +53,11 @@ class TermValue:
     kind: str  # how values compare: see slaforge.terms.ordering.compare
     value: Any
     same: Hashable  # equal exactly when two tiers agree on the term
+
+    @property
+    def better(self) -> Better:
+        """Which way is better for the customer (:mod:`slaforge.terms.direction`); a total price as a fee."""
+        return better("services.fee" if self.key == "price" else field_of(self.key))
 
 
 def spec_terms(spec: Spec, titles: Mapping[str, str] | None = None) -> list[TermValue]:
@@ -177,7 +184,7 @@ def _responsiveness(spec: Spec) -> list[TermValue]:
                 "Responsiveness",
                 ("responsiveness", "severities", j, "attainment"),
                 "every ticket" if share == 100 else f"{Pct(share)} of tickets",
-                "higher",
+                "number",
                 share,
                 share.normalize(),
             )
@@ -250,7 +257,7 @@ def _credits(spec: Spec) -> list[TermValue]:
                 "Service credits",
                 ("service_credits", "downtime_multiple"),
                 f"{format_decimal(multiple)} times",
-                "higher",
+                "number",
                 multiple,
                 multiple.normalize(),
             )
@@ -302,7 +309,7 @@ def _credits(spec: Spec) -> list[TermValue]:
             "Service credits",
             ("service_credits", "claim", "deadline"),
             str(deadline),
-            "duration-longer",
+            "duration",
             (deadline, calendar),
             duration_same(deadline, calendar),
         )
@@ -315,7 +322,7 @@ def _credits(spec: Spec) -> list[TermValue]:
             "Service credits",
             ("service_credits", "minimum_payable"),
             str(minimum) if minimum else "any amount",
-            "lower",
+            "number",
             minimum.amount if minimum else Decimal(0),
             str(minimum),
         )

@@ -19,7 +19,11 @@ higher one (adjacent tiers of an offer, or a document and the one above it in a 
   better; smallest credit paid: lower is better;
 - reporting: more reports a year is better;
 - clause wordings: provider-favourable < standard < customer-favourable;
-- price: strictly higher in each higher tier.
+- price: lower is better for the customer (an offer's tiers must nevertheless
+  cost more as they rise: :mod:`slaforge.offers.ordering`).
+
+Which way is better for a number or a duration is read from
+:mod:`slaforge.terms.direction`, the one table every comparison shares.
 
 A term the lower one has and the higher one drops (a progress-update target,
 a per-event credit, ...) is worse (:data:`DROPPING_IS_WORSE`).
@@ -37,10 +41,11 @@ from slaforge.arithmetic.credits import band_for
 from slaforge.spec.models import CreditBand
 from slaforge.spec.units import Duration, Money, Pct
 from slaforge.terms.comparable import POSITION_RANK, TermValue
+from slaforge.terms.direction import Better
 from slaforge.text import format_decimal
 
 Outcome = Literal["better", "same", "worse", "incomparable"]
-DROPPING_IS_WORSE = {"duration", "event-credit", "higher"}
+DROPPING_IS_WORSE = {"duration", "event-credit", "number"}
 
 
 @dataclass(frozen=True)
@@ -66,14 +71,14 @@ def compare(lower: TermValue, higher: TermValue) -> Verdict:
         if (h_window, h_hours) != (l_window, l_hours):
             return Verdict("incomparable", "the targets are measured over different windows")
         return _order(h, l_)
-    if kind in ("higher", "hours", "frequency"):
+    if kind in ("hours", "frequency"):
         return _order(higher.value, lower.value)
-    if kind == "lower":
-        return _order(higher.value, lower.value, bigger_is_better=False)
+    if kind == "number":
+        return _order(higher.value, lower.value, bigger_is_better=higher.better is Better.higher)
     if kind == "duration":
+        if higher.better is Better.higher:  # e.g. time to claim a credit: longer is better for the customer
+            return _durations(lower.value, higher.value)
         return _durations(higher.value, lower.value)
-    if kind == "duration-longer":  # e.g. time to claim a credit: longer is better for the customer
-        return _durations(lower.value, higher.value)
     if kind == "credits":
         return _credits(higher.value, lower.value)
     if kind == "cap":
@@ -88,12 +93,10 @@ def compare(lower: TermValue, higher: TermValue) -> Verdict:
         return _order(POSITION_RANK[higher.value], POSITION_RANK[lower.value])
     if kind == "price":
         if higher.value is None or lower.value is None:
-            return Verdict("worse", "every tier needs a price")
+            return Verdict("incomparable", "one of them has no price")
         if higher.value.currency != lower.value.currency:
             return Verdict("incomparable", "the prices are in different currencies")
-        if higher.value.amount > lower.value.amount:
-            return Verdict("better")
-        return Verdict("worse", "prices must rise with the tiers")
+        return _order(higher.value.amount, lower.value.amount, bigger_is_better=False)
     raise ValueError(f"unknown term kind {kind!r}")
 
 
