@@ -97,8 +97,14 @@ class OutputError(SlaforgeError):
     """An output file cannot be written (its folder is a file, no permission, disk full...)."""
 
 
+class InvalidArgument(SlaforgeError):
+    """A command-line value that parses but names something invalid or missing: a clause, a category,
+    a service, a data folder, a period outside the data, a value out of range (exit 1)."""
+
+
 class UsageError(SlaforgeError):
-    """The command line itself is wrong (unknown format, missing file...)."""
+    """The command line itself cannot be parsed or is inconsistent: an unknown option, a missing
+    argument, a value outside a fixed set of choices, two options that exclude each other (exit 2)."""
 
     exit_code = 2
 

@@ -147,11 +147,11 @@ def test_explain_addresses_items_by_id_or_index_and_states_exceptions() -> None:
 
 def test_explain_refuses_unknown_documents_and_paths() -> None:
     missing = invoke("explain", PORTFOLIO, "reporting.frequency")
-    assert missing.exit_code == 2 and "--document" in missing.output and "contoso-wan" in missing.output  # type: ignore[attr-defined]
+    assert missing.exit_code == 1 and "--document" in missing.output and "contoso-wan" in missing.output  # type: ignore[attr-defined]
     typo = invoke("explain", PORTFOLIO, "services.wan.availability.targt", "--document", "contoso-wan")
-    assert typo.exit_code == 2 and "has no 'targt'" in typo.output  # type: ignore[attr-defined]
+    assert typo.exit_code == 1 and "has no 'targt'" in typo.output  # type: ignore[attr-defined]
     item = invoke("explain", PORTFOLIO, "services.voip.name", "--document", "contoso-wan")
-    assert item.exit_code == 2 and "has no item 'voip' (it has wan)" in item.output  # type: ignore[attr-defined]
+    assert item.exit_code == 1 and "has no item 'voip' (it has wan)" in item.output  # type: ignore[attr-defined]
 
 
 # ------------------------------------------------------------------ a lower level may tighten, not weaken

@@ -1,8 +1,9 @@
 """The questions ``slaforge calc`` answers, as data (for --json) and as text.
 
-Each ``*_answer`` function returns a plain dict; :func:`as_text` prints it for
-a person.  Inputs are validated here and refused with :class:`UsageError` or
-:class:`SpecError`, never a traceback.
+Each ``*_answer`` function returns a plain dict, and its ``*_text`` function prints
+it for a person.  Inputs are validated here and refused with :class:`InvalidArgument`
+(a value that names nothing or is out of range), :class:`UsageError` (a window
+outside the choices) or :class:`SpecError`, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from slaforge.arithmetic.business_time import due_times
 from slaforge.arithmetic.credits import compute_credit, parse_events
 from slaforge.arithmetic.downtime import SECONDS_PER_DAY, WINDOW_DAYS, allowed_downtime_seconds, format_seconds
 from slaforge.arithmetic.periods import Period, maintenance_seconds, parse_period, period_for, service_seconds
-from slaforge.errors import UsageError
+from slaforge.errors import InvalidArgument, UsageError
 from slaforge.spec.loader import LoadedSpec, load_spec
 from slaforge.spec.models import Service, Window
 from slaforge.spec.units import Money, Pct, parse_money, parse_percent
@@ -44,9 +45,9 @@ def _percent(text: str, what: str) -> Pct:
     try:
         value = parse_percent(text)
     except ValueError:
-        raise UsageError(f"{what} {text!r} is not a percentage such as 99.95 or 99.95%") from None
+        raise InvalidArgument(f"{what} {text!r} is not a percentage such as 99.95 or 99.95%") from None
     if not Decimal(0) <= value <= Decimal(100):
-        raise UsageError(f"{what} {text!r} is outside 0..100%")
+        raise InvalidArgument(f"{what} {text!r} is outside 0..100%")
     return value
 
 
@@ -61,7 +62,7 @@ def _period(text: str) -> Period:
     try:
         return parse_period(text)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise InvalidArgument(str(exc)) from None
 
 
 def _service(loaded: LoadedSpec, service_id: str | None) -> Service:
@@ -69,13 +70,13 @@ def _service(loaded: LoadedSpec, service_id: str | None) -> Service:
     if service_id is None:
         if len(services) == 1:
             return services[0]
-        raise UsageError(
+        raise InvalidArgument(
             f"{loaded.path} has several services; name one with --service: " + ", ".join(s.id for s in services)
         )
     try:
         return loaded.spec.service(service_id)
     except KeyError:
-        raise UsageError(
+        raise InvalidArgument(
             f"no service {service_id!r} in {loaded.path}; it has: " + ", ".join(s.id for s in services)
         ) from None
 
@@ -171,7 +172,7 @@ def deadline_answer(spec_path: Path, service_id: str | None, severity_id: str, r
     service = _service(loaded, service_id)
     level = next((s for s in spec.responsiveness.severities if s.id == severity_id), None)
     if level is None:
-        raise UsageError(
+        raise InvalidArgument(
             f"no severity {severity_id!r}; the spec has: " + ", ".join(s.id for s in spec.responsiveness.severities)
         )
     calendar = spec.service_hours[service.support_hours or spec.responsiveness.hours]
@@ -179,7 +180,7 @@ def deadline_answer(spec_path: Path, service_id: str | None, severity_id: str, r
     try:
         when = dt.datetime.fromisoformat(reported)
     except ValueError:
-        raise UsageError(f"--reported {reported!r} is not a date and time such as 2027-03-05T16:45") from None
+        raise InvalidArgument(f"--reported {reported!r} is not a date and time such as 2027-03-05T16:45") from None
     when = when.astimezone(zone) if when.tzinfo else when.replace(tzinfo=zone)
     answer: dict[str, Any] = {
         "service": service.id,
@@ -228,18 +229,18 @@ def credit_answer(
     service = _service(loaded, service_id)
     credits = spec.service_credits
     if credits is None:
-        raise UsageError(f"{spec_path} has no service credits")
+        raise InvalidArgument(f"{spec_path} has no service credits")
     availability = _percent(uptime, "--uptime")
     try:
         fee: Money | None = parse_money(fee_text) if fee_text else (service.fee or credits.fee)
     except ValueError as exc:
-        raise UsageError(f"--fee {fee_text!r}: {exc}") from None
+        raise InvalidArgument(f"--fee {fee_text!r}: {exc}") from None
     if fee is None:
-        raise UsageError("the spec sets no fee for this service: give one with --fee, e.g. --fee '12000 EUR'")
+        raise InvalidArgument("the spec sets no fee for this service: give one with --fee, e.g. --fee '12000 EUR'")
     amounts = (service.fee, credits.fee, credits.minimum_payable, credits.caps.per_year_amount)
     agreed = {m.currency for m in (*amounts, *(e.credit for e in credits.per_event)) if m is not None}
     if agreed and fee.currency not in agreed:
-        raise UsageError(
+        raise InvalidArgument(
             f"--fee {fee_text!r}: the agreement's amounts are in {', '.join(sorted(agreed))}; "
             "give the fee in that currency"
         )
@@ -248,7 +249,7 @@ def credit_answer(
     try:
         parsed_events = parse_events(events)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise InvalidArgument(str(exc)) from None
     past = [_percent(h, "--history") for h in history]
     result = compute_credit(
         credits,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from slaforge.errors import SpecError, UsageError
+from slaforge.errors import InvalidArgument, SpecError
 from slaforge.spec.paths import PathError, locate, named, tokens
 from slaforge.spec.source import Loc, dotted
 
@@ -44,7 +44,7 @@ def where(data: Any, text: str) -> Loc:
     try:
         return locate(data, text, keys_select=True)
     except PathError as exc:
-        raise UsageError(str(exc)) from None
+        raise InvalidArgument(str(exc)) from None
 
 
 def leaves(data: Any, loc: Loc) -> list[Loc]:
@@ -76,7 +76,7 @@ def explain(path: Path, text: str, document_id: str | None = None) -> Explanatio
     if is_portfolio_file(path):
         return _explain_portfolio(path, text, document_id)
     if document_id is not None:
-        raise UsageError(f"{path} is a single spec, not a portfolio: --document does not apply")
+        raise InvalidArgument(f"{path} is a single spec, not a portfolio: --document does not apply")
     return _explain_spec(path, text)
 
 
@@ -105,10 +105,10 @@ def _explain_portfolio(path: Path, text: str, document_id: str | None) -> Explan
     portfolio = read_portfolio(path)
     ids = ", ".join(portfolio.documents)
     if document_id is None:
-        raise UsageError(f"{path} is a portfolio: name the document with --document (one of: {ids})")
+        raise InvalidArgument(f"{path} is a portfolio: name the document with --document (one of: {ids})")
     document = portfolio.documents.get(document_id)
     if document is None:
-        raise UsageError(f"the portfolio has no document {document_id!r}; it has: {ids}")
+        raise InvalidArgument(f"the portfolio has no document {document_id!r}; it has: {ids}")
     loc = where(document.data, text)
     report = check_levels(portfolio)
     agreed = {tokens(e.key): e for d in (*document.above, document.id) for e in report.agreed.get(d, [])}

@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from slaforge.errors import UsageError
+from slaforge.errors import InvalidArgument
 from slaforge.resources import templates_dir
 
 BUILTIN_THEME = "default"
@@ -34,7 +34,7 @@ class Theme:
         if user_dir is not None:
             user_dir = user_dir.resolve()
             if not user_dir.is_dir():
-                raise UsageError(f"theme folder {user_dir} does not exist or is not a folder")
+                raise InvalidArgument(f"theme folder {user_dir} does not exist or is not a folder")
             folders.append(user_dir)
         folders.append(builtin.resolve())
         return cls(tuple(folders), tuple(p.resolve() for p in asset_folders))
@@ -49,7 +49,7 @@ class Theme:
             candidate = (folder / name).resolve()
             if candidate.is_file() and candidate.is_relative_to(folder):
                 return candidate
-        raise UsageError(f"theme file {name!r} not found in {', '.join(map(str, self.folders))}")
+        raise InvalidArgument(f"theme file {name!r} not found in {', '.join(map(str, self.folders))}")
 
     def read_text(self, name: str) -> str:
         return self.find(name).read_text(encoding="utf-8")

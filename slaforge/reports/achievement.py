@@ -30,7 +30,7 @@ from slaforge.arithmetic.business_time import add_business_time, due_times, prim
 from slaforge.arithmetic.credits import CreditResult, compute_credit
 from slaforge.arithmetic.downtime import allowed_downtime_seconds
 from slaforge.arithmetic.periods import Period, first_window_start, parse_period, period_for
-from slaforge.errors import DataError, SpecError, UsageError
+from slaforge.errors import DataError, InvalidArgument, SpecError
 from slaforge.reports.measurements import Measurements, Outage, Ticket
 from slaforge.spec.models import Service, ServiceHours, SeverityLevel, Spec, Window
 from slaforge.spec.units import Money
@@ -350,11 +350,11 @@ def achievement(spec: Spec, data: Measurements, period_text: str | None = None) 
         try:
             wanted = parse_period(period_text)
         except ValueError as error:
-            raise UsageError(str(error)) from None
+            raise InvalidArgument(str(error)) from None
         index = next((i for i, p in enumerate(periods) if (p.start, p.end) == (wanted.start, wanted.end)), None)
         if index is None:
             span = f"{periods[0].label} to {periods[-1].label}"
-            raise UsageError(
+            raise InvalidArgument(
                 f"--period {period_text}: not a {window.value} measurement window of the data, which covers {span}"
             )
         periods = periods[: index + 1]

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from slaforge.errors import DataError, Problem, UsageError
+from slaforge.errors import DataError, InvalidArgument, Problem
 from slaforge.spec.models import Exclusion, Spec
 
 OUTAGE_COLUMNS = ("service", "start", "end", "cause", "exclusion", "reference")
@@ -75,8 +75,8 @@ def data_files(path: Path) -> list[Path]:
         files = sorted(p for p in path.glob("*.csv") if p.is_file())
         if files:
             return files
-        raise UsageError(f"{path} holds no .csv files of outages or tickets (see docs/measurements.md)")
-    raise UsageError(f"measured data {path} does not exist")
+        raise InvalidArgument(f"{path} holds no .csv files of outages or tickets (see docs/measurements.md)")
+    raise InvalidArgument(f"measured data {path} does not exist")
 
 
 def load_measurements(path: Path, spec: Spec) -> Measurements:

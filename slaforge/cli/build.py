@@ -1,0 +1,161 @@
+"""``slaforge validate`` and ``slaforge build``: specs and portfolios, checked or built."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from slaforge.cli.exits import warn, wrote
+from slaforge.cli.options import ClauseDirs, Formats, Out, PdfVariant, Strict, ThemeDir, formats_of, is_portfolio
+from slaforge.errors import SlaforgeError, UsageError
+
+if TYPE_CHECKING:
+    from slaforge.build import BuildOptions
+
+commands = typer.Typer()
+
+
+@commands.command()
+def validate(
+    specs: Annotated[list[Path], typer.Argument(help="Spec files to check.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
+    strict: Strict = False,
+) -> None:
+    """Check specs: every problem at once, with file, line, column and field path."""
+    report = [
+        _validate_portfolio(p, strict, as_json) if is_portfolio(p) else _validate(p, strict, as_json) for p in specs
+    ]
+    failed = not all(entry["valid"] for entry in report)
+    if as_json:
+        typer.echo(json.dumps({"valid": not failed, "specs": report}, indent=2))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _invalid(path: Path, error: SlaforgeError, as_json: bool) -> dict[str, Any]:
+    if not as_json:
+        typer.echo(error.format(), err=True)
+    problems = [p.as_dict() for p in error.problems]
+    return {"spec": str(path), "valid": False, "problems": problems, "message": error.message}
+
+
+def _validate(path: Path, strict: bool, as_json: bool) -> dict[str, Any]:
+    """Check one spec as ``validate`` does; the entry of the JSON report."""
+    from slaforge.errors import SpecError
+    from slaforge.spec import load_spec
+
+    try:
+        loaded = load_spec(path, strict=strict)
+    except SpecError as error:
+        return _invalid(path, error, as_json)
+    spec = loaded.spec
+    if not as_json:
+        warn(list(loaded.warnings))
+        services = ", ".join(s.id for s in spec.services)
+        typer.echo(
+            f"{path}: ok - {spec.agreement.id} v{spec.agreement.version} ({spec.level.value} level, "
+            f"{len(spec.services)} service{'s' if len(spec.services) != 1 else ''}: {services}; "
+            f"{len(spec.responsiveness.severities)} severity levels; "
+            f"{'service credits' if spec.service_credits else 'no service credits'}; "
+            f"{len(loaded.warnings)} warning{'s' if len(loaded.warnings) != 1 else ''})"
+        )
+    return {
+        "spec": str(path),
+        "valid": True,
+        "problems": [p.as_dict() for p in loaded.warnings],
+        "agreement": spec.agreement.id,
+        "version": spec.agreement.version,
+        "level": spec.level.value,
+        "services": [s.id for s in spec.services],
+    }
+
+
+def _validate_portfolio(path: Path, strict: bool, as_json: bool) -> dict[str, Any]:
+    """Check a portfolio as ``validate`` checks a spec; the entry of the JSON report."""
+    from collections import Counter
+
+    from slaforge.portfolio.build import PortfolioOptions, check_portfolio
+
+    try:
+        portfolio, report = check_portfolio(path, PortfolioOptions(strict=strict))
+    except SlaforgeError as error:
+        return _invalid(path, error, as_json)
+    warnings = [*portfolio.warnings, *report.warnings]
+    if not as_json:
+        warn(warnings)
+        kinds = Counter(d.kind.value for d in portfolio.documents.values())
+        typer.echo(
+            f"{path}: ok - portfolio {portfolio.file.portfolio.id}: {len(portfolio.documents)} documents ("
+            + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+            + f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''})"
+        )
+    return {"spec": str(path), "valid": True, "problems": [w.as_dict() for w in warnings]}
+
+
+@commands.command()
+def build(
+    specs: Annotated[list[Path], typer.Argument(help="Spec files to build.", show_default=False)],
+    formats: Formats = "pdf,docx,html",
+    out: Out = Path("out"),
+    theme_dir: ThemeDir = None,
+    clause_dirs: ClauseDirs = None,
+    pdf_variant: PdfVariant = "pdf/ua-1",
+    strict: Strict = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Portfolios: render in N processes.")] = 1,
+    standalone: Annotated[
+        bool, typer.Option("--standalone", help="Portfolios: lower documents repeat the terms they inherit.")
+    ] = False,
+) -> None:
+    """Build agreements (or every document of a portfolio) as PDF, DOCX and HTML (default: all three, into out/)."""
+    from slaforge.build import BuildOptions
+    from slaforge.renderers import PDF_VARIANTS
+
+    chosen = formats_of(formats)
+    if pdf_variant not in PDF_VARIANTS:
+        raise UsageError(f"unknown --pdf-variant {pdf_variant!r}: expected one of {', '.join(PDF_VARIANTS)}")
+    options = BuildOptions(chosen, out, theme_dir, tuple(clause_dirs or ()), pdf_variant, strict)
+    # each spec is built on its own: one that fails does not stop the others, and the command fails
+    failed = [path for path in specs if not _build_one(path, options, jobs, standalone)]
+    if failed:
+        raise typer.Exit(1)
+
+
+def _build_one(path: Path, options: BuildOptions, jobs: int, standalone: bool) -> bool:
+    """Build one spec or portfolio; False when it failed (its problems are printed)."""
+    try:
+        if is_portfolio(path):
+            _build_portfolio(path, options, jobs, standalone)
+        else:
+            from slaforge.build import build_spec
+
+            result = build_spec(path, options)
+            warn(result.warnings)
+            wrote(result.outputs)
+    except SlaforgeError as error:
+        typer.echo(f"{path}: build failed", err=True)
+        typer.echo(error.format(), err=True)
+        return False
+    return True
+
+
+def _build_portfolio(path: Path, options: BuildOptions, jobs: int, standalone: bool) -> None:
+    from slaforge.portfolio.build import PortfolioOptions, build_portfolio
+    from slaforge.portfolio.progress import ProgressReport
+
+    progress = ProgressReport(sys.stderr)
+    try:
+        result = build_portfolio(path, PortfolioOptions(**vars(options), standalone=standalone, jobs=jobs), progress)
+    finally:
+        progress.close()
+    warn(result.warnings)
+    wrote([*result.outputs, result.index])
+    typer.echo(
+        f"{path}: {len(result.rendered)} document(s) rendered"
+        + (f" ({', '.join(result.rendered)})" if result.rendered else "")
+        + f", {len(result.up_to_date)} up to date"
+        + (f" ({', '.join(result.up_to_date)})" if result.up_to_date else "")
+    )

@@ -1,0 +1,71 @@
+"""``slaforge calc downtime | deadline | credit``: SLA arithmetic, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from slaforge.cli.options import Json
+
+app = typer.Typer(help="SLA arithmetic: downtime budgets, deadlines, service credits.", no_args_is_help=True)
+Service = Annotated[str | None, typer.Option("--service", help="Service id.")]
+
+
+def _print(answer: dict[str, Any], text: Callable[[dict[str, Any]], str], as_json: bool) -> None:
+    typer.echo(json.dumps(answer, indent=2) if as_json else text(answer))
+
+
+@app.command("downtime")
+def calc_downtime(
+    target: Annotated[str, typer.Argument(help="Availability target, e.g. 99.95%")],
+    window: Annotated[str, typer.Option("--window", help="calendar-month, 30d, quarter, fiscal-quarter, year")] = (
+        "calendar-month"
+    ),
+    period: Annotated[str | None, typer.Option("--period", help="2027-02, 2027-Q1, 2027 or A..B")] = None,
+    hours: Annotated[
+        str | None, typer.Option("--hours", help="SPEC.yaml#service: count only its service hours")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """The downtime a target allows in a window (exact), optionally within service hours only."""
+    from slaforge.arithmetic.answers import downtime_answer, downtime_text
+
+    _print(downtime_answer(target, window, period, hours), downtime_text, as_json)
+
+
+@app.command("deadline")
+def calc_deadline(
+    spec: Annotated[Path, typer.Argument(help="Spec file.")],
+    severity: Annotated[str, typer.Option("--severity", help="Severity id, e.g. P2")],
+    reported: Annotated[str, typer.Option("--reported", help="When it was reported, e.g. 2027-03-05T16:45")],
+    service: Service = None,
+    as_json: Json = False,
+) -> None:
+    """When the response, first update and resolution are due, in the service's time zone."""
+    from slaforge.arithmetic.answers import deadline_answer, deadline_text
+
+    _print(deadline_answer(spec, service, severity, reported), deadline_text, as_json)
+
+
+@app.command("credit")
+def calc_credit(
+    spec: Annotated[Path, typer.Argument(help="Spec file.")],
+    uptime: Annotated[str, typer.Option("--uptime", help="Measured availability, e.g. 99.2")],
+    service: Service = None,
+    fee: Annotated[str | None, typer.Option("--fee", help="Fee for the window, e.g. '12000 EUR'")] = None,
+    period: Annotated[str | None, typer.Option("--period", help="The measured period, e.g. 2027-03")] = None,
+    event: Annotated[list[str] | None, typer.Option("--event", help="EVENT[:SEVERITY]=COUNT (repeatable)")] = None,
+    history: Annotated[
+        str | None, typer.Option("--history", help="Availability of the previous windows, oldest first: 99.9,99.2")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """The service credit owed: band hit, caps and minimums, per-event credits, chronic failure."""
+    from slaforge.arithmetic.answers import credit_answer, credit_text
+
+    past = [h for h in (history or "").split(",") if h.strip()]
+    _print(credit_answer(spec, service, uptime, fee, period, list(event or ()), past), credit_text, as_json)

@@ -1,0 +1,125 @@
+"""``slaforge clauses list | show | check``: browse and lint the clause library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from slaforge.cli.options import ClauseDirs, Json, is_portfolio
+from slaforge.errors import InvalidArgument
+
+if TYPE_CHECKING:
+    from slaforge.compose.lint import Sample
+    from slaforge.library import Library
+
+app = typer.Typer(help="Browse and check the clause library.", no_args_is_help=True)
+
+
+@app.command("list")
+def clauses_list(
+    category: Annotated[str | None, typer.Option("--category", help="Only this category.")] = None,
+    as_json: Json = False,
+    clause_dirs: ClauseDirs = None,
+) -> None:
+    """List the clauses: id, category, levels, positions, title."""
+    from slaforge.library import load_library
+
+    library = load_library(list(clause_dirs or ()))
+    if category is not None and category not in library.category_ids:
+        raise InvalidArgument(
+            f"unknown category {category!r}: expected one of {', '.join(sorted(library.category_ids))}"
+        )
+    rows = [c for c in library.ordered() if category is None or c.meta.category == category]
+    if as_json:
+        listed = [
+            {
+                "id": c.id,
+                "title": c.meta.title,
+                "category": c.meta.category,
+                "version": c.meta.version,
+                "levels": c.meta.levels,
+                "positions": list(c.wordings),
+                "when": c.meta.when,
+                "builtin": c.builtin,
+                "path": str(c.path),
+            }
+            for c in rows
+        ]
+        typer.echo(json.dumps(listed, indent=2))
+        return
+    width = max((len(c.id) for c in rows), default=10)
+    for c in rows:
+        extra = "" if list(c.wordings) == ["standard"] else f"  [{', '.join(c.wordings)}]"
+        own = "" if c.builtin else "  (own)"
+        typer.echo(f"{c.id:<{width}}  {c.meta.title}{extra}{own}")
+
+
+@app.command("show")
+def clauses_show(
+    clause_id: Annotated[str, typer.Argument(help="Clause id, e.g. penalties.service-credits")],
+    position: Annotated[str, typer.Option("--position", help="Which wording.")] = "standard",
+    clause_dirs: ClauseDirs = None,
+) -> None:
+    """Show one clause: its front matter and the wording of a position."""
+    import difflib
+
+    from slaforge.library import load_library
+
+    library = load_library(list(clause_dirs or ()))
+    clause = library.clauses.get(clause_id)
+    if clause is None:
+        close = difflib.get_close_matches(clause_id, list(library.clauses), n=3)
+        raise InvalidArgument(f"no clause {clause_id!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
+    wording = clause.wording(position)
+    meta = clause.meta
+    typer.echo(f"{meta.id}  {meta.title}  (version {meta.version}, {clause.path})")
+    typer.echo(f"category: {meta.category}; levels: {', '.join(meta.levels)}; positions: {', '.join(clause.wordings)}")
+    if meta.when:
+        typer.echo(f"when: {meta.when}")
+    if meta.params:
+        typer.echo(f"params: {', '.join(meta.params)}")
+    for term, text in meta.defines.items():
+        typer.echo(f"defines {term}: {text}")
+    typer.echo(f"--- position {position} ---")
+    typer.echo(wording.text.strip("\n"))
+
+
+@app.command("check")
+def clauses_check(
+    folder: Annotated[
+        Path | None, typer.Argument(help="A clause folder to lint (default: the built-in library).")
+    ] = None,
+    samples: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--sample", help="Spec to render every clause against (repeatable; default: the built-in samples)."
+        ),
+    ] = None,
+) -> None:
+    """Lint a clause library: front matter, params, cross-references, terms, and rendering against samples."""
+    from slaforge.compose.lint import check_library
+
+    report = check_library(folder, list(samples or ()), read_sample)
+    for problem in report.problems:
+        typer.echo(problem.format(), err=True)
+    errors = [p for p in report.problems if p.severity == "error"]
+    typer.echo(
+        f"{report.clauses} clauses checked against {report.samples} sample spec(s): "
+        f"{len(errors)} error(s), {len(report.problems) - len(errors)} warning(s)"
+    )
+    if errors:
+        raise typer.Exit(1)
+
+
+def read_sample(path: Path, library: Library) -> list[Sample]:
+    """A sample spec gives its agreement; a sample portfolio every document, as its build composes them."""
+    from slaforge.compose.lint import spec_samples
+
+    if is_portfolio(path):
+        from slaforge.portfolio.subordination import clause_samples
+
+        return clause_samples(path, library)
+    return spec_samples(path, library)

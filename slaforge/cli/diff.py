@@ -1,0 +1,39 @@
+"""``slaforge diff``: what changed between two versions, as a change list or a redline."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from slaforge.cli.options import ClauseDirs, Strict, ThemeDir
+
+commands = typer.Typer()
+
+
+@commands.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="Old version: a spec file or REV:path (e.g. v2.1:samples/x.yaml).")],
+    new: Annotated[str, typer.Argument(help="New version: a spec file or REV:path.")],
+    fmt: Annotated[str, typer.Option("--format", help="text, md, json, or a redline: html, pdf, docx")] = "text",
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Write to this file, or into this folder (a trailing /).")
+    ] = None,
+    theme_dir: ThemeDir = None,
+    clause_dirs: ClauseDirs = None,
+    strict: Strict = False,
+) -> None:
+    """Compare two versions of an agreement: changed values and clauses, or a redline."""
+    from slaforge.diff.build import DiffOptions, check_format, run_diff
+
+    folder = output is not None and output.endswith(("/", os.sep))
+    target = Path(output) if output else None
+    options = DiffOptions(check_format(fmt), target, theme_dir, tuple(clause_dirs or ()), strict, folder)
+    _, data, written = run_diff(old, new, options)
+    if written is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        typer.echo(f"wrote {written}")

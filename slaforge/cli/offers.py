@@ -1,0 +1,51 @@
+"""``slaforge offers``: a tiered offer's drafts, comparison matrix and negotiation sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from slaforge.cli.exits import warn, wrote
+from slaforge.cli.options import ClauseDirs, Formats, Out, Strict, ThemeDir, formats_of
+from slaforge.errors import UsageError
+
+commands = typer.Typer()
+POSITIONS = ("preferred", "fallback")
+
+
+@commands.command()
+def offers(
+    spec: Annotated[Path, typer.Argument(help="Offer file: a base spec, tiers and envelopes.", show_default=False)],
+    formats: Formats = "pdf,docx",
+    out: Out = Path("out"),
+    position: Annotated[
+        str, typer.Option("--position", help="Envelope value for terms a tier does not set: preferred or fallback")
+    ] = "preferred",
+    allow_beyond_limit: Annotated[
+        bool, typer.Option("--allow-beyond-limit", help="Draft values beyond a walk-away limit (the sheet says so).")
+    ] = False,
+    theme_dir: ThemeDir = None,
+    clause_dirs: ClauseDirs = None,
+    strict: Strict = False,
+) -> None:
+    """Tiered offer: a draft agreement per tier, a comparison matrix and an internal negotiation sheet."""
+    from slaforge.offers.build import OfferOptions, build_offer
+
+    if position not in POSITIONS:
+        raise UsageError(f"--position must be preferred or fallback, not {position!r}")
+    options = OfferOptions(
+        formats=formats_of(formats),
+        out_dir=out,
+        position=position,  # type: ignore[arg-type]
+        allow_beyond_limit=allow_beyond_limit,
+        theme_dir=theme_dir,
+        clause_dirs=tuple(clause_dirs or ()),
+        strict=strict,
+    )
+    result = build_offer(spec, options)
+    warn(result.warnings)
+    for crossing in result.crossings:
+        typer.echo(f"warning: beyond a walk-away limit (allowed): {crossing}", err=True)
+    wrote(result.outputs)

@@ -1,0 +1,32 @@
+"""Options several commands share, spelt once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Formats = Annotated[str, typer.Option("-f", "--formats", help="Comma-separated: pdf,docx,html")]
+Out = Annotated[Path, typer.Option("-o", "--out", help="Output folder.")]
+Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")]
+ThemeDir = Annotated[Path | None, typer.Option("--theme-dir", help="Theme folder overriding the built-in one.")]
+ClauseDirs = Annotated[list[Path] | None, typer.Option("--clauses", help="Own clause folder (repeatable).")]
+Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+PdfVariant = Annotated[
+    str, typer.Option("--pdf-variant", help="pdf/ua-1 (default) or a PDF/A variant such as pdf/a-3b")
+]
+
+
+def formats_of(text: str) -> tuple[str, ...]:
+    """``pdf,docx`` -> ("pdf", "docx"); an unknown format is a usage error."""
+    from slaforge.renderers import parse_formats
+
+    return tuple(parse_formats(text))
+
+
+def is_portfolio(path: Path) -> bool:
+    from slaforge.portfolio.inherit import is_portfolio_file
+
+    return is_portfolio_file(path)

@@ -1,0 +1,31 @@
+"""``slaforge report``: the service level report for one measurement window, from measured data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from slaforge.cli.exits import wrote
+from slaforge.cli.options import Formats, Out, ThemeDir, formats_of
+
+commands = typer.Typer()
+
+
+@commands.command()
+def report(
+    spec: Annotated[Path, typer.Argument(help="The agreement's spec file.", show_default=False)],
+    data: Annotated[Path, typer.Option("--data", help="Measured data: a CSV file or a folder of them.")],
+    period: Annotated[
+        str | None, typer.Option("--period", help="The window to report, e.g. 2027-03 (default: the latest)")
+    ] = None,
+    formats: Formats = "pdf,docx,html",
+    out: Out = Path("out"),
+    theme_dir: ThemeDir = None,
+) -> None:
+    """Service level report: achieved availability, attainment, breaches and credits from measured data."""
+    from slaforge.reports.build import build_report
+
+    chosen = formats_of(formats)
+    wrote(build_report(spec, data, period=period, formats=chosen, out_dir=out, theme_dir=theme_dir).outputs)

@@ -1,0 +1,55 @@
+"""``slaforge schema`` and ``slaforge init``: the spec's schema and reference, and a starter spec."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from slaforge.cli.options import Output
+from slaforge.errors import InvalidArgument, UsageError
+
+commands = typer.Typer()
+KINDS = ("service", "customer", "corporate")
+
+
+@commands.command()
+def schema(
+    output: Output = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="The spec reference in Markdown instead.")] = False,
+) -> None:
+    """Print the JSON Schema of the spec, for editors that check and complete YAML."""
+    if markdown:
+        from slaforge.spec.reference import spec_reference
+
+        text = spec_reference()
+    else:
+        from slaforge.spec.schema import spec_schema
+
+        text = json.dumps(spec_schema(), indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        from slaforge.writers import write_atomic
+
+        write_atomic(output, text.encode())
+
+
+@commands.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter spec.")],
+    kind: Annotated[str, typer.Option("--kind", help="service, customer or corporate")] = "service",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter spec that validates."""
+    from slaforge.spec.starter import starter_spec
+    from slaforge.writers import write_atomic
+
+    if kind not in KINDS:
+        raise UsageError(f"--kind must be service, customer or corporate, not {kind!r}")
+    if path.exists() and not force:
+        raise InvalidArgument(f"{path} already exists (use --force to overwrite)")
+    write_atomic(path, starter_spec(kind).encode())
+    typer.echo(f"wrote {path}: edit it, then run 'slaforge validate {path}'")
