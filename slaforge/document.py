@@ -21,8 +21,8 @@ cross-reference, or an insert/delete mark for redlines.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Change = Literal["ins", "del"] | None
@@ -46,6 +46,29 @@ Inline = tuple[Run, ...]
 def plain(runs: Inline) -> str:
     """The text of a run sequence, without marks."""
     return "".join(run.text for run in runs)
+
+
+def merge_runs(runs: Iterable[Run]) -> Inline:
+    """Neighbouring runs with identical marks as one run (a cross-reference stays whole), empty runs gone.
+
+    Every renderer writes the runs of an inline through this, so two trees with the same text and
+    marks give the same output however their runs were cut.
+    """
+    out: list[Run] = []
+    for run in runs:
+        if not run.text and run.xref is None:
+            continue
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and run.xref is None
+            and last.xref is None
+            and replace(last, text="") == replace(run, text="")
+        ):
+            out[-1] = replace(last, text=last.text + run.text)
+        else:
+            out.append(run)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

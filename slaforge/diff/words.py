@@ -32,6 +32,7 @@ from slaforge.document import (
     Run,
     SignatureBlock,
     Table,
+    merge_runs,
 )
 
 # a word (letters/digits, with inner . , ' - : / as in 99.95%, e.g. 08:00, and/or) or one other
@@ -140,23 +141,6 @@ def readable(opcodes: list[Opcode], before: list[Token], after: list[Token]) -> 
                 changed = True
                 break
     return ops
-
-
-def merge_runs(runs: Sequence[Run]) -> Inline:
-    """Join neighbouring runs with identical marks (cross-references stay whole)."""
-    out: list[Run] = []
-    for run in runs:
-        last = out[-1] if out else None
-        if (
-            last is not None
-            and run.xref is None
-            and last.xref is None
-            and replace(last, text="") == replace(run, text="")
-        ):
-            out[-1] = replace(last, text=last.text + run.text)
-        else:
-            out.append(run)
-    return tuple(out)
 
 
 # ------------------------------------------------------------------ blocks

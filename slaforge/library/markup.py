@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from slaforge.document import BulletList, Inline, ListItem, NumberedList, Paragraph, Run, Table
+from slaforge.document import BulletList, Inline, ListItem, NumberedList, Paragraph, Run, Table, merge_runs
 
 _SPECIALS = set("\\*[]|")
 _ORDERED = re.compile(r"^(?P<indent> *)(?P<n>\d+)\. +(?P<text>.*)$")
@@ -101,7 +101,7 @@ def parse_inline(text: str, line: int = 1) -> Inline:
     flush()
     if bold or italic:
         raise MarkupError(f"unclosed {'**' if bold else '*'} emphasis", line)
-    return _merge(runs)
+    return merge_runs(runs)
 
 
 def _find_close(text: str, start: int) -> int:
@@ -118,23 +118,6 @@ def _find_close(text: str, start: int) -> int:
 
 def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
-
-
-def _merge(runs: list[Run]) -> Inline:
-    merged: list[Run] = []
-    for run in runs:
-        if (
-            merged
-            and run.term is None
-            and run.xref is None
-            and merged[-1].term is None
-            and merged[-1].xref is None
-            and (merged[-1].bold, merged[-1].italic) == (run.bold, run.italic)
-        ):
-            merged[-1] = Run(merged[-1].text + run.text, bold=run.bold, italic=run.italic)
-        else:
-            merged.append(run)
-    return tuple(r for r in merged if r.text or r.xref)
 
 
 # ------------------------------------------------------------------ blocks

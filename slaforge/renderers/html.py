@@ -40,6 +40,7 @@ from slaforge.document import (
     Table,
     anchor,
     list_label,
+    merge_runs,
 )
 from slaforge.errors import RenderError, SlaforgeError
 from slaforge.renderers import RenderOptions
@@ -101,6 +102,7 @@ def page(document: Document, theme: Theme, *, embed: bool) -> str:
         "anchor": anchor,
         "block_kind": block_kind,
         "list_label": list_label,
+        "merge_runs": merge_runs,
         "column_widths": column_widths,
         "css_name": css_name,
         "section_kinds": section_kinds,

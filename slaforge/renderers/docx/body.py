@@ -31,6 +31,7 @@ from slaforge.document import (
     SignatureBlock,
     Table,
     list_label,
+    merge_runs,
 )
 from slaforge.renderers.docx.ooxml import (
     Annotations,
@@ -264,7 +265,7 @@ class BodyWriter:
         Consecutive runs with the same change mark share one ``w:ins`` / ``w:del``.
         """
         holder, holder_mark = p, None
-        for run in runs:
+        for run in merge_runs(runs):
             if not run.text:
                 continue
             mark = change or run.change

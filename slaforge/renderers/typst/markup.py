@@ -37,6 +37,7 @@ from slaforge.document import (
     Table,
     anchor,
     list_label,
+    merge_runs,
 )
 from slaforge.errors import RenderError
 from slaforge.renderers.typst.escape import (
@@ -284,7 +285,7 @@ class _Writer:
         return drawn[0] if len(drawn) == 1 else f"({' + '.join(drawn)})"
 
     def runs(self, runs: Inline) -> list[Code]:
-        return [self.run(run) for run in runs if run.text]
+        return [self.run(run) for run in merge_runs(runs) if run.text]
 
     def run(self, run: Run) -> Code:
         xref = anchor(run.xref) if run.xref and anchor(run.xref) in self.labels else None
