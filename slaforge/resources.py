@@ -10,7 +10,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from slaforge.errors import InvalidArgument
+
 _PACKAGE = Path(__file__).resolve().parent
+BUILTIN_THEME = "default"
 
 
 @cache
@@ -28,6 +31,18 @@ def data_root() -> Path:
 
 def templates_dir() -> Path:
     return data_root() / "templates"
+
+
+def theme_folders(user_dir: Path | None = None) -> tuple[Path, ...]:
+    """The folders of a theme, searched in order: the user's theme folder (when given), then the built-in theme."""
+    folders: list[Path] = []
+    if user_dir is not None:
+        user_dir = user_dir.resolve()
+        if not user_dir.is_dir():
+            raise InvalidArgument(f"theme folder {user_dir} does not exist or is not a folder")
+        folders.append(user_dir)
+    folders.append((templates_dir() / BUILTIN_THEME).resolve())
+    return tuple(folders)
 
 
 def clauses_dir() -> Path:

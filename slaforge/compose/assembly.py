@@ -13,12 +13,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jinja2 import TemplateError
-from jinja2.exceptions import UndefinedError
 
 from slaforge.compose.environment import (
+    BodyError,
     ClauseEnvironment,
     compiled,
     compiled_condition,
+    render_body,
     shared_environment,
     template_context,
 )
@@ -45,7 +46,7 @@ from slaforge.document import (
 )
 from slaforge.errors import ClauseError, Problem
 from slaforge.library.clauses import ClauseSource, Library
-from slaforge.library.markup import Directive, MarkupError, RawBlock, parse_blocks, parse_inline
+from slaforge.library.markup import Directive, MarkupError, RawBlock, parse_inline
 from slaforge.spec.models import ContactRole, Party
 
 # ------------------------------------------------------------------ composing
@@ -99,35 +100,13 @@ def render_wording(
 ) -> list[RawBlock] | None:
     wording = clause.wording(position)
     try:
-        text = compiled(env, wording.text).render(**context)
-    except UndefinedError as exc:
-        work.fail(
-            clause,
-            wording.line - 1 + _template_line(exc),
-            f"{exc.message}",
-            "missing-value",
-            expected="a value in the spec, or an {% if %} guard in the clause",
-        )
+        return render_body(env, wording.text, wording.line, context)
+    except BodyError as error:
+        message = error.message
+        if error.rendered_line is not None:
+            message += f" (line {error.rendered_line} of the rendered '{position}' wording)"
+        work.fail(clause, error.line, message, error.code, expected=error.expected)
         return None
-    except (TemplateError, TypeError, ValueError) as exc:
-        line = getattr(exc, "lineno", None) or _template_line(exc)
-        work.fail(clause, wording.line - 1 + line, str(exc), "template-error")
-        return None
-    try:
-        return parse_blocks(text)
-    except MarkupError as exc:
-        work.fail(clause, None, f"{exc} (line {exc.line} of the rendered '{position}' wording)", "markup-error")
-        return None
-
-
-def _template_line(exc: BaseException) -> int:
-    line = 1
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<template>":
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
 
 
 def compose(

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from jinja2 import Template, Undefined
+from jinja2 import Template, TemplateError, Undefined
+from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from slaforge.compose.resolve import Agreement, PathDict
-from slaforge.library.markup import escape
+from slaforge.library.markup import CLAUSE_DIRECTIVES, MarkupError, RawBlock, escape, parse_blocks
 from slaforge.spec.models import format_days
 from slaforge.text import and_list, in_sentence
 
@@ -106,3 +107,53 @@ def template_context(agreement: Agreement, env: ClauseEnvironment) -> dict[str, 
         if value is None:
             context[key] = env.undefined(hint=f"{key} is not set in the spec")
     return context
+
+
+class BodyError(Exception):
+    """A body that cannot be rendered: the message, the file's line when known, and a problem code."""
+
+    def __init__(
+        self, message: str, line: int | None, code: str, expected: str | None = None, rendered_line: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.code = code
+        self.expected = expected
+        self.rendered_line = rendered_line  # for a markup error: its line in the rendered text
+
+
+def render_body(
+    env: ClauseEnvironment,
+    text: str,
+    first_line: int,
+    context: dict[str, Any],
+    directives: tuple[str, ...] = CLAUSE_DIRECTIVES,
+) -> list[RawBlock]:
+    """A body (starting on line ``first_line`` of its file) rendered and parsed into blocks; :class:`BodyError`."""
+    try:
+        rendered = compiled(env, text).render(**context)
+    except UndefinedError as exc:
+        raise BodyError(
+            f"{exc.message}",
+            first_line - 1 + _template_line(exc),
+            "missing-value",
+            expected="a value in the spec, or an {% if %} guard in the clause",
+        ) from None
+    except (TemplateError, TypeError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or _template_line(exc)
+        raise BodyError(str(exc), first_line - 1 + line, "template-error") from None
+    try:
+        return parse_blocks(rendered, directives)
+    except MarkupError as exc:
+        raise BodyError(str(exc), None, "markup-error", rendered_line=exc.line) from None
+
+
+def _template_line(exc: BaseException) -> int:
+    line = 1
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

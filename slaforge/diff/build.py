@@ -51,8 +51,10 @@ def render_comparison(comparison: Comparison, fmt: str, options: DiffOptions) ->
     if fmt in REPORTS:
         return REPORTS[fmt](comparison).encode("utf-8")
     from slaforge.diff.redline import redline
+    from slaforge.library.texts import texts_for
 
-    return render_formats(redline(comparison), (fmt,), options.theme_dir)[fmt]
+    document = redline(comparison, texts_for(options.theme_dir))
+    return render_formats(document, (fmt,), options.theme_dir)[fmt]
 
 
 def default_name(comparison: Comparison, fmt: str) -> str:

@@ -8,40 +8,36 @@ clause that moved is struck through where it was and inserted where it is now
 the old).  Numbers are the new document's: a renumbered clause is not a change.
 
 The summary section comes first: the counts, a legend, the changed terms and
-the changed clauses, each linked by cross-reference to its clause.
+the changed clauses, each linked by cross-reference to its clause.  Its words
+are the theme's texts (``text/redline/``); :func:`summary_context` gives them
+their values.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
-from slaforge.diff.clauses import ClauseChange, Placed
+from slaforge.compose.texts import compose_texts
 from slaforge.diff.comparison import Comparison
 from slaforge.diff.words import mark_all
-from slaforge.document import Clause, Document, Inline, Paragraph, Run, Section, Table
+from slaforge.document import Change, Clause, Document, Section
+from slaforge.library.texts import Texts, builtin_texts
 
-SUMMARY_ID = "redline-summary"
 MOVED_SUFFIX = "--was"
-DIRECTION_WORDS = {"better": "Better", "worse": "Worse", "neutral": "Neutral"}
-KIND_WORDS = {
-    "added": "Added",
-    "removed": "Deleted",
-    "moved": "Moved",
-    "reworded": "Reworded",
-    "position": "Position switched",
-}
 
 
-def redline(comparison: Comparison) -> Document:
+def redline(comparison: Comparison, texts: Texts | None = None) -> Document:
+    """The summary (from the theme's ``text/redline/``), then the new version with every change marked."""
+    summary = compose_texts(texts or builtin_texts(), "redline/outline", summary_context(comparison))
     new_meta = comparison.new.document.meta
-    old_meta = comparison.old.document.meta
     meta = replace(
         new_meta,
-        subtitle=f"Redline: version {new_meta.version} compared with version {old_meta.version}",
-        marking=f"REDLINE AGAINST VERSION {old_meta.version}",
+        subtitle=summary.particulars["subtitle"],
+        marking=summary.particulars["marking"],
         keywords=(*new_meta.keywords, "redline"),
     )
-    return Document(meta=meta, sections=(summary_section(comparison), *body_sections(comparison)))
+    return Document(meta=meta, sections=(*summary.sections, *body_sections(comparison)))
 
 
 # ------------------------------------------------------------------ the body
@@ -118,120 +114,52 @@ def _old_clause(clause: Clause, comparison: Comparison) -> Clause:
 # ------------------------------------------------------------------ the summary
 
 
-def summary_section(comparison: Comparison) -> Section:
-    clauses = [overview(comparison)]
-    if comparison.values:
-        clauses.append(
-            Clause(
-                id=f"{SUMMARY_ID}.terms",
-                number="",
-                title="Changed terms",
-                blocks=(values_table(comparison),),
-            )
-        )
-    if comparison.clause_changes:
-        clauses.append(
-            Clause(
-                id=f"{SUMMARY_ID}.clauses",
-                number="",
-                title="Changed clauses",
-                blocks=(clauses_table(comparison),),
-            )
-        )
-    return Section(id=SUMMARY_ID, number="", title="Summary of changes", clauses=tuple(clauses))
-
-
-def overview(comparison: Comparison) -> Clause:
+def summary_context(comparison: Comparison) -> dict[str, Any]:
+    """What the summary's texts (``text/redline/`` of the theme) read."""
     old, new = comparison.old, comparison.new
-    meta = new.document.meta
-    counts = comparison.counts()
-    compared = (
-        f"This redline shows version {meta.version} of {meta.title} ({meta.agreement_id}) with every change "
-        f"from version {old.document.meta.version}. It compares {old.label} (old) with {new.label} (new)."
-    )
-    if counts["total"] == 0:
-        tally = "The two versions are the same: there are no changes."
-    else:
-        tally = (
-            f"{_count(counts['total'], 'change')}: {_count(counts['values'], 'changed term')} "
-            f"({counts['better']} better, {counts['worse']} worse and {counts['neutral']} neutral for the "
-            f"Customer) and {_count(counts['clauses'], 'clause change')} ({counts['added']} added, "
-            f"{counts['removed']} deleted, {counts['moved']} moved, {counts['reworded']} reworded, "
-            f"{counts['position']} with another position)."
-        )
-    legend: Inline = (
-        Run("Legend: ", bold=True),
-        Run("inserted words", change="ins"),
-        Run(", "),
-        Run("deleted words", change="del"),
-        Run(
-            ". A clause that moved is struck through where it stood and inserted where it stands now. "
-            "Clause numbers are those of the new version; a clause that only has a new number is unchanged."
-        ),
-    )
-    return Clause(
-        id=f"{SUMMARY_ID}.overview",
-        number="",
-        title="Comparison",
-        blocks=(Paragraph((Run(compared),)), Paragraph((Run(tally),)), Paragraph(legend)),
-    )
+    numbers = {cid: placed.clause.number for cid, placed in comparison.clauses.new.items()}
 
+    def side(version: Any) -> dict[str, Any]:
+        meta = version.document.meta
+        return {"version": meta.version, "title": meta.title, "agreement_id": meta.agreement_id, "label": version.label}
 
-def values_table(comparison: Comparison) -> Table:
-    rows: list[tuple[Inline, ...]] = []
-    numbers = _numbers(comparison)
+    values = []
     for value in comparison.values:
         place = comparison.places.get(value.path)
-        where: Inline = (Run(numbers[place], xref=place),) if place in numbers else (Run("\u2014"),)
-        rows.append(
-            (
-                (Run(value.label),),
-                (Run(value.old if value.old is not None else "\u2014"),),
-                (Run(value.new if value.new is not None else "\u2014"),),
-                (Run(DIRECTION_WORDS[value.direction]),),
-                where,
-            )
+        values.append(
+            {
+                "label": value.label,
+                "old": value.old,
+                "new": value.new,
+                "direction": value.direction,
+                "clause": place if place in numbers else None,
+                "number": numbers.get(place or ""),
+            }
         )
-    header = tuple((Run(h),) for h in ("Term", "Was", "Now", "For the Customer", "Clause"))
-    return Table(header=header, rows=tuple(rows), widths=(4.0, 2.4, 2.4, 1.7, 1.5), kind="changed-terms")
+    changes = [
+        {
+            "clause": change.clause,
+            "number": change.new_number or change.old_number or "",
+            "title": change.title,
+            "kind": change.kind,
+            "old_number": change.old_number,
+            "new_number": change.new_number,
+            "old_section": change.old_section,
+            "new_section": change.new_section,
+            "old_position": change.old_position,
+            "new_position": change.new_position,
+            "inserted_words": change.inserted_words,
+            "deleted_words": change.deleted_words,
+            "excerpt": [_piece(text, mark) for text, mark in change.excerpt if text],
+        }
+        for change in comparison.clause_changes
+    ]
+    return {"old": side(old), "new": side(new), "counts": comparison.counts(), "values": values, "changes": changes}
 
 
-def clauses_table(comparison: Comparison) -> Table:
-    rows: list[tuple[Inline, ...]] = []
-    for change in comparison.clause_changes:
-        number = change.new_number or change.old_number or ""
-        rows.append(((Run(number, xref=change.clause),), (Run(change.title),), (Run(_what(change)),), _detail(change)))
-    header = tuple((Run(h),) for h in ("Clause", "Title", "Change", "Detail"))
-    return Table(header=header, rows=tuple(rows), widths=(1.5, 3.2, 2.2, 5.1), kind="changed-clauses")
-
-
-def _what(change: ClauseChange) -> str:
-    if change.kind == "moved":
-        where = f"from {change.old_number}"
-        if change.old_section != change.new_section:
-            where += f" ({change.old_section} to {change.new_section})"
-        return f"Moved {where}"
-    if change.kind == "position":
-        return f"Position: {change.old_position} to {change.new_position}"
-    return KIND_WORDS[change.kind]
-
-
-def _detail(change: ClauseChange) -> Inline:
-    if change.excerpt:
-        return tuple(Run(text, change=mark) for text, mark in change.excerpt if text)
-    if change.kind == "added":
-        return (Run(f"{_count(change.inserted_words, 'word')} inserted"),)
-    if change.kind == "removed":
-        return (Run(f"{_count(change.deleted_words, 'word')} deleted"),)
-    if change.kind == "moved":
-        return (Run(f"now clause {change.new_number}; was clause {change.old_number}"),)
-    return (Run(""),)
-
-
-def _numbers(comparison: Comparison) -> dict[str, str]:
-    placed: dict[str, Placed] = comparison.clauses.new
-    return {cid: p.clause.number for cid, p in placed.items()}
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _piece(text: str, mark: Change) -> dict[str, Any]:
+    """A stretch of an excerpt as the text prints it: its words, and whether a space comes before or after."""
+    core = " ".join(text.split())
+    if not core:
+        return {"core": "", "lead": True, "trail": False, "mark": mark}
+    return {"core": core, "lead": text[:1].isspace(), "trail": text[-1:].isspace(), "mark": mark}

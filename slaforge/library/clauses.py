@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from slaforge.errors import ClauseError, Problem
+from slaforge.library.frontmatter import front_line, read_front_matter
 from slaforge.resources import clauses_dir
 
 LEVELS = ("corporate", "customer", "service")
@@ -176,58 +176,14 @@ def _categories(folders: list[Path], problems: list[Problem]) -> list[Category]:
 
 
 def _front_line(path: Path, key: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return None
+    return front_line(path.read_text(encoding="utf-8"), key)
 
 
 def read_clause(path: Path, builtin: bool, problems: list[Problem]) -> ClauseSource | None:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError
-
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        problems.append(
-            Problem("a clause file must start with '---' front matter", file=str(path), line=1, code="no-front-matter")
-        )
+    read = read_front_matter(path, FrontMatter, problems)
+    if read is None:
         return None
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:
-        problems.append(Problem("front matter has no closing '---'", file=str(path), line=1, code="no-front-matter"))
-        return None
-    try:
-        data: Any = YAML(typ="safe", pure=True).load("\n".join(lines[1:end])) or {}
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        problems.append(
-            Problem(
-                f"front matter is not valid YAML: {exc.problem}",
-                file=str(path),
-                line=(mark.line + 2) if mark else 1,
-                column=(mark.column + 1) if mark else None,
-                code="yaml-syntax",
-            )
-        )
-        return None
-    try:
-        meta = FrontMatter.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            key = str(error["loc"][0]) if error["loc"] else None
-            problems.append(
-                Problem(
-                    f"front matter: {error['msg']}",
-                    file=str(path),
-                    line=_front_line(path, key) if key else 1,
-                    path=key,
-                    given=None if error["type"] == "missing" else repr(error.get("input")),
-                    code=error["type"],
-                )
-            )
-        return None
+    meta: FrontMatter = read.meta
     bad_levels = [lv for lv in meta.levels if lv not in LEVELS]
     if bad_levels:
         problems.append(
@@ -241,8 +197,8 @@ def read_clause(path: Path, builtin: bool, problems: list[Problem]) -> ClauseSou
             )
         )
     wordings: dict[str, Wording] = {}
-    position, start, chunk = "standard", end + 2, []
-    for number, line in enumerate(lines[end + 1 :], start=end + 2):
+    position, start, chunk = "standard", read.body_line, []
+    for number, line in enumerate(read.body_lines, start=read.body_line):
         match = _POSITION_LINE.match(line.strip())
         if match:
             wordings[position] = Wording(position, "\n".join(chunk), start)

@@ -2,11 +2,14 @@
 
 Blocks: paragraphs, lettered lists (``1.`` items, nested by indenting three
 spaces), bullet lists (``-``), tables (``|`` rows with a ``|---|`` separator
-whose dash counts set relative widths, optional ``Table: caption`` line), and
-directive lines (``::definitions``, ``::signatures``).
+whose dash counts set relative widths, an optional ``Table: caption`` line before it, whose
+``Table[kind]:`` form names the table's kind, with or without a caption), and
+directive lines (``::definitions``, ``::signatures`` in clauses, ``::chart`` in a report).
 
 Inline: ``**bold**``, ``*italic*``, ``[[Term]]`` / ``[[Term|shown]]`` defined
-terms, ``[[#clause.id]]`` cross-references, ``\\`` escapes the next character.
+terms, ``[[#clause.id]]`` cross-references (``[[#clause.id|4.1]]`` with the text to show where
+nothing numbers them, as in a redline's summary), ``++inserted++`` and ``~~deleted~~`` words
+(the marks of a redline), ``\\`` escapes the next character.
 
 Spec values reach this text through :func:`escape`, so no value can form markup.
 """
@@ -16,12 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from slaforge.document import BulletList, Inline, ListItem, NumberedList, Paragraph, Run, Table, merge_runs
+from slaforge.document import BulletList, Change, Inline, ListItem, NumberedList, Paragraph, Run, Table, merge_runs
 
-_SPECIALS = set("\\*[]|")
+_SPECIALS = set("\\*[]|+~")
 _ORDERED = re.compile(r"^(?P<indent> *)(?P<n>\d+)\. +(?P<text>.*)$")
 _BULLET = re.compile(r"^(?P<indent> *)- +(?P<text>.*)$")
-_CAPTION = re.compile(r"^Table(?:\[(?P<kind>[a-z-]+)\])?: *(?P<text>.+)$")
+_CAPTION = re.compile(r"^Table(?:\[(?P<kind>[a-z-]+)\])?:(?: *(?P<text>.+))?$")
 _DIRECTIVE = re.compile(r"^::(?P<name>[a-z-]+) *$")
 _SEPARATOR_CELL = re.compile(r"^ *:?-+:? *$")
 
@@ -59,11 +62,12 @@ def parse_inline(text: str, line: int = 1) -> Inline:
     runs: list[Run] = []
     buffer: list[str] = []
     bold = italic = False
+    change: Change = None
     i = 0
 
     def flush() -> None:
         if buffer:
-            runs.append(Run("".join(buffer), bold=bold, italic=italic))
+            runs.append(Run("".join(buffer), bold=bold, italic=italic, change=change))
             buffer.clear()
 
     while i < len(text):
@@ -79,16 +83,22 @@ def parse_inline(text: str, line: int = 1) -> Inline:
             flush()
             inner = _unescape(text[i + 2 : end])
             if inner.startswith("#"):
-                target, _, _shown = inner[1:].partition("|")
-                runs.append(Run("", bold=bold, italic=italic, xref=target.strip()))
+                target, _, shown = inner[1:].partition("|")
+                runs.append(Run(shown.strip(), bold=bold, italic=italic, xref=target.strip(), change=change))
             else:
                 term, _, shown = inner.partition("|")
-                runs.append(Run((shown or term).strip(), bold=bold, italic=italic, term=term.strip()))
+                runs.append(Run((shown or term).strip(), bold=bold, italic=italic, term=term.strip(), change=change))
             i = end + 2
             continue
         if text.startswith("**", i):
             flush()
             bold = not bold
+            i += 2
+            continue
+        if text.startswith(("++", "~~"), i):
+            flush()
+            mark: Change = "ins" if text[i] == "+" else "del"
+            change = None if change == mark else mark
             i += 2
             continue
         if ch == "*":
@@ -101,6 +111,8 @@ def parse_inline(text: str, line: int = 1) -> Inline:
     flush()
     if bold or italic:
         raise MarkupError(f"unclosed {'**' if bold else '*'} emphasis", line)
+    if change:
+        raise MarkupError(f"unclosed {'++' if change == 'ins' else '~~'} mark", line)
     return merge_runs(runs)
 
 
@@ -123,7 +135,11 @@ def _unescape(text: str) -> str:
 # ------------------------------------------------------------------ blocks
 
 
-def parse_blocks(body: str) -> list[RawBlock]:
+CLAUSE_DIRECTIVES = ("definitions", "signatures")
+
+
+def parse_blocks(body: str, directives: tuple[str, ...] = CLAUSE_DIRECTIVES) -> list[RawBlock]:
+    """The blocks of a rendered body; a ``::name`` line is a :class:`Directive` when ``directives`` allows it."""
     lines = body.splitlines()
     blocks: list[RawBlock] = []
     i = 0
@@ -138,14 +154,13 @@ def parse_blocks(body: str) -> list[RawBlock]:
         if caption and not stripped.startswith("|"):
             raise MarkupError("a 'Table:' caption line must come right before a table", caption[2])
         if match := _CAPTION.match(stripped):
-            caption = (match["text"], match["kind"] or "data", number)
+            caption = (match["text"] or "", match["kind"] or "data", number)
             i += 1
             continue
         if match := _DIRECTIVE.match(stripped):
-            if match["name"] not in ("definitions", "signatures"):
-                raise MarkupError(
-                    f"unknown directive '::{match['name']}' (expected ::definitions or ::signatures)", number
-                )
+            if match["name"] not in directives:
+                expected = " or ".join(f"::{d}" for d in directives) or "none here"
+                raise MarkupError(f"unknown directive '::{match['name']}' (expected {expected})", number)
             blocks.append(Directive(match["name"], number))
             i += 1
             continue
@@ -232,7 +247,7 @@ def _table(lines: list[str], first_line: int, caption: tuple[str, str, int] | No
     return Table(
         header=tuple(parse_inline(c, first_line) for c in header),
         rows=tuple(rows),
-        caption=caption[0] if caption else None,
+        caption=(caption[0] or None) if caption else None,
         widths=widths,
         kind=caption[1] if caption else "data",
     )

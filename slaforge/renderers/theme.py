@@ -17,9 +17,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from slaforge.errors import InvalidArgument
-from slaforge.resources import templates_dir
-
-BUILTIN_THEME = "default"
+from slaforge.resources import theme_folders
 
 
 @dataclass(frozen=True)
@@ -29,15 +27,7 @@ class Theme:
 
     @classmethod
     def load(cls, user_dir: Path | None = None, asset_folders: tuple[Path, ...] = ()) -> Theme:
-        builtin = templates_dir() / BUILTIN_THEME
-        folders: list[Path] = []
-        if user_dir is not None:
-            user_dir = user_dir.resolve()
-            if not user_dir.is_dir():
-                raise InvalidArgument(f"theme folder {user_dir} does not exist or is not a folder")
-            folders.append(user_dir)
-        folders.append(builtin.resolve())
-        return cls(tuple(folders), tuple(p.resolve() for p in asset_folders))
+        return cls(theme_folders(user_dir), tuple(p.resolve() for p in asset_folders))
 
     @property
     def builtin(self) -> Path:
