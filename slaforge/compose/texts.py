@@ -69,14 +69,27 @@ def render_text(
     return tuple(given[b.name] if isinstance(b, Directive) else b for b in raw)
 
 
-def compose_texts(
-    texts: Texts, outline_name: str, context: Mapping[str, Any], blocks: Mapping[str, Block] | None = None
-) -> TextDocument:
-    """The outline ``outline_name`` (``report/outline``) rendered with ``context``."""
+def particulars(
+    texts: Texts, outline_name: str, context: Mapping[str, Any], keys: tuple[str, ...] | None = None
+) -> dict[str, str]:
+    """The outline's particulars (all, or those named by ``keys``) as plain text."""
     outline = texts.outline(outline_name)
     values = text_context(texts, context)
     where = Problem("", file=str(outline.path))
-    particulars = {key: render_line(template, values, where) for key, template in outline.particulars.items()}
+    wanted = outline.particulars if keys is None else {k: outline.particulars[k] for k in keys}
+    return {key: render_line(template, values, where) for key, template in wanted.items()}
+
+
+def compose_texts(
+    texts: Texts,
+    outline_name: str,
+    context: Mapping[str, Any],
+    blocks: Mapping[str, Block] | None = None,
+    keys: tuple[str, ...] | None = None,
+) -> TextDocument:
+    """The outline ``outline_name`` (``report/outline``) rendered with ``context``; ``keys``: the particulars wanted."""
+    outline = texts.outline(outline_name)
+    values = text_context(texts, context)
     sections: list[Section] = []
     numbered = 0
     for section in outline.sections:
@@ -92,4 +105,4 @@ def compose_texts(
         if section.numbered:
             numbered += 1
         sections.append(Section(section.id, str(numbered) if section.numbered else "", section.title, tuple(clauses)))
-    return TextDocument(particulars, tuple(sections))
+    return TextDocument(particulars(texts, outline_name, context, keys), tuple(sections))

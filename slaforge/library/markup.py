@@ -1,15 +1,15 @@
 """The Markdown subset of clause bodies, parsed into document blocks.
 
-Blocks: paragraphs, lettered lists (``1.`` items, nested by indenting three
-spaces), bullet lists (``-``), tables (``|`` rows with a ``|---|`` separator
-whose dash counts set relative widths, an optional ``Table: caption`` line before it, whose
-``Table[kind]:`` form names the table's kind, with or without a caption), and
+Blocks: paragraphs, lettered lists (``1.`` items, nested by indenting three spaces), bullet
+lists (``-``), tables (``|`` rows with a ``|---|`` separator whose dash counts set relative
+widths, one dash per cell leaving them to the renderer; an optional ``Table: caption`` line
+before it, whose ``Table[kind]:`` form names the table's kind, with or without a caption), and
 directive lines (``::definitions``, ``::signatures`` in clauses, ``::chart`` in a report).
 
-Inline: ``**bold**``, ``*italic*``, ``[[Term]]`` / ``[[Term|shown]]`` defined
-terms, ``[[#clause.id]]`` cross-references (``[[#clause.id|4.1]]`` with the text to show where
-nothing numbers them, as in a redline's summary), ``++inserted++`` and ``~~deleted~~`` words
-(the marks of a redline), ``\\`` escapes the next character.
+Inline: ``**bold**``, ``*italic*``, ``[[Term]]`` / ``[[Term|shown]]`` defined terms,
+``[[#clause.id]]`` cross-references (``[[#clause.id|4.1]]`` with the text to show where nothing
+numbers them, as in a redline's summary), ``++inserted++`` and ``~~deleted~~`` words (the
+marks of a redline), ``\\`` escapes the next character.
 
 Spec values reach this text through :func:`escape`, so no value can form markup.
 """
@@ -235,9 +235,10 @@ def _table(lines: list[str], first_line: int, caption: tuple[str, str, int] | No
     if len(lines) < 2 or not all(_SEPARATOR_CELL.match(c) for c in _cells(lines[1])):
         raise MarkupError("a table needs a header row and a |---| separator row", first_line)
     header = _cells(lines[0])
-    widths = tuple(float(max(1, c.count("-"))) for c in _cells(lines[1]))
-    if len(widths) != len(header):
-        raise MarkupError(f"the separator row has {len(widths)} cells, the header {len(header)}", first_line + 1)
+    dashes = [max(1, c.count("-")) for c in _cells(lines[1])]
+    widths = None if set(dashes) == {1} else tuple(float(d) for d in dashes)  # |-|-| leaves them to the renderer
+    if len(dashes) != len(header):
+        raise MarkupError(f"the separator row has {len(dashes)} cells, the header {len(header)}", first_line + 1)
     rows = []
     for offset, line in enumerate(lines[2:], start=2):
         cells = _cells(line)

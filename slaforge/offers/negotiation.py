@@ -24,6 +24,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from slaforge.errors import Problem
+from slaforge.library.texts import builtin_texts
 from slaforge.offers.offer import Envelope, Offer, TierDraft
 from slaforge.spec.models import Spec
 from slaforge.spec.paths import PathError, locate, value_at
@@ -36,7 +37,7 @@ from slaforge.text import format_decimal
 Better = Literal["higher", "lower"]
 VALUES = ("preferred", "fallback", "limit")
 INFINITY = Decimal("Infinity")
-BEYOND = "BEYOND THE LIMIT"
+BEYOND = "beyond"
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,13 @@ class Placement:
     tier: str
     tier_name: str
     value: Measured | None  # None: the tier has no such term
-    where: str  # "at preferred", "between fallback and limit", "BEYOND THE LIMIT", ...
+    place: str  # "at-preferred", "between-fallback-and-limit", "beyond", ...: a key of the theme's placements labels
     beyond: bool = False
+
+    @property
+    def where(self) -> str:
+        """Where the draft sits, in the words of the theme's labels: "at preferred", "BEYOND THE LIMIT", ..."""
+        return builtin_texts().label(f"placements.{self.place}")
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ def read_envelopes(offer: Offer, allow_beyond_limit: bool = False) -> tuple[list
             draft = next(t for t in offer.tiers if t.tier.id == placement.tier)
             loc = locate(draft.data, envelope.parts)
             value = placement.value.text if placement.value else "?"
-            if placement.where == BEYOND:
+            if placement.place == BEYOND:
                 message = f"beyond the walk-away limit {reading.limit.text}"
             else:
                 message = f"which cannot be compared with the walk-away limit {reading.limit.text}"
@@ -222,18 +228,18 @@ def _place(
         loc = locate(draft.data, envelope.parts)
         value = measure(value_at(draft.spec, loc), loc, draft.spec)
     except (PathError, ValueError):
-        return Placement(tier, name, None, "not in this tier")
+        return Placement(tier, name, None, "not-in-tier")
     if value.number is None:
-        return Placement(tier, name, value, "not set")
+        return Placement(tier, name, value, "not-set")
     if value.unit != pref.unit:
-        return Placement(tier, name, value, "cannot be compared with the envelope", beyond=True)
+        return Placement(tier, name, value, "incomparable", beyond=True)
     g = _goodness(value, better)
     gp, gf, gl = (_goodness(m, better) for m in (pref, fall, lim))
     if g > gl:
         return Placement(tier, name, value, BEYOND, beyond=True)
-    for mark, label in ((gl, "at the limit"), (gf, "at fallback"), (gp, "at preferred")):
+    for mark, place in ((gl, "at-limit"), (gf, "at-fallback"), (gp, "at-preferred")):
         if g == mark:
-            return Placement(tier, name, value, label)
+            return Placement(tier, name, value, place)
     if g < gp:
-        return Placement(tier, name, value, "better for us than preferred")
-    return Placement(tier, name, value, "between preferred and fallback" if g < gf else "between fallback and limit")
+        return Placement(tier, name, value, "better-than-preferred")
+    return Placement(tier, name, value, "between-preferred-and-fallback" if g < gf else "between-fallback-and-limit")
