@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slaforge.document import Document
+from slaforge.library.texts import texts_for
 from slaforge.reports.achievement import Achievement
 from slaforge.reports.measurements import load_measurements
 from slaforge.reports.report import report_document
@@ -45,6 +46,6 @@ def build_report(
     """Load, compute, compose and render every format in memory, then write every file at once."""
     loaded = load_spec(spec_path)
     data = load_measurements(data_path, loaded.spec)
-    result, document = report_document(loaded.spec, data, period)
+    result, document = report_document(loaded.spec, data, period, texts_for(theme_dir))
     files = render_all({out_dir / file_stem(result): document}, formats, theme_dir)
     return ReportResult(write_all(files), document, result)

@@ -1,8 +1,8 @@
-"""How the report writes its figures, and the small tree pieces it builds them into.
+"""How the report writes its figures.
 
-Percentages are rounded down (a missed target never reads as met); durations
-come from :func:`slaforge.format_seconds`, abbreviated in table cells;
-times are shown in the service's time zone.
+Percentages are rounded down (a missed target never reads as met); durations come from
+:func:`slaforge.arithmetic.downtime.format_seconds`, abbreviated in table cells; times are shown
+in the service's time zone.
 """
 
 from __future__ import annotations
@@ -13,24 +13,8 @@ from decimal import ROUND_DOWN, Decimal
 from zoneinfo import ZoneInfo
 
 from slaforge.arithmetic.downtime import format_seconds
-from slaforge.document import Inline, Paragraph, Run, Table
-from slaforge.reports.achievement import SeverityAttainment
 from slaforge.spec.units import Money
 from slaforge.text import format_decimal
-
-EXCLUSION_NAMES = {
-    "scheduled-maintenance": "scheduled maintenance",
-    "emergency-maintenance": "emergency maintenance",
-    "force-majeure": "force majeure",
-    "customer-caused": "caused by the Customer",
-    "third-party": "caused by a third party",
-    "suspended-account": "account suspended",
-    "beta-features": "beta feature",
-    "over-quota": "use above the agreed quota",
-}
-
-
-# ------------------------------------------------------------------ formatting
 
 
 def percent(value: Decimal, places: int = 3) -> str:
@@ -39,10 +23,16 @@ def percent(value: Decimal, places: int = 3) -> str:
     return f"{value.quantize(quantum, rounding=ROUND_DOWN)}%"
 
 
-def share_text(value: Decimal | None) -> str:
+def target(value: Decimal) -> str:
+    """A target as the agreement states it: 99.95 -> '99.95%'."""
+    return f"{format_decimal(value)}%"
+
+
+def share_text(value: Decimal | None) -> str | None:
+    """A share of tickets, rounded down to a tenth: 66.66 -> '66.6%'; None when no ticket counts."""
     if value is None:
-        return "no tickets"
-    return f"{format_decimal(value.quantize(Decimal('0.1'), rounding=ROUND_DOWN))}%"
+        return None
+    return f"{format_decimal(Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_DOWN))}%"
 
 
 def duration_text(seconds: Decimal | int) -> str:
@@ -53,16 +43,14 @@ SHORT_UNITS = ((" days", " d"), (" day", " d"), (" hours", " h"), (" hour", " h"
 SHORT_UNITS += ((" minute", " min"), (" seconds", " s"), (" second", " s"))
 
 
-def short_duration(seconds: Decimal | int) -> str:
-    """The same figure as :func:`duration_text`, abbreviated for a table cell: '44 min 28.8 s'."""
+def short_duration(seconds: Decimal | int) -> str | None:
+    """The same figure as :func:`duration_text`, abbreviated for a table cell ('44 min 28.8 s'); None for none."""
+    if not seconds:
+        return None
     text = duration_text(seconds)
     for long, short in SHORT_UNITS:
         text = text.replace(long, short)
-    return "none" if text == "no downtime" else text
-
-
-def required_text(s: SeverityAttainment) -> str:
-    return f"{format_decimal(s.target)}%" if s.level.attainment is not None else "each ticket"
+    return text
 
 
 def moment(when: dt.datetime, zone: ZoneInfo) -> str:
@@ -74,28 +62,3 @@ def money_total(amounts: Sequence[Money]) -> Money | None:
     if not amounts or len({a.currency for a in amounts}) != 1:
         return None
     return Money(sum((a.amount for a in amounts), Decimal(0)), amounts[0].currency)
-
-
-def inline(*parts: str | Run) -> Inline:
-    return tuple(Run(p) if isinstance(p, str) else p for p in parts)
-
-
-def paragraph(*parts: str | Run) -> Paragraph:
-    return Paragraph(inline(*parts))
-
-
-def text_cell(text: str, bold: bool = False) -> Inline:
-    return (Run(text, bold=bold),)
-
-
-def data_table(header: Sequence[str], rows: Sequence[Sequence[str | Inline]], kind: str, **kw: object) -> Table:
-    return Table(
-        header=tuple(text_cell(h) for h in header),
-        rows=tuple(tuple(text_cell(c) if isinstance(c, str) else c for c in row) for row in rows),
-        kind=kind,
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def verdict(met: bool) -> Inline:
-    return (Run("Met"),) if met else (Run("Missed", bold=True),)
