@@ -82,10 +82,12 @@ def compile_pdf(root: Path, main: str, font_folders: tuple[Path, ...], variant: 
 def _describe(diagnostic: Any, root: Path) -> str:
     """The compiler's message, where it arose (theme file:line:column) and its hints."""
     parts = [str(getattr(diagnostic, "message", diagnostic))]
-    staged = root.resolve().as_posix().lstrip("/")
+    # the compiler names a file relative to the working folder (../../tmp/slaforge-typst-x/agreement.typ):
+    # what follows the stage's own, randomly named folder is the theme's file, wherever the command runs
+    staged = root.resolve().name
     for place in LOCATION.findall(str(getattr(diagnostic, "diagnostic", "") or "")):
-        name = place.replace("\\", "/").lstrip("./")
-        name = name.split(staged + "/", 1)[-1]
+        name = place.replace("\\", "/")
+        name = name.split(staged + "/", 1)[-1] if staged + "/" in name else name.lstrip("./")
         parts.append(f"at {name}")
     parts += [f"hint: {hint}" for hint in getattr(diagnostic, "hints", None) or ()]
     return "; ".join(dict.fromkeys(parts))
