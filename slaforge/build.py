@@ -15,6 +15,7 @@ from slaforge.compose.resolve import Agreement, resolve
 from slaforge.document import Document
 from slaforge.errors import Problem
 from slaforge.library.clauses import Library, load_library
+from slaforge.library.texts import texts_for
 from slaforge.spec.loader import LoadedSpec, load_spec
 from slaforge.writers import PDF_UA, render_all, write_all
 
@@ -44,7 +45,7 @@ def library_for(loaded: LoadedSpec, extra_dirs: tuple[Path, ...] = ()) -> Librar
 
 def document_for(loaded: LoadedSpec, options: BuildOptions) -> tuple[Agreement, Document]:
     agreement = resolve(loaded)
-    document = compose(agreement, library_for(loaded, options.clause_dirs))
+    document = compose(agreement, library_for(loaded, options.clause_dirs), texts=texts_for(options.theme_dir))
     return agreement, document
 
 

@@ -193,6 +193,71 @@ class PartyLine:
     address: str | None = None
 
 
+PARTICULARS = ("agreement", "version", "status", "effective", "classification")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The words every renderer prints around the text: the cover, the contents, the page frame, the
+    notes on moved clauses and the signature block.
+
+    Composed once, from the theme's labels (:func:`slaforge.compose.meta.frame`), and read by every
+    renderer from the tree, so that the cover and the signature block say the same in every format.
+    A label may hold ``{name}`` placeholders that the methods below fill in.
+    """
+
+    draft: str  # "DRAFT": the cover's banner, the watermark and the mark on every page
+    draft_note: str  # "Subject to contract · not for signature"
+    between: str  # the word before the first party: "between"
+    joiner: str  # the word before the last party: "and"
+    party_role: str  # how the cover names a party's role: "(the “{role}”)"
+    running_header: str  # "{agreement_id} · version {version}"
+    particulars: dict[str, str]  # the labels of the cover's particulars, by PARTICULARS key
+    statuses: dict[str, str]  # a status as the cover writes it: draft -> "Draft"
+    contents: str  # the heading of the table of contents: "Contents"
+    page: str  # "Page {page} of {pages}"
+    moved_from: str  # "Moved from clause {number}"
+    moved_to: str  # "Moved to clause {number}"
+    signed_for: str  # "Signed for and on behalf of"
+    signature_lines: tuple[str, ...]  # the lines to fill in: Signature, Name, Title, Date
+
+    def role(self, party: PartyLine) -> str:
+        return self.party_role.format(role=party.role)
+
+    def status(self, status: str) -> str:
+        return self.statuses.get(status, status.capitalize())
+
+    def cover_particulars(self, meta: DocumentMeta) -> list[tuple[str, str]]:
+        """(label, value) of the cover's particulars, in order; the classification only when there is one."""
+        values = {
+            "agreement": meta.agreement_id,
+            "version": meta.version,
+            "status": self.status(meta.status),
+            "effective": meta.effective_date,
+            "classification": meta.classification,
+        }
+        return [(self.particulars[key], value) for key in PARTICULARS if (value := values[key])]
+
+    def page_parts(self) -> tuple[str, str, str]:
+        """The page label around its two numbers: ("Page ", " of ", "")."""
+        before, _, rest = self.page.partition("{page}")
+        middle, _, after = rest.partition("{pages}")
+        return before, middle, after
+
+    def signing(self, signatory: Signatory) -> list[tuple[str, str]]:
+        """The lines of a signatory's block, (label, what is filled in): the signature and the date are left blank."""
+        values = ("", signatory.name or "", signatory.title or "", "")
+        return list(zip(self.signature_lines, values, strict=False))
+
+    def moved(self, clause: Clause) -> str | None:
+        """The note on a clause that moved: "Moved from clause 4.1" where it is now, "Moved to ..." where it was."""
+        if clause.moved_from:
+            return self.moved_from.format(number=clause.moved_from)
+        if clause.moved_to:
+            return self.moved_to.format(number=clause.moved_to)
+        return None
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
     title: str
@@ -204,6 +269,7 @@ class DocumentMeta:
     parties: tuple[PartyLine, ...]
     author: str
     subject: str
+    frame: Frame  # the words around the text, from the theme's labels
     keywords: tuple[str, ...] = ()
     brand_colour: str | None = None  # "#1f4e79"
     logo: str | None = None  # absolute path to an image inside an allowed folder
@@ -222,7 +288,7 @@ class DocumentMeta:
 
     @property
     def running_header(self) -> str:
-        header = f"{self.agreement_id} \u00b7 version {self.version}"
+        header = self.frame.running_header.format(agreement_id=self.agreement_id, version=self.version)
         return f"{self.marking} \u00b7 {header}" if self.marking else header
 
     @property

@@ -6,6 +6,7 @@ pipeline's own documents are tested through ``slaforge build``.
 
 from __future__ import annotations
 
+from slaforge.compose.meta import frame
 from slaforge.document import (
     BulletList,
     Clause,
@@ -39,6 +40,7 @@ def meta(status: str = "draft", title: str = "Managed Network Service Level Agre
         ),
         author="Northwind Networks Ltd",
         subject="Service level agreement for the managed WAN service",
+        frame=frame(),
         keywords=("SLA", "managed network", "availability"),
         subtitle="Service Level Agreement",
         classification="Commercial in confidence",

@@ -1,4 +1,5 @@
-"""One tree, three formats: the PDF, the DOCX and the HTML carry the same headings, numbers and text.
+"""One tree, three formats: the PDF, the DOCX and the HTML carry the same headings, numbers and text,
+and the same cover page and signature blocks, word for word.
 
 The PDF is checked from both engines, WeasyPrint (the default) and Typst.
 
@@ -32,6 +33,7 @@ from slaforge.document import (
     Clause,
     DefinitionList,
     Document,
+    Frame,
     ListItem,
     NumberedList,
     Paragraph,
@@ -252,3 +254,96 @@ def test_clause_text_agrees(rendered: tuple[Document, dict[str, bytes]], fmt: st
         if want != got:
             mismatches.append(f"{clause.number} {clause.id}: missing {dict(want - got)}, extra {dict(got - want)}")
     assert not mismatches, f"{fmt} differs from the document tree:\n" + "\n".join(mismatches[:10])
+
+
+# ------------------------------------------------------------------ the cover and the signature blocks
+
+
+def cover_words(document: Document) -> Counter[str]:
+    """Every word the cover shows, from the tree: banner, classification, titles, parties, particulars."""
+    meta, frame = document.meta, document.meta.frame
+    parts = [meta.classification or ""]
+    if meta.is_draft:
+        parts += [frame.draft, frame.draft_note]
+    parts += [meta.subtitle or "", meta.title, frame.between]
+    for index, party in enumerate(meta.parties):
+        parts += [party.name, party.address or "", frame.role(party)]
+        if index == len(meta.parties) - 2:
+            parts.append(frame.joiner)
+    for label, value in frame.cover_particulars(meta):
+        parts += [label, value]
+    return Counter(words(" ".join(parts)))
+
+
+def html_cover(data: bytes) -> Counter[str]:
+    root = ElementWrapper.from_html_root(parse(data.decode("utf-8")))
+    return Counter(words(_html_text(root.query("header.cover").etree_element)))
+
+
+def docx_cover(data: bytes) -> Counter[str]:
+    body = docx.Document(io.BytesIO(data)).element.body
+    found: list[str] = []
+    for child in body.iterchildren():
+        if child.tag.rsplit("}", 1)[1] == "p":
+            if child.xpath("string(w:pPr/w:pStyle/@w:val)") == "TOCHeading":
+                break
+            found += words(_docx_text(child))
+    return Counter(found)
+
+
+def pdf_cover(data: bytes, document: Document) -> Counter[str]:
+    found = Counter(words(PdfReader(io.BytesIO(data)).pages[0].extract_text()))
+    if document.meta.is_draft:  # the watermark, drawn on every page, is no word of the cover
+        found.subtract(words(document.meta.frame.draft))
+    return +found
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "pdf", "pdf-typst"])
+def test_the_cover_says_the_same_in_every_format(rendered: tuple[Document, dict[str, bytes]], fmt: str) -> None:
+    document, files = rendered
+    want = cover_words(document)
+    got = {
+        "html": lambda: html_cover(files["html"]),
+        "docx": lambda: docx_cover(files["docx"]),
+        "pdf": lambda: pdf_cover(files["pdf"], document),
+        "pdf-typst": lambda: pdf_cover(files["pdf-typst"], document),
+    }[fmt]()
+    if fmt.startswith("pdf") and want != got:
+        # a long address may wrap inside a word, and letter-spaced capitals come out a letter at a time
+        # (a lone "-" between them then reads as a list bullet): compare the letters
+        want, got = letters(want), letters(got)
+    assert want == got, f"missing {dict(want - got)}, extra {dict(got - want)}"
+
+
+def letters(found: Counter[str]) -> Counter[str]:
+    return Counter(ch for ch in "".join(found.elements()) if ch != "-")
+
+
+def signature_words(clause: Clause, frame: Frame) -> Counter[str]:
+    """The words the signature blocks of ``clause`` add to its text: the frame's, and each signatory's."""
+    found: list[str] = []
+    for block in clause.blocks:
+        if isinstance(block, SignatureBlock):
+            for signatory in block.signatories:
+                capacity = f"({signatory.capacity})" if signatory.capacity else ""
+                found += words(f"{frame.signed_for} {signatory.party} {capacity}")
+                for label, value in frame.signing(signatory):
+                    found += words(f"{label} {value}")
+    return Counter(found)
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "pdf", "pdf-typst"])
+def test_the_signature_blocks_say_the_same_in_every_format(
+    rendered: tuple[Document, dict[str, bytes]], fmt: str
+) -> None:
+    document, files = rendered
+    reader = {"html": html_clauses, "docx": docx_clauses, "pdf": pdf_clauses, "pdf-typst": pdf_clauses}[fmt]
+    _, found = reader(files[fmt], document)
+    signing = [c for c in document.clauses() if has_signatures(c)]
+    assert signing, "every sample is signed"
+    for clause in signing:
+        want = Counter(expected_text(clause)) + signature_words(clause, document.meta.frame)
+        got = Counter(found[clause.id])
+        if fmt.startswith("pdf") and want != got:
+            want, got = Counter("".join(want.elements())), Counter("".join(got.elements()))
+        assert want == got, f"{clause.id}: missing {dict(want - got)}, extra {dict(got - want)}"

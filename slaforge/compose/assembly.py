@@ -23,7 +23,7 @@ from slaforge.compose.environment import (
     shared_environment,
     template_context,
 )
-from slaforge.compose.meta import document_meta
+from slaforge.compose.meta import document_meta, role
 from slaforge.compose.numbering import number_clauses
 from slaforge.compose.resolve import Agreement
 from slaforge.document import (
@@ -47,6 +47,7 @@ from slaforge.document import (
 from slaforge.errors import ClauseError, Problem
 from slaforge.library.clauses import ClauseSource, Library
 from slaforge.library.markup import Directive, MarkupError, RawBlock, parse_inline
+from slaforge.library.texts import Texts
 from slaforge.spec.models import ContactRole, Party
 
 # ------------------------------------------------------------------ composing
@@ -115,8 +116,12 @@ def compose(
     default_position: str = "standard",
     omit: frozenset[str] = frozenset(),
     external: Mapping[str, str] | None = None,
+    texts: Texts | None = None,
 ) -> Document:
     """Build the Document for ``agreement``; raise :class:`ClauseError` listing every problem.
+
+    ``texts`` gives the words around the text (the cover, the signature block): the theme's labels,
+    the built-in theme's when None.
 
     ``omit`` names clauses to leave out although the agreement's level and conditions pick them
     (a lower-level agreement of a portfolio leaves the terms it inherits to the agreement above);
@@ -159,7 +164,7 @@ def compose(
             drafted.append(_Drafted(clause, position, blocks, clause.wording(position).line))
     if work.problems:
         raise ClauseError(f"{len(work.problems)} problem(s) composing the agreement", work.problems)
-    document = _assemble(agreement, library, drafted, env, context, work, external or {})
+    document = _assemble(agreement, library, drafted, env, context, work, external or {}, texts)
     if work.problems:
         raise ClauseError(f"{len(work.problems)} problem(s) composing the agreement", work.problems)
     return document
@@ -176,6 +181,7 @@ def _assemble(
     context: dict[str, Any],
     work: Composition,
     external: Mapping[str, str],
+    texts: Texts | None,
 ) -> Document:
     by_category: dict[str, list[_Drafted]] = {}
     for item in drafted:
@@ -252,7 +258,7 @@ def _assemble(
                         )
                     )
                 elif isinstance(raw, Directive) and raw.name == "signatures":
-                    blocks.append(_signatures(agreement))
+                    blocks.append(_signatures(agreement, texts))
                 elif isinstance(raw, Directive) and raw.name == "definitions":
                     pending_definitions.append((s_index, c_index, len(blocks)))
                     blocks.append(DefinitionList(()))
@@ -276,7 +282,7 @@ def _assemble(
             new_clauses = list(sections[s_index].clauses)
             new_clauses[c_index] = replace(clause, blocks=tuple(blocks))
             sections[s_index] = replace(sections[s_index], clauses=tuple(new_clauses))
-    return Document(meta=document_meta(agreement), sections=tuple(sections))
+    return Document(meta=document_meta(agreement, texts), sections=tuple(sections))
 
 
 def sub_clause_starts(blocks: list[RawBlock]) -> set[int]:
@@ -327,7 +333,7 @@ def _definitions(
     return DefinitionList(tuple(Definition(term, rendered[term]) for term in sorted(rendered, key=str.lower)))
 
 
-def _signatures(agreement: Agreement) -> SignatureBlock:
+def _signatures(agreement: Agreement, texts: Texts | None) -> SignatureBlock:
     spec = agreement.spec
 
     def signatory(party: Party, capacity: str) -> Signatory:
@@ -339,4 +345,5 @@ def _signatures(agreement: Agreement) -> SignatureBlock:
             title=person.title if person else None,
         )
 
-    return SignatureBlock((signatory(spec.provider, "Provider"), *(signatory(c, "Customer") for c in spec.customers)))
+    customers = (signatory(c, role("customer", texts)) for c in spec.customers)
+    return SignatureBlock((signatory(spec.provider, role("provider", texts)), *customers))

@@ -23,6 +23,7 @@ from slaforge.compose import compose
 from slaforge.compose.resolve import Agreement, resolve
 from slaforge.document import Document
 from slaforge.errors import SlaforgeError, SpecError
+from slaforge.library.texts import texts_for
 from slaforge.spec.loader import LoadedSpec, load_spec
 
 
@@ -49,7 +50,7 @@ def read_version(argument: str, options: BuildOptions) -> Version:
         loaded = load_revision(*revision, strict=options.strict)
     agreement = resolve(loaded)
     library = library_for(loaded, options.clause_dirs)
-    document = compose(agreement, library)
+    document = compose(agreement, library, texts=texts_for(options.theme_dir))
     params = {c.id: tuple(c.meta.params) for c in library.clauses.values()}
     return Version(argument, loaded, agreement, document, params)
 

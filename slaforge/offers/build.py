@@ -21,6 +21,7 @@ from slaforge.compose.resolve import resolve
 from slaforge.document import Document
 from slaforge.errors import Problem, Problems, as_errors
 from slaforge.library.clauses import Library
+from slaforge.library.texts import texts_for
 from slaforge.offers.documents import TierColumn, comparison_matrix, draft_meta, negotiation_sheet
 from slaforge.offers.negotiation import EnvelopeReading, read_envelopes
 from slaforge.offers.offer import Offer, Position, read_offer
@@ -118,16 +119,17 @@ def offer_documents(path: Path, options: OfferOptions) -> OfferDocuments:
     """Check an offer, compose a draft per tier and build the comparison matrix and the internal sheet."""
     checked = check_offer(path, options)
     offer = checked.offer
+    texts = texts_for(options.theme_dir)
     documents: dict[str, Document] = {}
     for index, draft in enumerate(offer.tiers):
-        document = compose(resolve(draft.loaded), checked.library(index, options.clause_dirs))
-        document = replace(document, meta=draft_meta(document.meta, offer, draft.tier.name))
+        document = compose(resolve(draft.loaded), checked.library(index, options.clause_dirs), texts=texts)
+        document = replace(document, meta=draft_meta(document.meta, offer, draft.tier.name, texts))
         documents[document.meta.file_stem] = document
     timestamp = next(iter(documents.values())).meta.timestamp
     version = offer.tiers[0].spec.agreement.version
-    documents[f"{offer.base_id}-comparison-v{version}"] = comparison_matrix(offer, checked.columns, timestamp)
+    documents[f"{offer.base_id}-comparison-v{version}"] = comparison_matrix(offer, checked.columns, timestamp, texts)
     documents[f"{offer.base_id}-negotiation-INTERNAL-v{version}"] = negotiation_sheet(
-        offer, checked.columns, checked.readings, checked.warnings, options.allow_beyond_limit, timestamp
+        offer, checked.columns, checked.readings, checked.warnings, options.allow_beyond_limit, timestamp, texts
     )
     return OfferDocuments(offer, documents, checked.readings, checked.warnings)
 

@@ -61,9 +61,10 @@ def differing_terms(tiers: Sequence[TierColumn]) -> list[TermValue]:
     return sorted(out, key=lambda t: GROUPS.index(t.group))
 
 
-def _meta(offer: Offer, spec: Spec, **changes: object) -> DocumentMeta:
+def _meta(offer: Offer, spec: Spec, texts: Texts, **changes: object) -> DocumentMeta:
     return spec_meta(
         spec,
+        texts,
         **{
             "title": offer.info.title or spec.agreement.title,
             "agreement_id": offer.base_id,
@@ -134,10 +135,12 @@ def comparison_matrix(
         "rows": rows,
         "steps": _step_ups(tiers),
     }
-    composed = compose_texts(texts or builtin_texts(), COMPARISON, context, keys=("subtitle", "classification"))
+    texts = texts or builtin_texts()
+    composed = compose_texts(texts, COMPARISON, context, keys=("subtitle", "classification"))
     meta = _meta(
         offer,
         spec,
+        texts,
         subtitle=composed.particulars["subtitle"],
         classification=composed.particulars["classification"],
         timestamp=timestamp,
@@ -249,11 +252,13 @@ def negotiation_sheet(
         "warnings": [f"{w.path + ': ' if w.path else ''}{w.message}" for w in warnings],
         "prices": _prices(tiers),
     }
-    composed = compose_texts(texts or builtin_texts(), NEGOTIATION, context)
+    texts = texts or builtin_texts()
+    composed = compose_texts(texts, NEGOTIATION, context)
     marking = composed.particulars["marking"]
     meta = _meta(
         offer,
         spec,
+        texts,
         title=composed.particulars["title"],
         marking=marking,
         status="internal",

@@ -32,6 +32,7 @@ from slaforge import __version__
 from slaforge.build import BuildOptions
 from slaforge.errors import ClauseError, Problem, Problems, SlaforgeError, as_errors
 from slaforge.library.clauses import Library, load_library
+from slaforge.library.texts import texts_for
 from slaforge.portfolio.inherit import Portfolio, PortfolioDocument, read_portfolio
 from slaforge.portfolio.levels import LevelReport, check_levels
 from slaforge.portfolio.model import Kind
@@ -213,7 +214,8 @@ def _render(job: Job) -> dict[str, bytes]:
     library = _LIBRARIES.get(job.clause_dirs)
     if library is None:
         library = _LIBRARIES[job.clause_dirs] = load_library(list(job.clause_dirs))
-    document = compose(job.plan.agreement, library, omit=job.plan.omit, external=job.plan.external)
+    texts = texts_for(job.theme_dir)
+    document = compose(job.plan.agreement, library, omit=job.plan.omit, external=job.plan.external, texts=texts)
     subtitle = SUBTITLES.get(Kind(job.kind))
     if subtitle:
         meta = document.meta

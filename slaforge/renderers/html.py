@@ -105,6 +105,7 @@ def page(document: Document, theme: Theme, *, embed: bool) -> str:
         "merge_runs": merge_runs,
         "column_widths": column_widths,
         "css_name": css_name,
+        "css_string": css_string,
         "section_kinds": section_kinds,
         "chart_svg": lambda chart: chart_svg(chart, brand_colour(meta)),
     }
@@ -208,6 +209,12 @@ def column_widths(table: Table) -> list[str]:
         return []
     total = sum(widths)
     return [f"{100 * w / total:.2f}%" for w in widths]
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string that can neither end the string nor the ``<style>`` element."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,;:·-" else f"\\{ord(ch):x} " for ch in text)
+    return Markup(f'"{escaped}"')
 
 
 def css_name(text: str) -> str:

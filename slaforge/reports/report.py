@@ -61,6 +61,7 @@ def report_document(
     words = composed.particulars
     meta = spec_meta(
         spec,
+        texts,
         title=words["title"],
         status="final",
         subject=words["subject"],

@@ -22,6 +22,7 @@ from slaforge.document import (
     Chart,
     Clause,
     DefinitionList,
+    Frame,
     Inline,
     ListItem,
     NumberedList,
@@ -78,6 +79,7 @@ class BodyWriter:
     annotations: Annotations
     bookmarks: BookmarkNames
     heading_names: Iterator[str]
+    frame: Frame  # the words the renderer adds: the signature block's, the note on a moved clause
     # draws a chart as a picture (a ``wp:inline`` element) of the given width in twips; needs the package
     picture: Callable[[Chart, int], Element] | None = None
     # adds a Word comment with this text and returns its id (redlines note where a clause moved)
@@ -94,9 +96,9 @@ class BodyWriter:
         heading = self._heading(
             body, StyleId.HEADING_2, clause.number, clause.title, clause.change, old_title=clause.old_title
         )
-        if self.comment is not None and (clause.moved_from or clause.moved_to):
-            where = f"from clause {clause.moved_from}" if clause.moved_from else f"to clause {clause.moved_to}"
-            self._comment(heading, f"Moved {where}", clause.change)
+        note = self.frame.moved(clause)
+        if self.comment is not None and note:
+            self._comment(heading, note, clause.change)
         for block in clause.blocks:
             self.block(body, block, clause.change)
 
@@ -214,7 +216,7 @@ class BodyWriter:
     def signature(self, body: Element, signatory: Signatory, change: Change) -> None:
         """ "Signed for and on behalf of ..." and a four-line table that never breaks across pages."""
         heading = self._paragraph(body, StyleId.SIGNATURE_HEADING, change)
-        self._literal(heading, "Signed for and on behalf of ", change)
+        self._literal(heading, f"{self.frame.signed_for} ", change)
         self._literal(heading, signatory.party, change, bold=True)
         if signatory.capacity:
             self._literal(heading, f" ({signatory.capacity})", change)
@@ -238,7 +240,7 @@ class BodyWriter:
         grid = sub(tbl, "tblGrid")
         for width in SIGNATURE_COLUMNS:
             sub(grid, "gridCol", w=str(width))
-        lines = (("Signature", ""), ("Name", signatory.name or ""), ("Title", signatory.title or ""), ("Date", ""))
+        lines = self.frame.signing(signatory)
         for index, (label, value) in enumerate(lines):
             last = index == len(lines) - 1
             tr = sub(tbl, "tr")

@@ -58,11 +58,14 @@ class StyleId:
     TOC = ("TOC1", "TOC2")
     HEADER = "Header"
     FOOTER = "Footer"
+    COVER_CLASSIFICATION = "CoverClassification"
     COVER_BANNER = "DraftBanner"
+    COVER_BANNER_NOTE = "DraftBannerNote"
     COVER_LABEL = "CoverLabel"
     COVER_PARTY = "CoverParty"
     COVER_TEXT = "CoverText"
     COVER_DETAILS = "CoverDetails"
+    COVER_DETAILS_FIRST = "CoverDetailsFirst"  # the first particular: a rule above the list, as on the PDF
     SIGNATURE_HEADING = "SignatureHeading"
     SIGNATURE_TEXT = "SignatureText"
     DEFINED_TERM = "DefinedTerm"
@@ -204,6 +207,7 @@ def style_defs(brand: str) -> list[StyleDef]:
         '<w:pBdr><w:top w:val="single" w:sz="12" w:space="4" w:color="C00000"/>'
         '<w:bottom w:val="single" w:sz="12" w:space="4" w:color="C00000"/></w:pBdr>'
     )
+    particulars_rule = '<w:pBdr><w:top w:val="single" w:sz="4" w:space="6" w:color="C5CBD3"/></w:pBdr>'
     P, C = "paragraph", "character"
     defs = [
         StyleDef(P, "Normal", "Normal", _ppr(widows=True, after=120, line=264) + _rpr(font=serif, size=21), None,
@@ -271,9 +275,14 @@ def style_defs(brand: str) -> list[StyleDef]:
             + _rpr(font=sans, colour=TEXT_GREY, size=16),
             priority=99,
         ),
+        StyleDef(P, S.COVER_CLASSIFICATION, "Cover Classification",
+                 _ppr(jc="right", after=480) + _rpr(font=sans, caps=True, colour=TEXT_GREY, spacing=20, size=16)),
         StyleDef(P, S.COVER_BANNER, "Draft Banner",
-                 _ppr(border=banner, after=480, jc="center")
+                 _ppr(border=banner, after=0, jc="center")
                  + _rpr(font=sans, bold=True, colour="C00000", spacing=60, size=28)),
+        # the note under DRAFT, in the same box (Word joins neighbouring paragraphs with the same border)
+        StyleDef(P, S.COVER_BANNER_NOTE, "Draft Banner Note",
+                 _ppr(border=banner, after=480, jc="center") + _rpr(font=sans, colour="C00000", size=18)),
         StyleDef(P, S.COVER_LABEL, "Cover Label",
                  _ppr(keep_next=True, before=240, after=0) + _rpr(font=sans, caps=True, colour=TEXT_GREY, size=17)),
         StyleDef(P, S.COVER_PARTY, "Cover Party",
@@ -281,6 +290,9 @@ def style_defs(brand: str) -> list[StyleDef]:
         StyleDef(P, S.COVER_TEXT, "Cover Text", _ppr(after=0) + _rpr(colour="404040")),
         StyleDef(P, S.COVER_DETAILS, "Cover Details",
                  _ppr(tabs=(("left", 2835, "none"),), after=40) + _rpr(font=sans, size=19)),
+        StyleDef(P, S.COVER_DETAILS_FIRST, "Cover Details First",
+                 _ppr(tabs=(("left", 2835, "none"),), before=720, after=40, border=particulars_rule)
+                 + _rpr(font=sans, size=19), S.COVER_DETAILS),
         StyleDef(P, S.SIGNATURE_HEADING, "Signature Heading",
                  _ppr(keep_next=True, keep_lines=True, before=360, after=120, left=GUTTER)
                  + _rpr(font=sans, size=20)),

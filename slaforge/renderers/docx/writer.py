@@ -44,7 +44,6 @@ from slaforge.renderers.docx.styles import (
 )
 
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
-DRAFT = "DRAFT"
 LOGO_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"}
 
 
@@ -75,6 +74,7 @@ def render(document: Document, options: RenderOptions) -> bytes:
         annotations,
         bookmarks,
         iter(names),
+        meta.frame,
         picture=chart_picture(word, meta, options),
         comment=lambda text: add_comment(word, meta, text),
     )
@@ -100,30 +100,28 @@ def add_comment(word: WordDocument, meta: DocumentMeta, text: str) -> str:
 
 
 def write_cover(word: WordDocument, body: Element, meta: DocumentMeta, options: RenderOptions) -> None:
-    """Logo, DRAFT banner, title, parties, and the agreement's particulars on page 1."""
+    """Logo, classification, DRAFT banner, title, parties and particulars on page 1, in ``meta.frame``'s words."""
+    frame = meta.frame
     if meta.logo:
         write_logo(word, Path(meta.logo), options)
     if meta.is_draft:
-        add_run(add_paragraph(body, StyleId.COVER_BANNER), DRAFT)
+        add_run(add_paragraph(body, StyleId.COVER_BANNER, keep_next=True), frame.draft)
+        add_run(add_paragraph(body, StyleId.COVER_BANNER_NOTE), frame.draft_note)
+    if meta.classification:
+        add_run(add_paragraph(body, StyleId.COVER_CLASSIFICATION), meta.classification)
     add_run(add_paragraph(body, StyleId.TITLE), meta.title)
     if meta.subtitle:
         add_run(add_paragraph(body, StyleId.SUBTITLE), meta.subtitle)
-    for party in meta.parties:
-        add_run(add_paragraph(body, StyleId.COVER_LABEL), party.role)
-        add_run(add_paragraph(body, StyleId.COVER_PARTY, keep_next=bool(party.address)), party.name)
+    add_run(add_paragraph(body, StyleId.COVER_LABEL, keep_next=True), frame.between)
+    for index, party in enumerate(meta.parties):
+        add_run(add_paragraph(body, StyleId.COVER_PARTY, keep_next=True), party.name)
         if party.address:
-            add_run(add_paragraph(body, StyleId.COVER_TEXT), party.address)
-    add_run(add_paragraph(body, StyleId.COVER_LABEL), "Agreement details")
-    particulars = [
-        ("Agreement ID", meta.agreement_id),
-        ("Version", meta.version),
-        ("Status", meta.status.capitalize()),
-        ("Effective date", meta.effective_date),
-    ]
-    if meta.classification:
-        particulars.append(("Classification", meta.classification))
-    for label, value in particulars:
-        p = add_paragraph(body, StyleId.COVER_DETAILS)
+            add_run(add_paragraph(body, StyleId.COVER_TEXT, keep_next=True), party.address)
+        add_run(add_paragraph(body, StyleId.COVER_TEXT), frame.role(party))
+        if index == len(meta.parties) - 2:
+            add_run(add_paragraph(body, StyleId.COVER_LABEL, keep_next=True), frame.joiner)
+    for index, (label, value) in enumerate(frame.cover_particulars(meta)):
+        p = add_paragraph(body, StyleId.COVER_DETAILS_FIRST if index == 0 else StyleId.COVER_DETAILS)
         add_run(p, f"{label}\t", bold=True)
         add_run(p, value)
 
@@ -161,7 +159,7 @@ def write_contents(body: Element, document: Document, names: list[str]) -> None:
     them when the file is opened.
     """
     heading = add_paragraph(body, StyleId.TOC_HEADING, page_break_before=True)
-    add_run(heading, "Contents")
+    add_run(heading, document.meta.frame.contents)
     outline = document.outline()
     if not outline:
         add_field(add_paragraph(body, StyleId.TOC[0]), TOC_INSTRUCTION, "")
@@ -182,25 +180,29 @@ def write_contents(body: Element, document: Document, names: list[str]) -> None:
 def write_page_frame(word: WordDocument, meta: DocumentMeta) -> None:
     """Running header (and DRAFT) and "Page X of Y" on every page but the cover."""
     section = word.sections[0]
+    draft = meta.frame.draft
     header = _clear(section.header.part.element)
     p = add_paragraph(header, StyleId.HEADER)
     add_run(p, meta.running_header)
     if meta.is_draft:
         add_run(p, "\t\t")
-        add_run(p, DRAFT, style=StyleId.DRAFT_MARK)
-        p.append(watermark_run(DRAFT, HEADING_FONT, 1))
+        add_run(p, draft, style=StyleId.DRAFT_MARK)
+        p.append(watermark_run(draft, HEADING_FONT, 1))
 
+    before, middle, after = meta.frame.page_parts()
     footer = _clear(section.footer.part.element)
     p = add_paragraph(footer, StyleId.FOOTER)
-    add_run(p, f"{meta.classification or ''}\t\tPage ")
+    add_run(p, f"{meta.classification or ''}\t\t{before}")
     add_field(p, "PAGE", "1")
-    add_run(p, " of ")
+    add_run(p, middle)
     add_field(p, "NUMPAGES", "1")
+    if after:
+        add_run(p, after)
 
     cover_header = _clear(section.first_page_header.part.element)
     p = add_paragraph(cover_header, StyleId.FOOTER)  # the footer style: no rule under an empty header
     if meta.is_draft:
-        p.append(watermark_run(DRAFT, HEADING_FONT, 2))
+        p.append(watermark_run(draft, HEADING_FONT, 2))
     add_paragraph(_clear(section.first_page_footer.part.element), StyleId.FOOTER)
 
 

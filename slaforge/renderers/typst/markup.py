@@ -112,10 +112,32 @@ class _Writer:
     # ------------------------------------------------------------ meta, sections, clauses
 
     def meta(self, meta: DocumentMeta) -> Code:
+        frame = meta.frame
         parties = array(
-            dictionary({"role": string(p.role), "name": string(p.name), "address": optional(p.address)})
+            dictionary(
+                {
+                    "role": string(p.role),
+                    "described": string(frame.role(p)),
+                    "name": string(p.name),
+                    "address": optional(p.address),
+                }
+            )
             for p in meta.parties
         )
+        before, middle, after = frame.page_parts()
+        words = {  # every word the theme prints around the text, from the tree
+            "draft": string(frame.draft),
+            "draft-note": string(frame.draft_note),
+            "between": string(frame.between),
+            "joiner": string(frame.joiner),
+            "particulars": array(
+                array((string(label), string(value))) for label, value in frame.cover_particulars(meta)
+            ),
+            "contents": string(frame.contents),
+            "page": array((string(before), string(middle), string(after))),
+            "signed-for": string(frame.signed_for),
+            "signature-lines": array(string(line) for line in frame.signature_lines),
+        }
         fields = {
             "title": string(meta.title),
             "subtitle": optional(meta.subtitle),
@@ -134,6 +156,7 @@ class _Writer:
             "keywords": array(string(k) for k in meta.keywords),
             "brand": optional(self.brand),
             "logo": optional(self.logo),
+            "words": dictionary(words),
         }
         return dictionary(fields)
 
@@ -159,6 +182,7 @@ class _Writer:
             "change": _change(clause.change),
             "moved_from": string(clause.moved_from) if clause.moved_from else None,
             "moved_to": string(clause.moved_to) if clause.moved_to else None,
+            "moved_note": optional(self.document.meta.frame.moved(clause)),
             "old_title": string(clause.old_title) if clause.old_title else None,
         }
         self.barred = bool(clause.moved_from or clause.moved_to or clause.change)
