@@ -412,3 +412,16 @@ def test_git_revisions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 1
     assert "HEAD:repo/specs/wan.yaml:" in result.output  # type: ignore[attr-defined]
     assert "/tmp" not in result.output.split("HEAD:repo")[0]  # type: ignore[attr-defined]
+
+
+def test_two_invalid_versions_report_every_problem_of_both_at_once(tmp_path: Path) -> None:
+    text = V1.read_text(encoding="utf-8")
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(text.replace("target: 99.9%", "targt: 99.9%", 1), encoding="utf-8")
+    new.write_text(text.replace("hours: always", "hours: allways", 1), encoding="utf-8")
+    result = invoke("diff", old, new)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    output = result.output  # type: ignore[attr-defined]
+    assert f"{old}:" in output and "unknown key 'targt'" in output
+    assert f"{new}:" in output and "no service_hours calendar called 'allways'" in output
+    assert output.rstrip().endswith("problems found; nothing was written")

@@ -13,8 +13,8 @@ from pathlib import Path
 from slaforge.build import BuildOptions
 from slaforge.diff.change_list import as_json, as_markdown, as_text
 from slaforge.diff.comparison import Comparison, compare
-from slaforge.diff.versions import read_version
-from slaforge.errors import UsageError
+from slaforge.diff.versions import Version, read_version
+from slaforge.errors import Problem, Problems, SlaforgeError, UsageError
 from slaforge.writers import render_formats, write_all
 
 REPORTS = {"text": as_text, "md": as_markdown, "json": as_json}
@@ -44,7 +44,22 @@ def check_format(fmt: str) -> str:
 
 
 def compare_versions(old: str, new: str, options: DiffOptions) -> Comparison:
-    return compare(read_version(old, options.build), read_version(new, options.build))
+    """Both versions read and checked: when both are invalid, every problem of both, at once."""
+    versions: list[Version] = []
+    failed: list[SlaforgeError] = []
+    for argument in (old, new):
+        try:
+            versions.append(read_version(argument, options.build))
+        except SlaforgeError as error:
+            failed.append(error)
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        problems = Problems()
+        for error, argument in zip(failed, (old, new), strict=True):
+            problems.extend(error.problems or [Problem(error.message, file=argument)])
+        raise problems.exception()
+    return compare(*versions)
 
 
 def render_comparison(comparison: Comparison, fmt: str, options: DiffOptions) -> bytes:

@@ -83,9 +83,6 @@ class Library:
     def category_ids(self) -> set[str]:
         return {c.id for c in self.categories}
 
-    def category(self, category_id: str) -> Category:
-        return next(c for c in self.categories if c.id == category_id)
-
     def terms(self) -> dict[str, tuple[str, ClauseSource]]:
         """Every defined term -> (definition text, the clause that defines it)."""
         found: dict[str, tuple[str, ClauseSource]] = {}

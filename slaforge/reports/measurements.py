@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from slaforge.errors import DataError, InvalidArgument, Problem
+from slaforge.errors import DataError, InvalidArgument, Problem, Problems
 from slaforge.spec.models import Exclusion, Spec
 
 OUTAGE_COLUMNS = ("service", "start", "end", "cause", "exclusion", "reference")
@@ -106,9 +106,7 @@ def load_measurements(path: Path, spec: Spec) -> Measurements:
                     )
                 )
     _duplicate_tickets(tickets, problems)
-    if problems:
-        count = len(problems)
-        raise DataError(f"{count} problem{'s' if count != 1 else ''} in the measured data {path}", problems)
+    Problems(problems).raise_errors(DataError, f"in the measured data {path}")
     return Measurements(tuple(outages), tuple(tickets), tuple(files), frozenset(kinds))
 
 
