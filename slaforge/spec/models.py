@@ -545,15 +545,16 @@ class ClaimProcedure(Model):
     deadline: DurationValue = Field(description="Claims must arrive this long after the period ends")
     method: Text = Field(description="How to claim, e.g. 'in writing to the service level manager'")
     evidence: list[Text] = Field(default_factory=list)
-    settlement: Text = Field("as a credit against the next invoice", description="How credits are paid")
+    settlement: Text | None = Field(
+        None, description="How credits are paid; the clause's own words (a credit against the next invoice) when unset"
+    )
 
 
 class ChronicFailure(Model):
     failed_periods: int = Field(ge=1, description="N failed measurement windows ...")
     out_of: int = Field(ge=1, description="... out of any M consecutive windows")
-    remedy: Text = Field(
-        "terminate the affected Service without early termination charges",
-        description="What the customer may do",
+    remedy: Text | None = Field(
+        None, description="What the customer may do; the clause's own words (terminate the affected Service) when unset"
     )
     notice: DurationValue | None = None
 
@@ -594,11 +595,12 @@ class Responsibilities(Model):
 
 
 class ChangeControl(Model):
-    request_by: Text = Field("written change request", description="How a change is requested")
+    request_by: Text | None = Field(
+        None, description="How a change is requested; the clause's own words (written change request) when unset"
+    )
     impact_assessment: DurationValue | None = Field(None, description="Time to assess a change request")
-    amendment: Text = Field(
-        "in writing and signed by an authorised signatory of each party",
-        description="What makes an amendment binding",
+    amendment: Text | None = Field(
+        None, description="What makes an amendment binding; the clause's own words (in writing, signed) when unset"
     )
 
 
