@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from slaforge.arithmetic.periods import period_for, service_seconds
+from slaforge.library.texts import label
 from slaforge.spec.models import Service, Spec, Window
 from slaforge.text import format_decimal
 
@@ -20,13 +21,6 @@ WINDOW_DAYS: dict[Window, tuple[int, ...]] = {
     Window.calendar_quarter: (90, 92),
     Window.fiscal_quarter: (90, 92),
     Window.rolling_year: (365, 366),
-}
-WINDOW_NAMES: dict[Window, str] = {
-    Window.calendar_month: "calendar month",
-    Window.fixed_30_days: "period of 30 days",
-    Window.calendar_quarter: "calendar quarter",
-    Window.fiscal_quarter: "fiscal quarter",
-    Window.rolling_year: "rolling twelve-month period",
 }
 
 
@@ -66,14 +60,14 @@ def allowed_downtime_text(target: Decimal, window: Window) -> str:
     return f"{texts[0]} ({texts[1]})"
 
 
+def window_name(window: Window) -> str:
+    """How an agreement names a window: "calendar month" (the theme's labels)."""
+    return label(f"windows.{window.value}")
+
+
 def unit_word(window: Window) -> str:
-    return {
-        Window.calendar_month: "month",
-        Window.fixed_30_days: "period",
-        Window.calendar_quarter: "quarter",
-        Window.fiscal_quarter: "quarter",
-        Window.rolling_year: "year",
-    }[window]
+    """A window's unit, as in "in a 30-day month" (the theme's labels)."""
+    return label(f"window_units.{window.value}")
 
 
 def allowed_downtime(spec: Spec, service: Service) -> str:

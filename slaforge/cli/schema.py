@@ -12,7 +12,6 @@ from slaforge.cli.options import Output
 from slaforge.errors import InvalidArgument, UsageError
 
 commands = typer.Typer()
-KINDS = ("service", "customer", "corporate")
 
 
 @commands.command()
@@ -44,7 +43,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter spec that validates."""
-    from slaforge.spec.starter import starter_spec
+    from slaforge.spec.starter import KINDS, starter_spec
     from slaforge.writers import write_atomic
 
     if kind not in KINDS:

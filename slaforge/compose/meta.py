@@ -15,11 +15,10 @@ from slaforge.library.texts import Texts, builtin_texts
 from slaforge.spec.models import Spec
 from slaforge.text import and_list, long_date
 
-SUBTITLES = {
-    "corporate": "Corporate-level service level agreement",
-    "customer": "Customer-level service level agreement",
-    "service": "Service-level agreement",
-}
+
+def level_name(level: str, texts: Texts | None = None) -> str:
+    """An agreement's level as its cover's subtitle names it: "Service-level agreement"."""
+    return (texts or builtin_texts()).label(f"levels.{level}")
 
 
 def frame(texts: Texts | None = None) -> Frame:
@@ -82,12 +81,14 @@ def document_meta(agreement: Agreement, texts: Texts | None = None) -> DocumentM
     spec = agreement.spec
     branding = spec.agreement.branding
     level = spec.level.value
+    subtitle = level_name(level, texts)
     return spec_meta(
         spec,
         texts,
-        subject=f"{SUBTITLES[level]} between {spec.provider.name} and " + and_list(c.name for c in spec.customers),
+        subject=f"{level_name(level, texts)} between {spec.provider.name} and "
+        + and_list(c.name for c in spec.customers),
         keywords=("service level agreement", level, *(s.name for s in spec.services)),
         logo=str((agreement.base / branding.logo).resolve()) if branding.logo else None,
-        subtitle=SUBTITLES[level],
+        subtitle=subtitle,
         timestamp=agreement.timestamp,
     )

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from slaforge.arithmetic.business_time import business_note, calendar_summary
 from slaforge.arithmetic.credits import describe_band, worked_example
-from slaforge.arithmetic.downtime import WINDOW_NAMES, allowed_downtime
+from slaforge.arithmetic.downtime import allowed_downtime, window_name
 from slaforge.spec.loader import LoadedSpec
 from slaforge.spec.models import Spec
 from slaforge.spec.source import SourceMap
@@ -48,10 +48,6 @@ class Agreement:
     @property
     def level(self) -> str:
         return self.spec.level.value
-
-    @property
-    def stem(self) -> str:
-        return f"{self.spec.agreement.id}-v{self.spec.agreement.version}"
 
     def context(self) -> dict[str, Any]:
         spec = self.spec
@@ -123,7 +119,7 @@ def _add_computed(view: dict[str, Any], spec: Spec) -> None:
         availability = service.availability
         svc["calendar"] = calendars.get(service.hours)
         svc["support_calendar"] = calendars.get(service.support_hours or service.hours)
-        svc["window_name"] = WINDOW_NAMES[availability.window]
+        svc["window_name"] = window_name(availability.window)
         svc["allowed_downtime"] = allowed_downtime(spec, service)
     responsiveness = view["responsiveness"]
     calendar = spec.service_hours.get(spec.responsiveness.hours)

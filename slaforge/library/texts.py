@@ -148,6 +148,11 @@ def builtin_texts() -> Texts:
     return texts_for(None)
 
 
+def label(key: str, texts: Texts | None = None) -> str:
+    """One label of the theme's ``labels.yaml`` (the built-in theme's when ``texts`` is None)."""
+    return (texts or builtin_texts()).label(key)
+
+
 def _yaml(path: Path) -> dict[str, Any]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError

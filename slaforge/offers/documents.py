@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from slaforge.compose.meta import SUBTITLES, spec_meta
+from slaforge.compose.meta import level_name, spec_meta
 from slaforge.compose.texts import compose_texts, particulars
 from slaforge.document import Document, DocumentMeta
 from slaforge.errors import Problem
@@ -90,11 +90,10 @@ def _offer(offer: Offer) -> dict[str, Any]:
 
 def draft_meta(meta: DocumentMeta, offer: Offer, tier_name: str, texts: Texts | None = None) -> DocumentMeta:
     """A tier's draft: its tier and the offer's validity on the cover and on every page."""
-    level_name = SUBTITLES.get(meta.level, meta.subtitle or "")
     context = {
         "offer": _offer(offer),
         "tier": tier_name,
-        "level_name": level_name,
+        "level_name": level_name(meta.level, texts),
         "classification": meta.classification,
     }
     words = particulars(texts or builtin_texts(), COMPARISON, context, ("draft_subtitle", "classification"))

@@ -40,10 +40,6 @@ from slaforge.portfolio.subordination import Plan, plan_documents
 from slaforge.writers import render_formats, write_all
 
 CACHE = ".slaforge-cache"
-SUBTITLES = {
-    Kind.ola: "Operational level agreement",
-    Kind.underpinning: "Underpinning contract",
-}
 
 
 @dataclass(frozen=True)
@@ -216,8 +212,8 @@ def _render(job: Job) -> dict[str, bytes]:
         library = _LIBRARIES[job.clause_dirs] = load_library(list(job.clause_dirs))
     texts = texts_for(job.theme_dir)
     document = compose(job.plan.agreement, library, omit=job.plan.omit, external=job.plan.external, texts=texts)
-    subtitle = SUBTITLES.get(Kind(job.kind))
-    if subtitle:
+    if Kind(job.kind) in (Kind.ola, Kind.underpinning):  # their own subtitle, from the theme's labels
+        subtitle = texts.label(f"kind_subtitles.{job.kind}")
         meta = document.meta
         names = " and ".join(p.name for p in meta.parties)
         document = replace(

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from slaforge.errors import Problem, Problems, SpecError, in_order, merge_repeats
+from slaforge.library.texts import label
 from slaforge.portfolio.fragments import Fragment, FragmentReader, LayeredSourceMap, Origin, origins
 from slaforge.portfolio.model import (
-    KIND_NAMES,
     SPEC_LEVELS,
     DocumentEntry,
     Kind,
@@ -96,7 +96,8 @@ class PortfolioDocument:
 
     @property
     def kind_name(self) -> str:
-        return KIND_NAMES[self.kind]
+        """How the texts name the document's kind: "Corporate SLA" (the theme's labels)."""
+        return label(f"document_kinds.{self.kind.value}")
 
     @property
     def spec(self) -> Spec:

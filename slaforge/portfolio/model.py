@@ -44,14 +44,7 @@ class Kind(StrEnum):
     underpinning = "underpinning"
 
 
-# how a document of each kind is named in text, and the spec level its clauses are chosen for
-KIND_NAMES = {
-    Kind.corporate: "Corporate SLA",
-    Kind.customer: "Customer SLA",
-    Kind.service: "Service SLA",
-    Kind.ola: "Operational Level Agreement",
-    Kind.underpinning: "Underpinning Contract",
-}
+# the spec level a document's clauses are chosen for (how the texts name a kind: the theme's labels)
 SPEC_LEVELS = {
     Kind.corporate: "corporate",
     Kind.customer: "customer",

@@ -20,7 +20,7 @@ from typing import Any
 
 from slaforge.arithmetic.business_time import business_minutes, calendar_summary
 from slaforge.arithmetic.credits import describe_band
-from slaforge.arithmetic.downtime import WINDOW_NAMES, allowed_downtime
+from slaforge.arithmetic.downtime import allowed_downtime, window_name
 from slaforge.spec.models import CreditBand, ServiceHours, Spec
 from slaforge.spec.paths import field_of
 from slaforge.spec.source import Loc
@@ -83,7 +83,7 @@ def _availability(spec: Spec) -> list[TermValue]:
         a = service.availability
         key = f"services[{service.id}].availability"
         pre = _prefix(spec, service.name)
-        window = WINDOW_NAMES[a.window]
+        window = window_name(a.window)
         same = (a.target.normalize(), a.window.value, a.service_hours_only)
         target_text = f"{a.target}" + (" (within service hours)" if a.service_hours_only else "")
         out.append(
@@ -353,7 +353,7 @@ def _price(spec: Spec) -> list[TermValue]:
     out = []
     fees = []
     for i, service in enumerate(spec.services):
-        window = WINDOW_NAMES[service.availability.window]
+        window = window_name(service.availability.window)
         fee = service.fee
         fees.append(fee)
         out.append(
