@@ -202,3 +202,44 @@ def test_the_built_in_library_renders_against_every_sample_and_portfolio_without
     result = invoke("clauses", "check")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert "0 error(s), 0 warning(s)" in result.output  # type: ignore[attr-defined]
+
+
+def test_check_reads_the_document_texts_of_a_theme(tmp_path: Path) -> None:
+    text = tmp_path / "theme" / "text" / "redline"
+    text.mkdir(parents=True)
+    (text / "outline.yaml").write_text(
+        "subtitle: x\nmarking: y\nsections:\n  - {id: redline-summary, title: T, numbered: false, "
+        "clauses: [comparison, absent]}\n",
+        encoding="utf-8",
+    )
+    (text / "comparison.md").write_text(
+        "---\nid: redline-summary.overview\ntitle: Comparison\nparams: [old, unused]\n---\n"
+        "Version {{ old.version }} against {{ new.version }}.\n",
+        encoding="utf-8",
+    )
+    result = invoke("clauses", "check", "--theme-dir", tmp_path / "theme")
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    output = result.output  # type: ignore[attr-defined]
+    assert "text redline/comparison: the body reads 'new' but 'params' does not declare it" in output
+    assert "text redline/comparison: 'params' declares 'unused' but the body never reads it" in output
+    assert "names the text 'redline/absent', which does not exist" in output
+    assert f"{text / 'comparison.md'}:" in output
+
+
+def test_a_theme_folder_overrides_the_labels_and_the_texts(tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    (theme / "text" / "redline").mkdir(parents=True)
+    (theme / "labels.yaml").write_text("frame:\n  between: by and between\n", encoding="utf-8")
+    (theme / "text" / "redline" / "comparison.md").write_text(
+        "---\nid: redline-summary.overview\ntitle: What changed\nparams: [old, new]\n---\n"
+        "Version {{ new.version }} replaces version {{ old.version }}.\n",
+        encoding="utf-8",
+    )
+    versions = ROOT / "samples" / "versions"
+    out = tmp_path / "out.html"
+    args = ("diff", versions / "v1.yaml", versions / "v2.yaml", "--format", "html", "-o", out, "--theme-dir", theme)
+    assert invoke(*args).exit_code == 0  # type: ignore[attr-defined]
+    page = out.read_text(encoding="utf-8")
+    assert ">by and between<" in page and ">between<" not in page
+    assert "Version 2.2 replaces version 2.1." in page and "What changed" in page
+    assert "Changed terms" in page  # the texts the theme does not replace stay the built-in ones

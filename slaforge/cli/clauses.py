@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from slaforge.cli.options import ClauseDirs, Json, is_portfolio
+from slaforge.cli.options import ClauseDirs, Json, ThemeDir, is_portfolio
 from slaforge.errors import InvalidArgument
 
 if TYPE_CHECKING:
@@ -98,17 +98,20 @@ def clauses_check(
             "--sample", help="Spec to render every clause against (repeatable; default: the built-in samples)."
         ),
     ] = None,
+    theme_dir: ThemeDir = None,
 ) -> None:
-    """Lint a clause library: front matter, params, cross-references, terms, and rendering against samples."""
+    """Lint a clause library (front matter, params, cross-references, terms, rendering against samples)
+    and the document texts of the theme (front matter, params, outlines)."""
     from slaforge.compose.lint import check_library
+    from slaforge.library.texts import texts_for
 
-    report = check_library(folder, list(samples or ()), read_sample)
+    report = check_library(folder, list(samples or ()), read_sample, texts_for(theme_dir))
     for problem in report.problems:
         typer.echo(problem.format(), err=True)
     errors = [p for p in report.problems if p.severity == "error"]
     typer.echo(
-        f"{report.clauses} clauses checked against {report.samples} sample spec(s): "
-        f"{len(errors)} error(s), {len(report.problems) - len(errors)} warning(s)"
+        f"{report.clauses} clauses checked against {report.samples} sample spec(s), and {report.texts} "
+        f"document texts of the theme: {len(errors)} error(s), {len(report.problems) - len(errors)} warning(s)"
     )
     if errors:
         raise typer.Exit(1)

@@ -13,7 +13,7 @@ whose documents are composed as their build composes them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from slaforge.compose.environment import make_environment, template_context
 from slaforge.compose.resolve import Agreement, resolve
 from slaforge.errors import ClauseError, Problem, SlaforgeError
 from slaforge.library.clauses import ClauseSource, Library, load_library
+from slaforge.library.texts import TEXT_FOLDER, Texts, builtin_texts
 from slaforge.resources import samples_dir
 from slaforge.spec.loader import load_spec
 
@@ -55,6 +56,7 @@ def spec_samples(path: Path, library: Library) -> list[Sample]:
 class LintReport:
     clauses: int = 0
     samples: int = 0
+    texts: int = 0
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -65,8 +67,11 @@ def _line_of(path: Path, needle: str) -> int | None:
     return None
 
 
-def check_library(folder: Path | None, samples: list[Path], read: SampleReader = spec_samples) -> LintReport:
-    """Lint the clauses of ``folder`` (the built-in library when None), rendering them against ``samples``."""
+def check_library(
+    folder: Path | None, samples: list[Path], read: SampleReader = spec_samples, texts: Texts | None = None
+) -> LintReport:
+    """Lint the clauses of ``folder`` (the built-in library when None), rendering them against ``samples``,
+    and the document texts of the theme (``texts``: the built-in theme's when None)."""
     library = load_library([folder] if folder else [])
     targets = [c for c in library.ordered() if folder is None or c.path.is_relative_to(folder.resolve())]
     report = LintReport(clauses=len(targets))
@@ -80,6 +85,8 @@ def check_library(folder: Path | None, samples: list[Path], read: SampleReader =
         samples = sorted([*found.glob("*.yaml"), *found.glob("*/portfolio.yaml")]) if found else []
     report.samples = len(samples)
     report.problems.extend(_check_rendering(library, targets, samples, read))
+    report.texts, problems = check_texts(texts or builtin_texts())
+    report.problems.extend(problems)
     return report
 
 
@@ -92,22 +99,27 @@ def _assigned_names(tree: nodes.Template) -> set[str]:
 
 
 def _check_params(clause: ClauseSource) -> list[Problem]:
-    env = make_environment()
-    used: set[str] = set()
-    problems = []
     sources = [(w.text, w.line) for w in clause.wordings.values()]
     if clause.meta.when:
         sources.append((f"{{{{ {clause.meta.when} }}}}", _line_of(clause.path, "when:") or 1))
     for term, text in clause.meta.defines.items():
         sources.append((text, _line_of(clause.path, f"{term}:") or 1))
+    return _params_problems(f"clause {clause.id}", clause.path, sources, clause.meta.params)
+
+
+def _params_problems(what: str, path: Path, sources: list[tuple[str, int]], params: Iterable[str]) -> list[Problem]:
+    """Jinja syntax errors, names a body reads that ``params`` does not declare, and declared names it never reads."""
+    env = make_environment()
+    used: set[str] = set()
+    problems = []
     for text, line in sources:
         try:
             tree = env.parse(text)
         except TemplateSyntaxError as exc:
             problems.append(
                 Problem(
-                    f"clause {clause.id}: Jinja syntax error: {exc.message}",
-                    file=str(clause.path),
+                    f"{what}: Jinja syntax error: {exc.message}",
+                    file=str(path),
                     line=line - 1 + (exc.lineno or 1),
                     code="template-syntax",
                 )
@@ -115,13 +127,13 @@ def _check_params(clause: ClauseSource) -> list[Problem]:
             continue
         used |= meta.find_undeclared_variables(tree) - _assigned_names(tree)
     used -= _BUILTINS
-    declared = set(clause.meta.params)
+    declared = set(params)
     for name in sorted(used - declared):
         problems.append(
             Problem(
-                f"clause {clause.id}: the body reads {name!r} but 'params' does not declare it",
-                file=str(clause.path),
-                line=_line_of(clause.path, name),
+                f"{what}: the body reads {name!r} but 'params' does not declare it",
+                file=str(path),
+                line=_line_of(path, name),
                 path="params",
                 code="undeclared-param",
             )
@@ -129,14 +141,85 @@ def _check_params(clause: ClauseSource) -> list[Problem]:
     for name in sorted(declared - used):
         problems.append(
             Problem(
-                f"clause {clause.id}: 'params' declares {name!r} but the body never reads it",
-                file=str(clause.path),
-                line=_line_of(clause.path, "params:"),
+                f"{what}: 'params' declares {name!r} but the body never reads it",
+                file=str(path),
+                line=_line_of(path, "params:"),
                 path="params",
                 code="unused-param",
             )
         )
     return problems
+
+
+# ------------------------------------------------------------------ the theme's document texts
+
+
+def check_texts(texts: Texts) -> tuple[int, list[Problem]]:
+    """(texts checked, problems) for the document texts of a theme (``text/`` of each folder, user's first).
+
+    Each text is read (front matter, its file and line on a problem), its body, title and condition
+    parsed, and its ``params`` held against what they read; each outline's clauses must exist, and a
+    text that no outline names is a warning.
+    """
+    problems: list[Problem] = []
+    names: dict[str, Path] = {}
+    outlines: set[str] = set()
+    for folder in texts.folders:
+        root = folder / TEXT_FOLDER
+        for path in sorted(root.rglob("*")) if root.is_dir() else []:
+            name = path.relative_to(root).with_suffix("").as_posix()
+            if path.suffix == ".md":
+                names.setdefault(name, path)
+            elif path.suffix == ".yaml":
+                outlines.add(name)
+    used: set[str] = set()
+    for name in sorted(outlines):
+        try:
+            outline = texts.outline(name)
+        except SlaforgeError as error:
+            problems.extend(error.problems or [Problem(error.message, file=name, code="bad-outline")])
+            continue
+        particulars = [
+            (template, _line_of(outline.path, f"{key}:") or 1) for key, template in outline.particulars.items()
+        ]
+        problems.extend(
+            p
+            for p in _params_problems(f"outline {name}", outline.path, particulars, ())
+            if p.code != "undeclared-param"
+        )
+        for section in outline.sections:
+            for clause in section.clauses:
+                used.add(clause)
+                if clause not in names:
+                    problems.append(
+                        Problem(
+                            f"outline {name}: section {section.id} names the text {clause!r}, which does not exist",
+                            file=str(outline.path),
+                            line=_line_of(outline.path, section.id),
+                            code="missing-text",
+                        )
+                    )
+    for name in sorted(names):
+        try:
+            text = texts.text(name)
+        except ClauseError as error:
+            problems.extend(error.problems)
+            continue
+        sources = [(text.body, text.line), (text.meta.title, _line_of(text.path, "title:") or 1)]
+        if text.meta.when:
+            sources.append((f"{{{{ {text.meta.when} }}}}", _line_of(text.path, "when:") or 1))
+        problems.extend(_params_problems(f"text {name}", text.path, sources, text.meta.params))
+        if name not in used:
+            problems.append(
+                Problem(
+                    f"text {name} is named by no outline, so no document prints it",
+                    file=str(text.path),
+                    line=1,
+                    severity="warning",
+                    code="unused-text",
+                )
+            )
+    return len(names), problems
 
 
 def _check_references(clause: ClauseSource, library: Library) -> list[Problem]:
