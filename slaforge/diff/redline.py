@@ -15,7 +15,7 @@ their values.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from slaforge.compose.texts import compose_texts
@@ -138,18 +138,8 @@ def summary_context(comparison: Comparison) -> dict[str, Any]:
         )
     changes = [
         {
-            "clause": change.clause,
+            **asdict(change),
             "number": change.new_number or change.old_number or "",
-            "title": change.title,
-            "kind": change.kind,
-            "old_number": change.old_number,
-            "new_number": change.new_number,
-            "old_section": change.old_section,
-            "new_section": change.new_section,
-            "old_position": change.old_position,
-            "new_position": change.new_position,
-            "inserted_words": change.inserted_words,
-            "deleted_words": change.deleted_words,
             "excerpt": [_piece(text, mark) for text, mark in change.excerpt if text],
         }
         for change in comparison.clause_changes
