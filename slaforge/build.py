@@ -17,7 +17,7 @@ from slaforge.errors import Problem
 from slaforge.library.clauses import Library, load_library
 from slaforge.library.texts import texts_for
 from slaforge.spec.loader import LoadedSpec, load_spec
-from slaforge.writers import PDF_UA, render_all, write_all
+from slaforge.writers import DEFAULT_PDF_ENGINE, PDF_UA, render_all, write_all
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class BuildOptions:
     clause_dirs: tuple[Path, ...] = ()
     pdf_variant: str = PDF_UA
     strict: bool = False
+    pdf_engine: str = DEFAULT_PDF_ENGINE
 
 
 @dataclass
@@ -53,5 +54,5 @@ def build_spec(path: Path, options: BuildOptions) -> BuildResult:
     loaded = load_spec(path, strict=options.strict)
     _, document = document_for(loaded, options)
     stem = options.out_dir / document.meta.file_stem
-    files = render_all({stem: document}, options.formats, options.theme_dir, options.pdf_variant)
+    files = render_all({stem: document}, options.formats, options.theme_dir, options.pdf_variant, options.pdf_engine)
     return BuildResult(spec=path, outputs=write_all(files), warnings=list(loaded.warnings))

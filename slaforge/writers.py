@@ -16,7 +16,7 @@ from pathlib import Path
 
 from slaforge.document import Document
 from slaforge.errors import OutputError
-from slaforge.renderers import RenderOptions, render
+from slaforge.renderers import DEFAULT_PDF_ENGINE, RenderOptions, render
 from slaforge.renderers.theme import Theme
 
 PDF_UA = "pdf/ua-1"
@@ -35,10 +35,14 @@ def theme_for(document: Document, theme_dir: Path | None = None) -> Theme:
 
 
 def render_formats(
-    document: Document, formats: Iterable[str], theme_dir: Path | None = None, pdf_variant: str = PDF_UA
+    document: Document,
+    formats: Iterable[str],
+    theme_dir: Path | None = None,
+    pdf_variant: str = PDF_UA,
+    pdf_engine: str = DEFAULT_PDF_ENGINE,
 ) -> dict[str, bytes]:
-    """The document's bytes in each format, in the order asked."""
-    options = RenderOptions(theme=theme_for(document, theme_dir), pdf_variant=pdf_variant)
+    """The document's bytes in each format, in the order asked; PDF laid out by ``pdf_engine``."""
+    options = RenderOptions(theme=theme_for(document, theme_dir), pdf_variant=pdf_variant, pdf_engine=pdf_engine)
     return {fmt: render(document, fmt, options) for fmt in formats}
 
 
@@ -47,12 +51,13 @@ def render_all(
     formats: Iterable[str],
     theme_dir: Path | None = None,
     pdf_variant: str = PDF_UA,
+    pdf_engine: str = DEFAULT_PDF_ENGINE,
 ) -> dict[Path, bytes]:
     """``{out/NAME: document}`` -> ``{out/NAME.pdf: bytes, out/NAME.docx: bytes, ...}``, all in memory."""
     formats = tuple(formats)
     files: dict[Path, bytes] = {}
     for stem, document in documents.items():
-        for fmt, data in render_formats(document, formats, theme_dir, pdf_variant).items():
+        for fmt, data in render_formats(document, formats, theme_dir, pdf_variant, pdf_engine).items():
             files[stem.with_name(f"{stem.name}.{fmt}")] = data
     return files
 

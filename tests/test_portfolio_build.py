@@ -96,6 +96,21 @@ def test_two_jobs_give_the_same_bytes_as_one(built: Path, tmp_path: Path) -> Non
     assert digests(tmp_path / "out") == digests(built)
 
 
+def test_another_pdf_engine_renders_every_document_again(built: Path, tmp_path: Path) -> None:
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    ids = [str(d["id"]) for d in documents()]
+    rendered, fresh, _ = build(PORTFOLIO, out, "-f", "pdf,docx", "--pdf-engine", "typst")
+    assert (rendered, fresh) == (ids, [])
+    creators = {str(PdfReader(p).metadata["/Creator"]).split()[0] for p in out.rglob("*.pdf")}
+    assert creators == {"Typst"}
+    assert build(PORTFOLIO, out, "-f", "pdf,docx", "--pdf-engine", "typst")[:2] == ([], ids)
+    assert build(PORTFOLIO, out, "-f", "docx", "--pdf-engine", "typst")[0] == ids  # other formats
+    assert build(PORTFOLIO, out, "-f", "docx")[:2] == ([], ids), "without a PDF the engine changes nothing"
+
+
 def test_a_service_sla_names_the_documents_above_it_and_keeps_their_values(built: Path) -> None:
     stems = expected_paths()
     corporate = read(SAMPLE / "corporate.yaml")["agreement"]  # type: ignore[index]

@@ -607,3 +607,51 @@ def test_each_label_is_written_once_and_links_only_to_labels_that_exist() -> Non
     text = " ".join(page_texts(reader))
     assert "see clause 1.2 and clause 9.9" in text and "Moved from clause 1.1" in text
     assert "Moved to clause 1.2" in text
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def creator(pdf: Path) -> str:
+    return str(PdfReader(pdf).metadata["/Creator"]).split()[0]
+
+
+def invoke(*args: object) -> object:
+    from typer.testing import CliRunner
+
+    from slaforge.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_every_command_that_writes_pdf_takes_the_engine(tmp_path: Path) -> None:
+    measured = ROOT / "samples" / "measurements"
+    versions = ROOT / "samples" / "versions"
+    commands = {
+        "build": ("build", ROOT / "samples" / "saas-platform.yaml", "-f", "pdf", "-o", tmp_path / "build"),
+        "offers": ("offers", ROOT / "samples" / "offers" / "tiered-offer.yaml", "-f", "pdf", "-o", tmp_path / "offers"),
+        "report": ("report", measured / "agreement.yaml", "--data", measured, "-f", "pdf", "-o", tmp_path / "report"),
+        "diff": ("diff", versions / "v1.yaml", versions / "v2.yaml", "--format", "pdf", "-o", f"{tmp_path / 'diff'}/"),
+    }
+    for name, args in commands.items():
+        result = invoke(*args, "--pdf-engine", "typst")
+        assert result.exit_code == 0, (name, result.output)  # type: ignore[attr-defined]
+        written = sorted((tmp_path / name).rglob("*.pdf"))
+        assert written and {creator(p) for p in written} == {"Typst"}, name
+
+
+def test_an_unknown_engine_is_a_usage_error_and_nothing_is_written(tmp_path: Path) -> None:
+    result = invoke("build", ROOT / "samples" / "saas-platform.yaml", "-o", tmp_path, "--pdf-engine", "prince")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert "unknown PDF engine 'prince': expected one of weasyprint, typst" in result.output  # type: ignore[attr-defined]
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_missing_compiler_stops_the_command_before_any_work(tmp_path: Path) -> None:
+    script = "import sys; sys.modules['typst'] = None; from slaforge.cli import main; sys.argv[0] = 'slaforge'; main()"
+    spec = ROOT / "samples" / "saas-platform.yaml"
+    command = [sys.executable, "-c", script, "build", str(spec), "-o", str(tmp_path), "--pdf-engine", "typst"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert "the typst engine needs `pip install slaforge[typst]`" in result.stderr
+    assert "Traceback" not in result.stderr and not any(tmp_path.iterdir())

@@ -10,7 +10,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from slaforge.cli.exits import warn, wrote
-from slaforge.cli.options import ClauseDirs, Formats, Out, PdfVariant, Strict, ThemeDir, formats_of, is_portfolio
+from slaforge.cli.options import (
+    ClauseDirs,
+    Formats,
+    Out,
+    PdfEngine,
+    PdfVariant,
+    Strict,
+    ThemeDir,
+    formats_of,
+    is_portfolio,
+    pdf_engine_of,
+)
 from slaforge.errors import SlaforgeError, UsageError
 
 if TYPE_CHECKING:
@@ -104,6 +115,7 @@ def build(
     theme_dir: ThemeDir = None,
     clause_dirs: ClauseDirs = None,
     pdf_variant: PdfVariant = "pdf/ua-1",
+    pdf_engine: PdfEngine = "weasyprint",
     strict: Strict = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Portfolios: render in N processes.")] = 1,
     standalone: Annotated[
@@ -117,7 +129,8 @@ def build(
     chosen = formats_of(formats)
     if pdf_variant not in PDF_VARIANTS:
         raise UsageError(f"unknown --pdf-variant {pdf_variant!r}: expected one of {', '.join(PDF_VARIANTS)}")
-    options = BuildOptions(chosen, out, theme_dir, tuple(clause_dirs or ()), pdf_variant, strict)
+    engine = pdf_engine_of(pdf_engine, chosen)
+    options = BuildOptions(chosen, out, theme_dir, tuple(clause_dirs or ()), pdf_variant, strict, engine)
     # each spec is built on its own: one that fails does not stop the others, and the command fails
     failed = [path for path in specs if not _build_one(path, options, jobs, standalone)]
     if failed:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from slaforge.cli.options import ClauseDirs, Strict, ThemeDir
+from slaforge.cli.options import ClauseDirs, PdfEngine, Strict, ThemeDir, pdf_engine_of
 
 commands = typer.Typer()
 
@@ -24,6 +24,7 @@ def diff(
     ] = None,
     theme_dir: ThemeDir = None,
     clause_dirs: ClauseDirs = None,
+    pdf_engine: PdfEngine = "weasyprint",
     strict: Strict = False,
 ) -> None:
     """Compare two versions of an agreement: changed values and clauses, or a redline."""
@@ -31,7 +32,9 @@ def diff(
 
     folder = output is not None and output.endswith(("/", os.sep))
     target = Path(output) if output else None
-    options = DiffOptions(check_format(fmt), target, theme_dir, tuple(clause_dirs or ()), strict, folder)
+    chosen = check_format(fmt)
+    engine = pdf_engine_of(pdf_engine, (chosen,))
+    options = DiffOptions(chosen, target, theme_dir, tuple(clause_dirs or ()), strict, folder, engine)
     _, data, written = run_diff(old, new, options)
     if written is None:
         sys.stdout.write(data.decode("utf-8"))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import warn, wrote
-from slaforge.cli.options import ClauseDirs, Formats, Out, Strict, ThemeDir, formats_of
+from slaforge.cli.options import ClauseDirs, Formats, Out, PdfEngine, Strict, ThemeDir, formats_of, pdf_engine_of
 from slaforge.errors import UsageError
 
 commands = typer.Typer()
@@ -28,6 +28,7 @@ def offers(
     ] = False,
     theme_dir: ThemeDir = None,
     clause_dirs: ClauseDirs = None,
+    pdf_engine: PdfEngine = "weasyprint",
     strict: Strict = False,
 ) -> None:
     """Tiered offer: a draft agreement per tier, a comparison matrix and an internal negotiation sheet."""
@@ -35,14 +36,16 @@ def offers(
 
     if position not in POSITIONS:
         raise UsageError(f"--position must be preferred or fallback, not {position!r}")
+    chosen = formats_of(formats)
     options = OfferOptions(
-        formats=formats_of(formats),
+        formats=chosen,
         out_dir=out,
         position=position,  # type: ignore[arg-type]
         allow_beyond_limit=allow_beyond_limit,
         theme_dir=theme_dir,
         clause_dirs=tuple(clause_dirs or ()),
         strict=strict,
+        pdf_engine=pdf_engine_of(pdf_engine, chosen),
     )
     result = build_offer(spec, options)
     warn(result.warnings)

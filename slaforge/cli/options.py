@@ -17,6 +17,9 @@ Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 PdfVariant = Annotated[
     str, typer.Option("--pdf-variant", help="pdf/ua-1 (default) or a PDF/A variant such as pdf/a-3b")
 ]
+PdfEngine = Annotated[
+    str, typer.Option("--pdf-engine", help="What lays out the PDF: weasyprint (default) or typst (slaforge[typst])")
+]
 
 
 def formats_of(text: str) -> tuple[str, ...]:
@@ -24,6 +27,18 @@ def formats_of(text: str) -> tuple[str, ...]:
     from slaforge.renderers import parse_formats
 
     return tuple(parse_formats(text))
+
+
+def pdf_engine_of(name: str, formats: tuple[str, ...] = ("pdf",)) -> str:
+    """The PDF engine; an unknown one is a usage error, a missing compiler an error before any work."""
+    from slaforge.renderers import check_pdf_engine
+
+    engine = check_pdf_engine(name.strip().lower())
+    if engine == "typst" and "pdf" in formats:
+        from slaforge.renderers.typst.compile import typst_module
+
+        typst_module()
+    return engine
 
 
 def is_portfolio(path: Path) -> bool:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import wrote
-from slaforge.cli.options import Formats, Out, ThemeDir, formats_of
+from slaforge.cli.options import Formats, Out, PdfEngine, ThemeDir, formats_of, pdf_engine_of
 
 commands = typer.Typer()
 
@@ -23,9 +23,12 @@ def report(
     formats: Formats = "pdf,docx,html",
     out: Out = Path("out"),
     theme_dir: ThemeDir = None,
+    pdf_engine: PdfEngine = "weasyprint",
 ) -> None:
     """Service level report: achieved availability, attainment, breaches and credits from measured data."""
     from slaforge.reports.build import build_report
 
     chosen = formats_of(formats)
-    wrote(build_report(spec, data, period=period, formats=chosen, out_dir=out, theme_dir=theme_dir).outputs)
+    engine = pdf_engine_of(pdf_engine, chosen)
+    built = build_report(spec, data, period=period, formats=chosen, out_dir=out, theme_dir=theme_dir, pdf_engine=engine)
+    wrote(built.outputs)

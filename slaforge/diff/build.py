@@ -15,7 +15,7 @@ from slaforge.diff.change_list import as_json, as_markdown, as_text
 from slaforge.diff.comparison import Comparison, compare
 from slaforge.diff.versions import Version, read_version
 from slaforge.errors import Problem, Problems, SlaforgeError, UsageError
-from slaforge.writers import render_formats, write_all
+from slaforge.writers import DEFAULT_PDF_ENGINE, render_formats, write_all
 
 REPORTS = {"text": as_text, "md": as_markdown, "json": as_json}
 REDLINES = ("html", "pdf", "docx")
@@ -30,6 +30,7 @@ class DiffOptions:
     clause_dirs: tuple[Path, ...] = ()
     strict: bool = False
     into_folder: bool = False  # ``output`` names a folder even before it exists (``-o out/diff/``)
+    pdf_engine: str = DEFAULT_PDF_ENGINE  # a PDF redline's
 
     @property
     def build(self) -> BuildOptions:
@@ -69,7 +70,7 @@ def render_comparison(comparison: Comparison, fmt: str, options: DiffOptions) ->
     from slaforge.library.texts import texts_for
 
     document = redline(comparison, texts_for(options.theme_dir))
-    return render_formats(document, (fmt,), options.theme_dir)[fmt]
+    return render_formats(document, (fmt,), options.theme_dir, pdf_engine=options.pdf_engine)[fmt]
 
 
 def default_name(comparison: Comparison, fmt: str) -> str:

@@ -27,7 +27,7 @@ from slaforge.offers.negotiation import EnvelopeReading, read_envelopes
 from slaforge.offers.offer import Offer, Position, read_offer
 from slaforge.offers.ordering import TierTerms, check_order
 from slaforge.terms.comparable import default_positions, spec_terms
-from slaforge.writers import PDF_UA, render_all, write_all
+from slaforge.writers import DEFAULT_PDF_ENGINE, PDF_UA, render_all, write_all
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class OfferOptions:
     clause_dirs: tuple[Path, ...] = ()
     pdf_variant: str = PDF_UA
     strict: bool = False
+    pdf_engine: str = DEFAULT_PDF_ENGINE
 
 
 @dataclass
@@ -137,5 +138,5 @@ def offer_documents(path: Path, options: OfferOptions) -> OfferDocuments:
 def build_offer(path: Path, options: OfferOptions) -> OfferResult:
     built = offer_documents(path, options)
     stems = {options.out_dir / stem: document for stem, document in built.documents.items()}
-    files = render_all(stems, options.formats, options.theme_dir, options.pdf_variant)
+    files = render_all(stems, options.formats, options.theme_dir, options.pdf_variant, options.pdf_engine)
     return OfferResult(spec=path, outputs=write_all(files), warnings=built.warnings, crossings=built.crossings)

@@ -86,6 +86,7 @@ class Job:
     theme_dir: Path | None
     formats: tuple[str, ...]
     pdf_variant: str
+    pdf_engine: str
 
 
 def check_portfolio(path: Path, options: PortfolioOptions) -> tuple[Portfolio, LevelReport]:
@@ -139,7 +140,16 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
                 progress("up to date", done, total, document)
             continue
         jobs.append(
-            Job(document.id, document.kind.value, plan, dirs, options.theme_dir, options.formats, options.pdf_variant)
+            Job(
+                document.id,
+                document.kind.value,
+                plan,
+                dirs,
+                options.theme_dir,
+                options.formats,
+                options.pdf_variant,
+                options.pdf_engine,
+            )
         )
     finished = []
     for job, answer in _run(jobs, options.jobs):
@@ -220,7 +230,7 @@ def _render(job: Job) -> dict[str, bytes]:
             document,
             meta=replace(meta, subtitle=subtitle, subject=f"{subtitle} between {names}", keywords=(subtitle.lower(),)),
         )
-    return render_formats(document, job.formats, job.theme_dir, job.pdf_variant)
+    return render_formats(document, job.formats, job.theme_dir, job.pdf_variant, job.pdf_engine)
 
 
 # ------------------------------------------------------------------ keys and manifests
@@ -246,6 +256,8 @@ def document_key(
     add("timestamp", str(plan.agreement.timestamp))
     add("formats", ",".join(options.formats))
     add("pdf", options.pdf_variant)
+    if "pdf" in options.formats:  # another engine, other PDF bytes: the documents are rendered again
+        add("pdf engine", options.pdf_engine)
     add("theme", theme_digest)
     library = _LIBRARIES.get(dirs) or load_library(list(dirs))
     _LIBRARIES.setdefault(dirs, library)

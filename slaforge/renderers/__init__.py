@@ -24,13 +24,14 @@ PDF_ENGINES: dict[str, str] = {
     "weasyprint": "slaforge.renderers.pdf",
     "typst": "slaforge.renderers.typst",
 }
+DEFAULT_PDF_ENGINE = "weasyprint"
 
 
 @dataclass(frozen=True)
 class RenderOptions:
     theme: Theme
     pdf_variant: str = "pdf/ua-1"
-    pdf_engine: str = "weasyprint"
+    pdf_engine: str = DEFAULT_PDF_ENGINE
 
 
 def parse_formats(text: str) -> list[str]:
@@ -45,13 +46,16 @@ def parse_formats(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def check_pdf_engine(name: str) -> str:
+    """The engine's name, or a :class:`UsageError` naming the engines there are."""
+    if name not in PDF_ENGINES:
+        raise UsageError(f"unknown PDF engine {name!r}: expected one of {', '.join(PDF_ENGINES)}")
+    return name
+
+
 def render(document: Document, fmt: str, options: RenderOptions) -> bytes:
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    name = FORMATS[fmt]
-    if fmt == "pdf":
-        if options.pdf_engine not in PDF_ENGINES:
-            raise UsageError(f"unknown PDF engine {options.pdf_engine!r}: expected one of {', '.join(PDF_ENGINES)}")
-        name = PDF_ENGINES[options.pdf_engine]
+    name = PDF_ENGINES[check_pdf_engine(options.pdf_engine)] if fmt == "pdf" else FORMATS[fmt]
     module = import_module(name)
     return module.render(document, options)

@@ -13,7 +13,7 @@ from slaforge.reports.measurements import load_measurements
 from slaforge.reports.report import report_document
 from slaforge.spec.loader import load_spec
 from slaforge.spec.models import Window
-from slaforge.writers import render_all, write_all
+from slaforge.writers import DEFAULT_PDF_ENGINE, render_all, write_all
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,11 @@ def build_report(
     formats: Sequence[str] = ("pdf", "docx", "html"),
     out_dir: Path = Path("out"),
     theme_dir: Path | None = None,
+    pdf_engine: str = DEFAULT_PDF_ENGINE,
 ) -> ReportResult:
     """Load, compute, compose and render every format in memory, then write every file at once."""
     loaded = load_spec(spec_path)
     data = load_measurements(data_path, loaded.spec)
     result, document = report_document(loaded.spec, data, period, texts_for(theme_dir))
-    files = render_all({out_dir / file_stem(result): document}, formats, theme_dir)
+    files = render_all({out_dir / file_stem(result): document}, formats, theme_dir, pdf_engine=pdf_engine)
     return ReportResult(write_all(files), document, result)
