@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from slaforge.arithmetic.measurements import load_measurements
 from slaforge.renderers import RenderOptions, render
 from slaforge.renderers.theme import Theme
-from slaforge.reports.measurements import load_measurements
 from slaforge.reports.report import report_document
 from slaforge.spec import load_spec
 

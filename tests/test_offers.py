@@ -10,9 +10,9 @@ from offer_helpers import SAMPLE, head, line_of, offer_text, two_tiers, write
 
 from slaforge.document import plain
 from slaforge.errors import SpecError
+from slaforge.layers.offer import read_offer
 from slaforge.offers.build import OfferOptions, check_offer, offer_documents
 from slaforge.offers.documents import INTERNAL
-from slaforge.offers.offer import read_offer
 from slaforge.spec.paths import PathError, locate, parse_path
 
 

@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 from slaforge.cli import app
 from slaforge.document import Table, plain
+from slaforge.layers.offer import read_offer
 from slaforge.library.clauses import load_library
 from slaforge.offers.build import OfferOptions, check_offer
 from slaforge.offers.documents import INTERNAL, comparison_matrix
-from slaforge.offers.offer import read_offer
 from slaforge.spec.models import Spec
 
 ID = "NWN-SLA-WAN-015"

@@ -9,8 +9,8 @@ import pytest
 from portfolio_helpers import SAMPLE, copy_sample, edit, invoke, line_of, read
 
 from slaforge.errors import SpecError
-from slaforge.portfolio.inherit import read_portfolio
-from slaforge.portfolio.levels import check_levels
+from slaforge.layers.inherit import read_portfolio
+from slaforge.layers.levels import check_levels
 from slaforge.spec.units import parse_duration, parse_percent
 
 PORTFOLIO = SAMPLE / "portfolio.yaml"

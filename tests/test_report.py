@@ -362,8 +362,8 @@ def test_a_duplicate_ticket_and_a_missing_file_kind(tmp_path: Path) -> None:
 
 
 def test_overlapping_outages_count_once_and_exclusions_win(tmp_path: Path) -> None:
-    from slaforge.reports.achievement import achievement
-    from slaforge.reports.measurements import load_measurements
+    from slaforge.arithmetic.achievement import achievement
+    from slaforge.arithmetic.measurements import load_measurements
     from slaforge.spec import load_spec
 
     data = write_data(
@@ -391,8 +391,8 @@ def test_overlapping_outages_count_once_and_exclusions_win(tmp_path: Path) -> No
 
 
 def test_availability_within_service_hours_only(tmp_path: Path) -> None:
-    from slaforge.reports.achievement import achievement
-    from slaforge.reports.measurements import load_measurements
+    from slaforge.arithmetic.achievement import achievement
+    from slaforge.arithmetic.measurements import load_measurements
     from slaforge.spec import load_spec
 
     text = SPEC.read_text(encoding="utf-8")
@@ -458,11 +458,11 @@ def test_report_formats_agree_with_the_tree_clause_by_clause(fmt: str) -> None:
 
     from test_parity import docx_clauses, expected_text, html_clauses, pdf_clauses, words
 
+    from slaforge.arithmetic.measurements import load_measurements
     from slaforge.document import Chart
     from slaforge.renderers import RenderOptions, render
     from slaforge.renderers.chart import layout
     from slaforge.renderers.theme import Theme
-    from slaforge.reports.measurements import load_measurements
     from slaforge.reports.report import report_document
     from slaforge.spec import load_spec
 

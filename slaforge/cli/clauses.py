@@ -122,7 +122,7 @@ def read_sample(path: Path, library: Library) -> list[Sample]:
     from slaforge.compose.lint import spec_samples
 
     if is_portfolio(path):
-        from slaforge.portfolio.subordination import clause_samples
+        from slaforge.layers.subordination import clause_samples
 
         return clause_samples(path, library)
     return spec_samples(path, library)

@@ -42,6 +42,6 @@ def pdf_engine_of(name: str, formats: tuple[str, ...] = ("pdf",)) -> str:
 
 
 def is_portfolio(path: Path) -> bool:
-    from slaforge.portfolio.inherit import is_portfolio_file
+    from slaforge.layers.inherit import is_portfolio_file
 
     return is_portfolio_file(path)

@@ -1,6 +1,6 @@
 """``slaforge offers``: one offer file -> a draft per tier, the comparison matrix, the internal sheet.
 
-The offer is expanded into one checked spec per tier (:mod:`slaforge.offers.offer`),
+The offer is expanded into one checked spec per tier (:mod:`slaforge.layers.offer`),
 its envelopes are read and its tiers' order checked (every error at once);
 then each tier goes through the same resolve -> compose steps as any
 agreement, the two offer documents are built, everything is rendered in
@@ -20,11 +20,11 @@ from slaforge.compose import compose
 from slaforge.compose.resolve import resolve
 from slaforge.document import Document
 from slaforge.errors import Problem, Problems, as_errors
+from slaforge.layers.offer import Offer, Position, read_offer
 from slaforge.library.clauses import Library
 from slaforge.library.texts import texts_for
 from slaforge.offers.documents import TierColumn, comparison_matrix, draft_meta, negotiation_sheet
 from slaforge.offers.negotiation import EnvelopeReading, read_envelopes
-from slaforge.offers.offer import Offer, Position, read_offer
 from slaforge.offers.ordering import TierTerms, check_order
 from slaforge.terms.comparable import default_positions, spec_terms
 from slaforge.writers import DEFAULT_PDF_ENGINE, PDF_UA, render_all, write_all

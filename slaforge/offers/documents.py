@@ -23,9 +23,9 @@ from slaforge.compose.meta import level_name, spec_meta
 from slaforge.compose.texts import compose_texts, particulars
 from slaforge.document import Document, DocumentMeta
 from slaforge.errors import Problem
+from slaforge.layers.offer import Offer
 from slaforge.library.texts import Texts, builtin_texts
 from slaforge.offers.negotiation import EnvelopeReading
-from slaforge.offers.offer import Offer
 from slaforge.spec.models import CreditBand, Spec
 from slaforge.spec.units import Money, Pct
 from slaforge.terms.comparable import GROUPS, TermValue

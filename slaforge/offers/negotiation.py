@@ -24,8 +24,8 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from slaforge.errors import Problem
+from slaforge.layers.offer import Envelope, Offer, TierDraft
 from slaforge.library.texts import builtin_texts
-from slaforge.offers.offer import Envelope, Offer, TierDraft
 from slaforge.spec.models import Spec
 from slaforge.spec.paths import PathError, locate, value_at
 from slaforge.spec.source import Loc

@@ -31,12 +31,12 @@ from typing import Any
 from slaforge import __version__
 from slaforge.build import BuildOptions
 from slaforge.errors import ClauseError, Problem, Problems, SlaforgeError, as_errors
+from slaforge.layers.inherit import Portfolio, PortfolioDocument, read_portfolio
+from slaforge.layers.levels import LevelReport, check_levels
+from slaforge.layers.subordination import Plan, plan_documents
 from slaforge.library.clauses import Library, load_library
 from slaforge.library.texts import texts_for
-from slaforge.portfolio.inherit import Portfolio, PortfolioDocument, read_portfolio
-from slaforge.portfolio.levels import LevelReport, check_levels
-from slaforge.portfolio.model import Kind
-from slaforge.portfolio.subordination import Plan, plan_documents
+from slaforge.spec.portfolio_file import Kind
 from slaforge.writers import render_formats, write_all
 
 CACHE = ".slaforge-cache"

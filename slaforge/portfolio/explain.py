@@ -71,7 +71,7 @@ def show(value: Any) -> str:
 
 
 def explain(path: Path, text: str, document_id: str | None = None) -> Explanation:
-    from slaforge.portfolio.inherit import is_portfolio_file
+    from slaforge.layers.inherit import is_portfolio_file
 
     if is_portfolio_file(path):
         return _explain_portfolio(path, text, document_id)
@@ -99,8 +99,8 @@ def _explain_spec(path: Path, text: str) -> Explanation:
 
 
 def _explain_portfolio(path: Path, text: str, document_id: str | None) -> Explanation:
-    from slaforge.portfolio.inherit import read_portfolio
-    from slaforge.portfolio.levels import check_levels
+    from slaforge.layers.inherit import read_portfolio
+    from slaforge.layers.levels import check_levels
 
     portfolio = read_portfolio(path)
     ids = ", ".join(portfolio.documents)

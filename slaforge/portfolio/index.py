@@ -14,9 +14,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from slaforge.portfolio.inherit import Portfolio, PortfolioDocument
-from slaforge.portfolio.model import Kind
+from slaforge.layers.inherit import Portfolio, PortfolioDocument
 from slaforge.renderers.theme import Theme
+from slaforge.spec.portfolio_file import Kind
 
 TEMPLATE = "portfolio/index.html.j2"
 ORDER = (Kind.corporate, Kind.customer, Kind.service, Kind.ola, Kind.underpinning)

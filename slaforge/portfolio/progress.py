@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from slaforge.portfolio.inherit import PortfolioDocument
+from slaforge.layers.inherit import PortfolioDocument
 
 
 class ProgressReport:

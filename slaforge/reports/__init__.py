@@ -1,6 +1,7 @@
 """Service level reports: an agreement and measured data -> the service levels achieved.
 
-:mod:`measurements` reads the outage and ticket CSV files, :mod:`achievement` computes what was
-achieved window by window, :mod:`report` writes it as a Document (with :mod:`figures`),
+The measured data (:mod:`slaforge.arithmetic.measurements`) and what was achieved window by window
+(:mod:`slaforge.arithmetic.achievement`) live below the features, which share them (the offers'
+credit exposure reads them too); :mod:`report` writes it as a Document (with :mod:`figures`),
 :mod:`build` runs ``slaforge report`` top to bottom.
 """

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from slaforge.arithmetic.achievement import Achievement
+from slaforge.arithmetic.measurements import load_measurements
 from slaforge.document import Document
 from slaforge.library.texts import texts_for
-from slaforge.reports.achievement import Achievement
-from slaforge.reports.measurements import load_measurements
 from slaforge.reports.report import report_document
 from slaforge.spec.loader import load_spec
 from slaforge.spec.models import Window

@@ -1,4 +1,4 @@
-"""The service level report: an :class:`~slaforge.reports.achievement.Achievement` as a Document.
+"""The service level report: an :class:`~slaforge.arithmetic.achievement.Achievement` as a Document.
 
 The words are the theme's texts (``text/report/``: an outline and a text per clause); this
 module gives them the figures they print: a plain-language summary with the key figures;
@@ -17,14 +17,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slaforge.arithmetic.business_time import due_after
-from slaforge.arithmetic.downtime import SECONDS_PER_DAY
-from slaforge.compose.meta import spec_meta
-from slaforge.compose.resolve import source_date_epoch
-from slaforge.compose.texts import compose_texts, particulars
-from slaforge.document import Chart, ChartSeries, Document
-from slaforge.library.texts import Texts, builtin_texts
-from slaforge.reports.achievement import (
+from slaforge.arithmetic.achievement import (
     Achievement,
     ServiceAvailability,
     SeverityAttainment,
@@ -34,8 +27,15 @@ from slaforge.reports.achievement import (
     service_calendar,
     support_calendar,
 )
+from slaforge.arithmetic.business_time import due_after
+from slaforge.arithmetic.downtime import SECONDS_PER_DAY
+from slaforge.arithmetic.measurements import Measurements
+from slaforge.compose.meta import spec_meta
+from slaforge.compose.resolve import source_date_epoch
+from slaforge.compose.texts import compose_texts, particulars
+from slaforge.document import Chart, ChartSeries, Document
+from slaforge.library.texts import Texts, builtin_texts
 from slaforge.reports.figures import duration_text, moment, money_total, percent, share_text, short_duration, target
-from slaforge.reports.measurements import Measurements
 from slaforge.spec.models import Spec, Window
 from slaforge.text import long_date
 

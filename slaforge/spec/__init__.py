@@ -4,7 +4,9 @@
 :mod:`loader` (a YAML file with positions), :mod:`problems` (validation errors in the user's words),
 :mod:`checks` (rules across fields), :mod:`validate` (located data -> a checked Spec), :mod:`paths`
 (the dotted-path language), :mod:`merge` (merging located data), :mod:`schema` and :mod:`reference`
-(the JSON Schema and the Markdown reference), :mod:`starter` (``slaforge init``).
+(the JSON Schema and the Markdown reference), :mod:`starter` (``slaforge init``),
+:mod:`fragments` (files that hold part of a spec and extend others), :mod:`portfolio_file` (the
+portfolio file: parties, catalogue, subscriptions, documents).
 """
 
 from slaforge.spec.loader import LoadedSpec, load_spec

@@ -12,7 +12,7 @@
         - path: services[email].availability.target
           reason: Agreed at the service review of 12 January 2027 ...
 
-  A recorded exception is stated in the document (:mod:`slaforge.portfolio.subordination`);
+  A recorded exception is stated in the document (:mod:`slaforge.layers.subordination`);
   one that excuses nothing is a warning.
 - **Support**: an OLA or underpinning contract supports the services it names.
   Its resolution and response targets may not be longer than those of any SLA
@@ -30,9 +30,9 @@ from decimal import Decimal
 from typing import Any
 
 from slaforge.errors import Problem, merge_repeats
-from slaforge.portfolio.inherit import Portfolio, PortfolioDocument
-from slaforge.portfolio.model import Kind
+from slaforge.layers.inherit import Portfolio, PortfolioDocument
 from slaforge.spec.paths import PathError, tokens
+from slaforge.spec.portfolio_file import Kind
 from slaforge.spec.units import Pct
 from slaforge.terms.comparable import TermValue, spec_terms
 from slaforge.terms.ordering import DROPPING_IS_WORSE, compare

@@ -29,9 +29,9 @@ from zoneinfo import ZoneInfo
 from slaforge.arithmetic.business_time import add_business_time, due_times, prime_spans
 from slaforge.arithmetic.credits import CreditResult, compute_credit
 from slaforge.arithmetic.downtime import allowed_downtime_seconds
+from slaforge.arithmetic.measurements import Measurements, Outage, Ticket
 from slaforge.arithmetic.periods import Period, first_window_start, parse_period, period_for
 from slaforge.errors import DataError, InvalidArgument, SpecError
-from slaforge.reports.measurements import Measurements, Outage, Ticket
 from slaforge.spec.models import Service, ServiceHours, SeverityLevel, Spec, Window
 from slaforge.spec.units import Money
 

@@ -14,7 +14,7 @@ Each document's spec is merged, as plain data before validation, from layers:
 
 Merging is :class:`slaforge.spec.merge.Merger`, as for the tiers of an offer: mappings key by
 key, lists of items with ``id`` item by item, other lists replaced whole, ``~``
-removes.  Every value keeps the :class:`~slaforge.portfolio.fragments.Origin`
+removes.  Every value keeps the :class:`~slaforge.spec.fragments.Origin`
 it was written at; a snapshot after each layer gives, for every value, the
 chain of values it overrode (:meth:`PortfolioDocument.chain`).  The merged
 data then validates as an ordinary Spec and passes every spec check.
@@ -30,8 +30,12 @@ from typing import Any
 
 from slaforge.errors import Problem, Problems, SpecError, in_order, merge_repeats
 from slaforge.library.texts import label
-from slaforge.portfolio.fragments import Fragment, FragmentReader, LayeredSourceMap, Origin, origins
-from slaforge.portfolio.model import (
+from slaforge.spec.fragments import Fragment, FragmentReader, LayeredSourceMap, Origin, origins
+from slaforge.spec.loader import LoadedSpec, read_yaml
+from slaforge.spec.merge import Merger
+from slaforge.spec.models import Spec
+from slaforge.spec.paths import value_at
+from slaforge.spec.portfolio_file import (
     SPEC_LEVELS,
     DocumentEntry,
     Kind,
@@ -39,10 +43,6 @@ from slaforge.portfolio.model import (
     is_portfolio_data,
     validate_portfolio_file,
 )
-from slaforge.spec.loader import LoadedSpec, read_yaml
-from slaforge.spec.merge import Merger
-from slaforge.spec.models import Spec
-from slaforge.spec.paths import value_at
 from slaforge.spec.source import Loc, SourceMap
 from slaforge.spec.validate import check_data
 
@@ -172,7 +172,7 @@ def read_portfolio(path: Path | str, strict: bool = False) -> Portfolio:
     """Read a portfolio and every fragment; merge, validate and check each document's spec.
 
     Raises :class:`SpecError` with every problem found (cross-level checks are
-    :func:`slaforge.portfolio.levels.check_levels`).
+    :func:`slaforge.layers.levels.check_levels`).
     """
     path = Path(path)
     data, raw = read_yaml(path)

@@ -30,11 +30,11 @@ from slaforge.compose.environment import shared_environment, template_context
 from slaforge.compose.lint import Sample
 from slaforge.compose.numbering import number_clauses
 from slaforge.compose.resolve import Agreement, build_timestamp, path_view
+from slaforge.layers.inherit import Portfolio, PortfolioDocument
+from slaforge.layers.levels import LevelReport
 from slaforge.library.clauses import ClauseSource, Library
-from slaforge.portfolio.inherit import Portfolio, PortfolioDocument
-from slaforge.portfolio.levels import LevelReport
-from slaforge.portfolio.model import Kind
 from slaforge.spec.models import Service
+from slaforge.spec.portfolio_file import Kind
 
 CONTEXT_PARAMS = {"agreement", "level", "structure", "provider", "customers", "customer", "portfolio"}
 ALWAYS_KEPT = {"parties", "definitions", "service-description", "term", "document-control", "signatures"}
@@ -258,8 +258,8 @@ def portfolio_context(
 
 def clause_samples(path: Path, library: Library) -> list[Sample]:
     """Every document of the portfolio at ``path``, as ``slaforge clauses check`` renders clauses against it."""
-    from slaforge.portfolio.inherit import read_portfolio
-    from slaforge.portfolio.levels import check_levels
+    from slaforge.layers.inherit import read_portfolio
+    from slaforge.layers.levels import check_levels
 
     portfolio = read_portfolio(path)
     plans = plan_documents(portfolio, check_levels(portfolio), lambda _document: library)
