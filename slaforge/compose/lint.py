@@ -20,7 +20,7 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, meta, nodes
 
 from slaforge.compose.assembly import Composition, compose, render_wording, selected
-from slaforge.compose.environment import make_environment, template_context
+from slaforge.compose.environment import make_environment, shared_environment, template_context
 from slaforge.compose.resolve import Agreement, resolve
 from slaforge.errors import ClauseError, Problem, SlaforgeError
 from slaforge.library.clauses import ClauseSource, Library, load_library
@@ -300,6 +300,7 @@ def _check_rendering(
     problems: list[Problem] = []
     rendered: set[str] = set()
     wanted = {c.id for c in targets}
+    env = shared_environment()  # one environment for every sample, so that each wording compiles once
     for sample in samples:
         try:
             agreements = read(sample, library)
@@ -309,7 +310,6 @@ def _check_rendering(
             )
             continue
         for each in agreements:
-            env = make_environment()
             context = template_context(each.agreement, env)
             work = Composition()
             for clause in selected(library, each.agreement, env, context, work):
