@@ -9,6 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 from pypdf import PdfReader
+from shared import Samples, pdf_pages, pdf_reader
 from typer.testing import CliRunner
 
 from slaforge.cli import app
@@ -25,19 +26,17 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> object:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("out")
-    result = run("build", SAMPLE, "-o", out)
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    return out
+def built(samples: Samples) -> Path:
+    """The folder of the session's ``slaforge build samples/managed-network.yaml -o FOLDER``."""
+    return samples.folder("managed-network")
 
 
 def test_build_writes_three_formats_named_by_id_and_version(built: Path) -> None:
     assert sorted(p.name for p in built.iterdir()) == [f"{STEM}.docx", f"{STEM}.html", f"{STEM}.pdf"]
-    reader = PdfReader(built / f"{STEM}.pdf")
+    reader = pdf_reader(built / f"{STEM}.pdf")
     assert reader.metadata.title == "Managed Wide Area Network Service Level Agreement"
     assert reader.metadata.author == "Northwind Networks Ltd"
-    first_page = reader.pages[0].extract_text()
+    first_page = pdf_pages(built / f"{STEM}.pdf")[0]
     assert "NWN-SLA-WAN-014" in first_page and "Contoso Logistics plc" in first_page
     properties = docx.Document(str(built / f"{STEM}.docx")).core_properties
     assert properties.title == "Managed Wide Area Network Service Level Agreement"
@@ -45,7 +44,7 @@ def test_build_writes_three_formats_named_by_id_and_version(built: Path) -> None
 
 
 def test_seven_core_areas_carry_the_spec_values(built: Path) -> None:
-    text = " ".join(PdfReader(built / f"{STEM}.pdf").pages[i].extract_text() for i in range(3, 36))
+    text = " ".join(pdf_pages(built / f"{STEM}.pdf")[i] for i in range(3, 36))
     text = " ".join(text.split())
     for needle in [
         "Managed WAN",  # service description
@@ -144,7 +143,7 @@ def test_help_does_not_import_renderers() -> None:
 
 
 def test_signature_page_keeps_the_words_of_execution_with_the_blocks(built: Path) -> None:
-    pages = [p.extract_text() for p in PdfReader(built / f"{STEM}.pdf").pages]
+    pages = list(pdf_pages(built / f"{STEM}.pdf"))
     signing = [i for i, text in enumerate(pages) if "Signed for and on behalf of" in text]
     assert signing == [len(pages) - 1]
     last = " ".join(pages[-1].split()).casefold()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
+import pytest
+from typer.testing import CliRunner, Result
 
 from slaforge.build import BuildOptions, document_for
 from slaforge.cli import app
@@ -31,8 +32,14 @@ def invoke(*args: str | Path) -> object:
     return result
 
 
-def test_builtin_library_passes_its_own_check() -> None:
-    result = invoke("clauses", "check")
+@pytest.fixture(scope="module")
+def builtin_check() -> Result:
+    """``slaforge clauses check`` of the built-in library, run once for the tests that read it."""
+    return invoke("clauses", "check")  # type: ignore[return-value]
+
+
+def test_builtin_library_passes_its_own_check(builtin_check: Result) -> None:
+    result = builtin_check
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     count = int(result.output.split(" clauses checked")[0].split()[-1])  # type: ignore[attr-defined]
     assert count >= 40
@@ -198,8 +205,10 @@ def test_clauses_check_renders_against_the_documents_of_a_sample_portfolio(tmp_p
     assert "portfolio.missing_field" in output and "(rendering against portfolio.yaml#contoso-wan)" in output
 
 
-def test_the_built_in_library_renders_against_every_sample_and_portfolio_without_warnings() -> None:
-    result = invoke("clauses", "check")
+def test_the_built_in_library_renders_against_every_sample_and_portfolio_without_warnings(
+    builtin_check: Result,
+) -> None:
+    result = builtin_check
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert "0 error(s), 0 warning(s)" in result.output  # type: ignore[attr-defined]
 

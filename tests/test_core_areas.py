@@ -7,7 +7,6 @@ from the rendered PDF, the format a counterparty signs.
 
 from __future__ import annotations
 
-import io
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -15,17 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 from ruamel.yaml import YAML
+from shared import SAMPLES, Samples, pdf_text
 
-from slaforge.build import BuildOptions, document_for
 from slaforge.document import Document, Paragraph, plain
-from slaforge.renderers import RenderOptions, render
-from slaforge.renderers.theme import Theme
-from slaforge.spec import load_spec
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 
 
 def raw(spec: Path) -> dict[str, Any]:
@@ -84,12 +76,9 @@ def allowed(target: str, seconds: int | Fraction) -> Fraction:
 
 
 @pytest.fixture(scope="module", params=SAMPLES, ids=lambda p: p.stem)
-def sample(request: pytest.FixtureRequest) -> tuple[dict[str, Any], Document, str]:
+def sample(request: pytest.FixtureRequest, samples: Samples) -> tuple[dict[str, Any], Document, str]:
     spec: Path = request.param
-    _, document = document_for(load_spec(spec), BuildOptions())
-    pdf = render(document, "pdf", RenderOptions(theme=Theme.load()))
-    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
-    return raw(spec), document, text
+    return raw(spec), samples.document(spec.stem), pdf_text(samples.file(spec.stem, "pdf"))
 
 
 def test_service_description_names_every_service_and_its_scope(sample: tuple[dict[str, Any], Document, str]) -> None:

@@ -18,16 +18,13 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
-from pathlib import Path
 
 import docx
 import pytest
 from cssselect2 import ElementWrapper
-from pypdf import PdfReader
+from shared import SAMPLES, Samples, pdf_pages, pdf_reader
 from tinyhtml5 import parse
 
-from slaforge.build import BuildOptions, document_for
 from slaforge.document import (
     BulletList,
     Clause,
@@ -42,12 +39,7 @@ from slaforge.document import (
     anchor,
     plain,
 )
-from slaforge.renderers import RenderOptions, render
-from slaforge.spec import load_spec
-from slaforge.writers import theme_for
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 LABEL = re.compile(r"^(\([a-z]{1,3}\)|\([ivxl]+\)|\([A-Z]\)|\(\d+\)|[•–◦·-])$")
 
 
@@ -83,13 +75,12 @@ def has_signatures(clause: Clause) -> bool:
 
 
 @pytest.fixture(scope="module", params=SAMPLES, ids=lambda p: p.stem)
-def rendered(request: pytest.FixtureRequest) -> tuple[Document, dict[str, bytes]]:
-    options = BuildOptions()
-    _, document = document_for(load_spec(request.param), options)
-    render_options = RenderOptions(theme=theme_for(document, options.theme_dir))
-    files = {fmt: render(document, fmt, render_options) for fmt in ("html", "pdf", "docx")}
-    files["pdf-typst"] = render(document, "pdf", replace(render_options, pdf_engine="typst"))
-    return document, files
+def rendered(request: pytest.FixtureRequest, samples: Samples) -> tuple[Document, dict[str, bytes]]:
+    """The sample's tree, the files ``slaforge build`` wrote for it, and its PDF from the Typst engine."""
+    name = request.param.stem
+    files = {fmt: samples.data(name, fmt) for fmt in ("html", "pdf", "docx")}
+    files["pdf-typst"] = samples.typst_pdf(name)
+    return samples.document(name), files
 
 
 # ------------------------------------------------------------------ readers: clause id -> words
@@ -170,14 +161,14 @@ def docx_clauses(data: bytes, document: Document) -> tuple[list[str], dict[str, 
 
 
 def pdf_clauses(data: bytes, document: Document) -> tuple[list[str], dict[str, list[str]]]:
-    reader = PdfReader(io.BytesIO(data))
+    reader = pdf_reader(data)
     meta = document.meta
     noise = [meta.running_header, meta.classification or "", meta.title, "DRAFT"]
     body_lines: list[str] = []
     first_heading = next(e for e in reader.outline if not isinstance(e, list) and e.title != "Contents")
     first_body_page = reader.get_destination_page_number(first_heading)
-    for page in reader.pages[first_body_page:]:
-        for line in page.extract_text().splitlines():
+    for page in pdf_pages(data)[first_body_page:]:
+        for line in page.splitlines():
             rest = re.sub(r"page\d+of\d+", "", "".join(line.split()).casefold())
             for text in noise:  # the theme may set these in capitals
                 rest = rest.replace("".join(text.split()).casefold(), "")
@@ -221,7 +212,7 @@ def test_headings_and_numbers_agree(rendered: tuple[Document, dict[str, bytes]])
     for engine in ("pdf", "pdf-typst"):
         pdf_headings, _ = pdf_clauses(files[engine], document)
         assert pdf_headings == expected, engine
-        titles = bookmarks(PdfReader(io.BytesIO(files[engine])).outline)
+        titles = bookmarks(pdf_reader(files[engine]).outline)
         assert titles[0] == "Contents", engine  # one bookmark for the table of contents, then the headings
         assert [" ".join(words(t)) for t in titles[1:]] == expected, engine
 
@@ -292,7 +283,7 @@ def docx_cover(data: bytes) -> Counter[str]:
 
 
 def pdf_cover(data: bytes, document: Document) -> Counter[str]:
-    found = Counter(words(PdfReader(io.BytesIO(data)).pages[0].extract_text()))
+    found = Counter(words(pdf_pages(data)[0]))
     if document.meta.is_draft:  # the watermark, drawn on every page, is no word of the cover
         found.subtract(words(document.meta.frame.draft))
     return +found

@@ -21,6 +21,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 from sample_document import sample_document
+from shared import pdf_pages
 
 from slaforge.document import Document
 from slaforge.errors import RenderError
@@ -59,7 +60,7 @@ def final(options: RenderOptions) -> PdfReader:
 
 def page_texts(reader: PdfReader) -> list[str]:
     """Each page's text with runs of white space made single spaces (justified lines space words widely)."""
-    return [" ".join(page.extract_text().split()) for page in reader.pages]
+    return [" ".join(text.split()) for text in pdf_pages(reader)]
 
 
 def outline_rows(reader: PdfReader, items: list | None = None, level: int = 1) -> list[tuple[int, str, int]]:
@@ -105,7 +106,7 @@ def test_running_header_and_page_numbers_except_on_the_cover(draft: PdfReader) -
 
 
 def test_contents_give_the_page_each_heading_is_on(long_document: Document, draft: PdfReader) -> None:
-    contents = draft.pages[1].extract_text()
+    contents = pdf_pages(draft)[1]
     listed = re.findall(r"^(\d+(?:\.\d+)*) (.+?) (\d+)$", contents, flags=re.MULTILINE)
     bookmarks = outline_rows(draft)[1:]  # after "Contents"
     assert [(number, title) for number, title, _ in listed] == [

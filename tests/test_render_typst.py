@@ -25,6 +25,7 @@ import pytest
 import typst
 from pypdf import PdfReader
 from sample_document import meta, sample_document
+from shared import pdf_pages
 
 from slaforge.build import BuildOptions, document_for
 from slaforge.document import (
@@ -76,7 +77,7 @@ HOSTILE_HEADING = "= not a heading"
 
 
 def text_of(pdf: bytes) -> str:
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    return " ".join(" ".join(text.split()) for text in pdf_pages(pdf))
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +101,7 @@ def final_pdf() -> bytes:
 
 
 def page_texts(reader: PdfReader) -> list[str]:
-    return [" ".join(p.extract_text().split()) for p in reader.pages]
+    return [" ".join(text.split()) for text in pdf_pages(reader)]
 
 
 # ------------------------------------------------------------------ escaping
@@ -299,7 +300,7 @@ def test_contents_and_outline_give_the_page_of_each_heading(long_document: Docum
     for title, page_number in rows[1:]:
         number, name = title.split(" ", 1)
         assert re.search(rf"{re.escape(number)} {re.escape(name)}", texts[page_number - 1], re.IGNORECASE), title
-    contents = draft.pages[1].extract_text()
+    contents = pdf_pages(draft)[1]
     listed = re.findall(r"^(\d+(?:\.\d+)*) (.+?) (\d+)$", contents, flags=re.MULTILINE)
     assert [(f"{n} {t}", int(p)) for n, t, p in listed] == rows[1:]
     assert len({p for _, p in rows[1:]}) >= 3, "the headings should be spread over several pages"

@@ -16,6 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 from pypdf import PdfReader
+from shared import pdf_pages
 from typer.testing import CliRunner
 
 from slaforge.cli import app
@@ -105,8 +106,7 @@ def html_text(reports: Path, month: str) -> str:
 
 
 def pdf_text(reports: Path, month: str) -> str:
-    reader = PdfReader(reports / f"LDG-SLA-VDB-2027-report-{month}.pdf")
-    return normal(" ".join(page.extract_text() for page in reader.pages))
+    return normal(" ".join(pdf_pages(reports / f"LDG-SLA-VDB-2027-report-{month}.pdf")))
 
 
 def docx_tables(reports: Path, month: str) -> list[list[list[str]]]:

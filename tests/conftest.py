@@ -1,0 +1,52 @@
+"""Session fixtures: what the suite builds once and every module shares.
+
+Rendering is the expensive part of the suite, so each sample agreement and the sample portfolio is
+built once per session, into one shared folder under pytest's session temporary directory, and
+each PDF is read back once per content (``shared.pdf_pages``).  Treat what they hand out as
+read-only: a test that changes a file copies it into its own ``tmp_path`` first.
+
+Fixtures (session-scoped; name one as a test argument):
+
+- ``session_out``: the shared output folder; each fixture below writes a subfolder of its own.
+- ``samples``: :class:`shared.Samples`, every ``samples/*.yaml`` built through the command line
+  on first use, all three formats: ``samples.folder("managed-network")`` (the build's output
+  folder), ``samples.file(name, "pdf")``, ``samples.data(name, "docx")``,
+  ``samples.document(name)`` (the Document tree) and ``samples.typst_pdf(name)``.
+- ``portfolio_build``: ``(folder, result)`` (the runner's result) of ``slaforge build samples/portfolio/portfolio.yaml
+  -f pdf,docx,html --jobs 1``: the suite's one build of the whole portfolio in PDF.  Tests that
+  need another format, option or edit build a copy (``portfolio_helpers.copy_sample``) in DOCX or
+  HTML, and render PDF only for the documents they need.
+
+Adding a sample: put ``NAME.yaml`` in ``samples/``; ``shared.SAMPLES`` lists it, so the modules
+parametrized over it (parity, core areas) pick it up and ``samples`` builds it once for all.
+Adding a shared build: a session fixture here that writes under ``session_out`` and a line above.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from shared import PORTFOLIO, Samples
+from typer.testing import CliRunner, Result
+
+from slaforge.cli import app
+
+
+@pytest.fixture(scope="session")
+def session_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("built")
+
+
+@pytest.fixture(scope="session")
+def samples(session_out: Path) -> Samples:
+    return Samples(session_out / "samples")
+
+
+@pytest.fixture(scope="session")
+def portfolio_build(session_out: Path) -> tuple[Path, Result]:
+    out = session_out / "portfolio"
+    args = ["build", str(PORTFOLIO), "-o", str(out), "-f", "pdf,docx,html", "--jobs", "1"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    return out, result
