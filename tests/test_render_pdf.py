@@ -44,8 +44,32 @@ def long_document() -> Document:
 
 
 @pytest.fixture(scope="module")
-def draft_pdf(long_document: Document, options: RenderOptions) -> bytes:
-    return render(long_document, "pdf", options)
+def draft_render(long_document: Document, options: RenderOptions) -> tuple[bytes, list[logging.LogRecord]]:
+    """The long draft rendered once, and every log record the render emitted, at any level."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        pdf = render(long_document, "pdf", options)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    return pdf, records
+
+
+@pytest.fixture(scope="module")
+def draft_pdf(draft_render: tuple[bytes, list[logging.LogRecord]]) -> bytes:
+    return draft_render[0]
+
+
+@pytest.fixture(scope="module")
+def plain_pdf(options: RenderOptions) -> bytes:
+    """``sample_document()`` as it comes, with the built-in theme."""
+    return render(sample_document(), "pdf", options)
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +232,7 @@ def test_two_renders_give_the_same_bytes(long_document: Document, options: Rende
     assert render(long_document, "pdf", options) == draft_pdf
 
 
-def test_same_bytes_in_another_process(tmp_path: Path) -> None:
+def test_same_bytes_in_another_process(tmp_path: Path, plain_pdf: bytes) -> None:
     """Another interpreter, another hash seed: nothing may depend on set or dict ordering."""
     out = tmp_path / "again.pdf"
     script = (
@@ -219,13 +243,13 @@ def test_same_bytes_in_another_process(tmp_path: Path) -> None:
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", script, str(TESTS), str(out)], check=True, env=env)
-    assert out.read_bytes() == render(sample_document(), "pdf", RenderOptions(theme=Theme.load()))
+    assert out.read_bytes() == plain_pdf
 
 
-def test_dates_and_identifier_come_from_the_document(options: RenderOptions) -> None:
+def test_dates_and_identifier_come_from_the_document(options: RenderOptions, plain_pdf: bytes) -> None:
     document = sample_document()
     later = replace(document, meta=replace(document.meta, timestamp=1_900_000_000))
-    first, second = (PdfReader(io.BytesIO(render(d, "pdf", options))) for d in (document, later))
+    first, second = PdfReader(io.BytesIO(plain_pdf)), PdfReader(io.BytesIO(render(later, "pdf", options)))
     assert first.metadata["/CreationDate"] == "D:20270115080000Z"
     assert second.metadata["/CreationDate"] == second.metadata["/ModDate"] == "D:20300317174640Z"
     assert first.trailer["/ID"][0] != second.trailer["/ID"][0]
@@ -312,10 +336,9 @@ def test_a_logo_in_the_asset_folder_is_drawn(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- logging
 
 
-def test_rendering_logs_no_warnings(long_document: Document, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG)
-    render(long_document, "pdf", RenderOptions(theme=Theme.load()))
-    noisy = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING]
+def test_rendering_logs_no_warnings(draft_render: tuple[bytes, list[logging.LogRecord]]) -> None:
+    _, records = draft_render  # every record of the long draft's render, caught by a handler on the root logger
+    noisy = [f"{r.name}: {r.getMessage()}" for r in records if r.levelno >= logging.WARNING]
     assert noisy == []
 
 
