@@ -70,6 +70,9 @@ def samples() -> None:
         run(BIN / "slaforge", "diff", versions / "v1.yaml", versions / "v2.yaml", "--format", fmt, "-o", redlines)
     portfolio = Path("samples") / "portfolio" / "portfolio.yaml"
     run(BIN / "slaforge", "build", portfolio, "-o", Path("out") / "portfolio", "--jobs", str(os.cpu_count() or 1))
+    portal_data = Path("samples") / "portfolio" / "measured"  # a quarter for two customers, one with a breach
+    portal = ("portal", portfolio, "--data", portal_data, "-o", Path("out") / "portal")
+    run(BIN / "slaforge", *portal, "--work", Path("out") / ".portal", "--jobs", str(os.cpu_count() or 1))
 
 
 def test() -> None:

@@ -4,6 +4,7 @@ From the top down; a module may import only modules on a floor below its own, an
 own room (a folder, or a file of its own)::
 
     cli/                                    the command line
+    portal/                                 the customer portal: publishes what the features make
     portfolio/ offers/ diff/ reports/ export/   features: never import each other
     build.py                                the agreement pipeline
     writers.py          layers/             the output stage; specs made of layers (portfolios, offers)
@@ -44,8 +45,9 @@ FLOORS: dict[str, int] = {
     "slaforge.layers": 5,
     "slaforge.build": 6,
     **dict.fromkeys(FEATURES, 7),
-    "slaforge.cli": 8,
-    "slaforge.__main__": 9,
+    "slaforge.portal": 8,
+    "slaforge.cli": 9,
+    "slaforge.__main__": 10,
 }
 RENDERERS = "slaforge.renderers"
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from slaforge.cli.exits import wrote
-from slaforge.cli.options import Formats, Out, PdfEngine, ThemeDir, formats_of, pdf_engine_of
+from slaforge.cli.options import Formats, Json, Out, PdfEngine, ThemeDir, formats_of, pdf_engine_of
 
 commands = typer.Typer()
 
@@ -24,9 +25,17 @@ def report(
     out: Out = Path("out"),
     theme_dir: ThemeDir = None,
     pdf_engine: PdfEngine = "weasyprint",
+    as_json: Json = False,
 ) -> None:
-    """Service level report: achieved availability, attainment, breaches and credits from measured data."""
-    from slaforge.reports.build import build_report
+    """Service level report: achieved availability, attainment, breaches and credits from measured data.
+
+    With --json, the window's figures are printed as JSON (exact values; docs/portal.md) and no file is written.
+    """
+    from slaforge.reports.build import build_report, report_facts
+
+    if as_json:
+        typer.echo(json.dumps(report_facts(spec, data, period=period), indent=2, ensure_ascii=False))
+        return
 
     chosen = formats_of(formats)
     engine = pdf_engine_of(pdf_engine, chosen)

@@ -126,13 +126,13 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
     out = options.out_dir
     jobs: list[Job] = []
     keys: dict[str, str] = {}
-    theme_digest = _theme_digest(options.theme_dir)
+    themes = theme_digest(options.theme_dir)
     total = len(portfolio.documents)
     done = 0
     for document in portfolio.documents.values():
         plan = plans[document.id]
         dirs = clause_dirs(document, options)
-        keys[document.id] = document_key(document, plan, dirs, theme_digest, options)
+        keys[document.id] = document_key(document, plan, dirs, themes, options)
         if _up_to_date(out, document, keys[document.id]):
             result.up_to_date.append(document.id)
             done += 1
@@ -237,7 +237,7 @@ def _render(job: Job) -> dict[str, bytes]:
 
 
 def document_key(
-    document: PortfolioDocument, plan: Plan, dirs: tuple[Path, ...], theme_digest: str, options: PortfolioOptions
+    document: PortfolioDocument, plan: Plan, dirs: tuple[Path, ...], themes: str, options: PortfolioOptions
 ) -> str:
     """A hash of everything that feeds the document's bytes."""
     digest = hashlib.sha256()
@@ -258,7 +258,7 @@ def document_key(
     add("pdf", options.pdf_variant)
     if "pdf" in options.formats:  # another engine, other PDF bytes: the documents are rendered again
         add("pdf engine", options.pdf_engine)
-    add("theme", theme_digest)
+    add("theme", themes)
     library = _LIBRARIES.get(dirs) or load_library(list(dirs))
     _LIBRARIES.setdefault(dirs, library)
     for clause in library.ordered():
@@ -276,7 +276,7 @@ def document_key(
     return digest.hexdigest()
 
 
-def _theme_digest(theme_dir: Path | None) -> str:
+def theme_digest(theme_dir: Path | None) -> str:
     from slaforge.renderers.theme import Theme
 
     digest = hashlib.sha256()

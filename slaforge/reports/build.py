@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from slaforge.arithmetic.achievement import Achievement
+from slaforge.arithmetic.achievement import Achievement, achievement
 from slaforge.arithmetic.measurements import load_measurements
 from slaforge.document import Document
 from slaforge.library.texts import texts_for
+from slaforge.reports.facts import window_facts
 from slaforge.reports.report import report_document
 from slaforge.spec.loader import load_spec
 from slaforge.spec.models import Window
@@ -50,3 +52,9 @@ def build_report(
     result, document = report_document(loaded.spec, data, period, texts_for(theme_dir))
     files = render_all({out_dir / file_stem(result): document}, formats, theme_dir, pdf_engine=pdf_engine)
     return ReportResult(write_all(files), document, result)
+
+
+def report_facts(spec_path: Path, data_path: Path, *, period: str | None = None) -> dict[str, Any]:
+    """The figures of one window as JSON values (``slaforge report --json``): computed, never rendered."""
+    loaded = load_spec(spec_path)
+    return window_facts(achievement(loaded.spec, load_measurements(data_path, loaded.spec), period))

@@ -27,7 +27,6 @@ from slaforge.arithmetic.achievement import (
     service_calendar,
     support_calendar,
 )
-from slaforge.arithmetic.business_time import due_after
 from slaforge.arithmetic.downtime import SECONDS_PER_DAY
 from slaforge.arithmetic.measurements import Measurements
 from slaforge.compose.meta import spec_meta
@@ -35,6 +34,7 @@ from slaforge.compose.resolve import source_date_epoch
 from slaforge.compose.texts import compose_texts, particulars
 from slaforge.document import Chart, ChartSeries, Document
 from slaforge.library.texts import Texts, builtin_texts
+from slaforge.reports.facts import claim_due
 from slaforge.reports.figures import duration_text, moment, money_total, percent, share_text, short_duration, target
 from slaforge.spec.models import Spec, Window
 from slaforge.text import long_date
@@ -302,10 +302,8 @@ def _credits(result: Achievement) -> dict[str, Any]:
 def _claim(result: Achievement) -> str:
     spec = result.spec
     credits = spec.service_credits
-    assert credits is not None
-    calendar = spec.service_hours[spec.responsiveness.hours]
-    end = dt.datetime.combine(result.current.period.end, dt.time()).replace(tzinfo=ZoneInfo(calendar.timezone))
-    due = due_after(end, credits.claim.deadline, calendar)
+    due = claim_due(spec, result.current.period)
+    assert credits is not None and due is not None
     return f"a claim by {long_date(due.date())}, {credits.claim.method}"
 
 
