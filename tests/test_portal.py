@@ -225,8 +225,11 @@ def test_the_json_twin_gives_the_exact_figures_of_every_window(site: Path) -> No
         assert service["met"] is (facts["achieved"] >= Fraction("99.95"))
         owed = window["credits"]["services"][0]["owed"]
         assert Decimal(owed["amount"]) == facts["owed"] and owed["currency"] == "GBP"
-        due = dt.date.fromisoformat(window["credits"]["claim"]["due"][:10])
-        assert due == facts["end"] + dt.timedelta(days=30)  # "30 days" after the window ends
+        claim = window["credits"]["claim"]
+        assert dt.datetime.fromisoformat(claim["due"]) == dt.datetime.combine(
+            facts["end"] + dt.timedelta(days=30), dt.time(), LONDON
+        )  # "30 days" after the window ends, in the calendar's time zone
+        assert dt.date.fromisoformat(claim["last_day"]) == facts["end"] + dt.timedelta(days=29)
 
 
 def test_report_json_prints_the_same_facts_as_the_portal_for_a_spec(tmp_path: Path) -> None:
@@ -278,7 +281,7 @@ def test_the_customer_page_states_what_was_met_what_is_owed_and_by_when(site: Pa
     for w in expected:
         assert rounded_down(w["achieved"]) in text
     may = missed[0]
-    claim_by = may["end"] + dt.timedelta(days=30)
+    claim_by = may["end"] + dt.timedelta(days=29)  # the claim must arrive before 1 July begins
     assert f"{gbp(may['owed'])} for May 2027 (Managed WAN): claim by {claim_by.day} {claim_by:%B %Y}" in text
     for evidence in raw(PORTFOLIO / "corporate.yaml")["service_credits"]["claim"]["evidence"]:
         assert evidence in text

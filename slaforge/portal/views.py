@@ -25,7 +25,7 @@ from slaforge.layers.inherit import Portfolio, PortfolioDocument
 from slaforge.library.texts import Texts
 from slaforge.portal.measured import Measured
 from slaforge.renderers import chart
-from slaforge.reports.facts import claim_due, window_facts
+from slaforge.reports.facts import claim_last_day, window_facts
 from slaforge.reports.report import OUTLINE, report_context, trend_chart
 from slaforge.spec.portfolio_file import Kind
 from slaforge.spec.units import Money
@@ -126,7 +126,7 @@ def window_rows(measured: Measured, formats: tuple[str, ...], href: ReportHref) 
     for index, result in enumerate(measured.windows):
         context = report_context(result)
         now = result.current
-        due = claim_due(result.spec, now.period)
+        last = claim_last_day(result.spec, now.period)
         reports = [{"format": fmt, "href": href(measured, index, fmt)} for fmt in formats]
         for service, availability in zip(context["services"], now.services, strict=True):
             used = _share(Decimal(availability.downtime_seconds), availability.allowed_seconds)
@@ -137,7 +137,7 @@ def window_rows(measured: Measured, formats: tuple[str, ...], href: ReportHref) 
                     "budget_share": int(used),
                     "budget_bar": int(min(used, Decimal(100))),
                     "owed_amount": _owed(result, availability.service.id),
-                    "claim_by": long_date(due.date()) if due else None,
+                    "claim_by": long_date(last) if last else None,
                     "reports": reports,
                 }
             )
@@ -166,9 +166,9 @@ def measured_view(
     for result in measured.windows:
         window = report_context(result)
         label = result.current.period.label
-        due = claim_due(spec, result.current.period)
+        last = claim_last_day(spec, result.current.period)
         for owed in window["credits"].get("owed", []) if window["credits"]["scheme"] else []:
-            credits.append({**owed, "window": label, "claim_by": long_date(due.date()) if due else None})
+            credits.append({**owed, "window": label, "claim_by": long_date(last) if last else None})
         late.extend({**ticket, "window": label} for ticket in window["late"])
         severities.append({"window": label, "severities": [_bars(s) for s in window["severities"] if s["tickets"]]})
     scheme = spec.service_credits

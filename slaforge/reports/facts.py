@@ -39,6 +39,15 @@ def claim_due(spec: Spec, period: Period) -> dt.datetime | None:
     return due_after(end, credits.claim.deadline, calendar)
 
 
+def claim_last_day(spec: Spec, period: Period) -> dt.date | None:
+    """The last day on which a claim for ``period`` may arrive: the day before the deadline when it falls at
+    midnight ("within 30 days after 31 May" ends at the start of 1 July, so 30 June is the last day)."""
+    due = claim_due(spec, period)
+    if due is None:
+        return None
+    return (due - dt.timedelta(microseconds=1)).date()
+
+
 def window_facts(result: Achievement) -> dict[str, Any]:
     """The reported window of ``result`` (its last) as JSON values."""
     spec, now = result.spec, result.current
@@ -165,7 +174,7 @@ def _credits(result: Achievement, now: WindowAchievement) -> dict[str, Any] | No
     scheme = spec.service_credits
     if scheme is None:
         return None
-    due = claim_due(spec, now.period)
+    due, last = claim_due(spec, now.period), claim_last_day(spec, now.period)
     services = []
     for credit in now.credits:
         outcome = credit.result
@@ -204,6 +213,7 @@ def _credits(result: Achievement, now: WindowAchievement) -> dict[str, Any] | No
         "total_owed": _money(total) if owed else None,
         "claim": {
             "due": due.isoformat() if due else None,
+            "last_day": last.isoformat() if last else None,
             "method": scheme.claim.method,
             "evidence": list(scheme.claim.evidence),
         },

@@ -34,7 +34,7 @@ from slaforge.compose.resolve import source_date_epoch
 from slaforge.compose.texts import compose_texts, particulars
 from slaforge.document import Chart, ChartSeries, Document
 from slaforge.library.texts import Texts, builtin_texts
-from slaforge.reports.facts import claim_due
+from slaforge.reports.facts import claim_last_day
 from slaforge.reports.figures import duration_text, moment, money_total, percent, share_text, short_duration, target
 from slaforge.spec.models import Spec, Window
 from slaforge.text import long_date
@@ -302,9 +302,9 @@ def _credits(result: Achievement) -> dict[str, Any]:
 def _claim(result: Achievement) -> str:
     spec = result.spec
     credits = spec.service_credits
-    due = claim_due(spec, result.current.period)
-    assert credits is not None and due is not None
-    return f"a claim by {long_date(due.date())}, {credits.claim.method}"
+    last = claim_last_day(spec, result.current.period)
+    assert credits is not None and last is not None
+    return f"a claim by {long_date(last)}, {credits.claim.method}"
 
 
 def _chronic(result: Achievement) -> list[dict[str, Any]]:
