@@ -187,7 +187,6 @@ def _site(
     site = options.out_dir
     pages = Pages.load(options.theme_dir)
     texts = texts_for(options.theme_dir)
-    brand = None
     files: dict[Path, bytes] = {}
 
     def built(document: PortfolioDocument, fmt: str) -> bytes:
@@ -218,7 +217,7 @@ def _site(
             return f"reports/{report_name(m, index, fmt)}"
 
         agreements = [agreement_row(d, options.formats, agreement_href) for d in own]
-        views = [measured_view(m, texts, options.formats, report_href, brand) for m in mine]
+        views = [measured_view(m, texts, options.formats, report_href) for m in mine]
         context = {
             "customer": customer,
             "provider": {"name": provider.name, "short_name": provider.short_name or provider.name},

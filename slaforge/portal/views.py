@@ -151,10 +151,9 @@ def _owed(result: Achievement, service_id: str) -> str | None:
     return None
 
 
-def measured_view(
-    measured: Measured, texts: Texts, formats: tuple[str, ...], href: ReportHref, brand: str | None
-) -> dict[str, Any]:
+def measured_view(measured: Measured, texts: Texts, formats: tuple[str, ...], href: ReportHref) -> dict[str, Any]:
     latest = measured.latest
+    brand = latest.spec.agreement.branding.colour  # the report's chart colours
     context = report_context(latest)
     words = particulars(texts, OUTLINE, context, ("chart_caption", "chart_description"))
     drawn = chart.svg(trend_chart(latest, words), brand)
