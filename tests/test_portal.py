@@ -54,9 +54,9 @@ def portal(*args: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(session_out: Path) -> Path:
     """The sample portal in HTML and DOCX (the PDF path is the portfolio build's, tested there)."""
-    out = tmp_path_factory.mktemp("portal") / "site"
+    out = session_out / "portal" / "site"
     result = portal(PORTFOLIO / "portfolio.yaml", "--data", DATA, "-o", out, "-f", FORMATS)
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     return out
