@@ -41,6 +41,10 @@ def clauses_list(
                 "category": c.meta.category,
                 "version": c.meta.version,
                 "levels": c.meta.levels,
+                "forms": c.meta.forms,
+                "persons": c.meta.persons,
+                "topic": c.meta.topic,
+                "part": c.meta.part,
                 "positions": list(c.wordings),
                 "when": c.meta.when,
                 "builtin": c.builtin,
@@ -77,6 +81,9 @@ def clauses_show(
     meta = clause.meta
     typer.echo(f"{meta.id}  {meta.title}  (version {meta.version}, {clause.path})")
     typer.echo(f"category: {meta.category}; levels: {', '.join(meta.levels)}; positions: {', '.join(clause.wordings)}")
+    typer.echo(f"forms: {', '.join(meta.forms)}; persons: {meta.persons}")
+    if meta.topic or meta.part:
+        typer.echo("; ".join(f"{key}: {value}" for key, value in (("topic", meta.topic), ("part", meta.part)) if value))
     if meta.when:
         typer.echo(f"when: {meta.when}")
     if meta.params:

@@ -83,7 +83,7 @@ def selected(
 ) -> list[ClauseSource]:
     chosen = []
     for clause in library.ordered():
-        if agreement.level not in clause.meta.levels or clause.id in omit:
+        if agreement.level not in clause.meta.levels or agreement.form not in clause.meta.forms or clause.id in omit:
             continue
         if clause.meta.when:
             try:

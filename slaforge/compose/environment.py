@@ -18,6 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from slaforge.compose.resolve import Agreement, PathDict
 from slaforge.library.markup import CLAUSE_DIRECTIVES, MarkupError, RawBlock, escape, parse_blocks
+from slaforge.library.vocabulary import Vocabulary
 from slaforge.spec.models import format_days
 from slaforge.text import and_list, in_sentence
 
@@ -129,8 +130,12 @@ def render_body(
     first_line: int,
     context: dict[str, Any],
     directives: tuple[str, ...] = CLAUSE_DIRECTIVES,
+    vocabulary: Vocabulary | None = None,
 ) -> list[RawBlock]:
-    """A body (starting on line ``first_line`` of its file) rendered and parsed into blocks; :class:`BodyError`."""
+    """A body (starting on line ``first_line`` of its file) rendered and parsed into blocks; :class:`BodyError`.
+
+    Party and pronoun marks name the parties as ``vocabulary`` does (the library's default names when None).
+    """
     try:
         rendered = compiled(env, text).render(**context)
     except UndefinedError as exc:
@@ -144,7 +149,7 @@ def render_body(
         line = getattr(exc, "lineno", None) or _template_line(exc)
         raise BodyError(str(exc), first_line - 1 + line, "template-error") from None
     try:
-        return parse_blocks(rendered, directives)
+        return parse_blocks(rendered, directives, vocabulary)
     except MarkupError as exc:
         raise BodyError(str(exc), None, "markup-error", rendered_line=exc.line) from None
 

@@ -16,8 +16,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 from jinja2 import TemplateSyntaxError, meta, nodes
+from pydantic import TypeAdapter, ValidationError
 
 from slaforge.compose.assembly import Composition, compose, render_wording, selected
 from slaforge.compose.environment import make_environment, shared_environment, template_context
@@ -25,8 +27,11 @@ from slaforge.compose.resolve import Agreement, resolve
 from slaforge.errors import ClauseError, Problem, SlaforgeError
 from slaforge.library.clauses import ClauseSource, Library, load_library
 from slaforge.library.texts import TEXT_FOLDER, Texts, builtin_texts
+from slaforge.library.vocabulary import default_vocabulary
 from slaforge.resources import samples_dir
 from slaforge.spec.loader import load_spec
+from slaforge.spec.models import Spec
+from slaforge.spec.paths import PathError, model_field
 
 _XREF = re.compile(r"\[\[#([^\]|]+)")
 _TERM = re.compile(r"\[\[([^#\]|\\][^\]|\\]*)")
@@ -78,6 +83,8 @@ def check_library(
     for clause in targets:
         report.problems.extend(_check_params(clause))
         report.problems.extend(_check_references(clause, library))
+        report.problems.extend(_check_persons(clause))
+        report.problems.extend(_check_defaults(clause))
     report.problems.extend(_check_terms(library, targets))
     if not samples:
         found = samples_dir()
@@ -242,8 +249,90 @@ def _check_references(clause: ClauseSource, library: Library) -> list[Problem]:
     return problems
 
 
+def _check_persons(clause: ClauseSource) -> list[Problem]:
+    """A clause written for any person names a party only in marks every person can say: "the [[Provider]]"
+    is "we" or "us" in the first person, so such a clause writes [[we]] or [[us]]."""
+    if clause.meta.persons != "any":
+        return []
+    words = default_vocabulary().words
+    problems = []
+    for term, party in words.parties.items():
+        forms = words.pronouns[party.pronoun]
+        if forms.subject == forms.object:
+            continue
+        mark = re.compile(rf"(?<![\w\\]){re.escape(words.article)} \[\[{re.escape(term)}\]\](?!'s|\u2019s)")
+        for number, line in enumerate(clause.path.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in mark.finditer(line):
+                problems.append(
+                    Problem(
+                        f"clause {clause.id}: is written for any person (persons: any), where "
+                        f"'{match.group(0)}' is '{forms.subject}' or '{forms.object}'",
+                        file=str(clause.path),
+                        line=number,
+                        column=match.start() + 1,
+                        given=match.group(0),
+                        expected=f"[[{forms.subject}]] or [[{forms.object}]]",
+                        code="ambiguous-party-mark",
+                    )
+                )
+    return problems
+
+
+def _check_defaults(clause: ClauseSource) -> list[Problem]:
+    """A clause that relies on the default of an optional field declares it (``defaults:``); the declaration
+    must be the spec model's default, so a changed default cannot silently change what the clause says."""
+    problems = []
+    for key, declared in clause.meta.defaults.items():
+        line = _line_of(clause.path, f"{key}:")
+        where = {"file": str(clause.path), "line": line, "path": f"defaults.{key}", "code": "clause-default"}
+        try:
+            info = model_field(Spec, key)
+        except PathError as exc:
+            problems.append(
+                Problem(
+                    f"clause {clause.id}: declares the default of a field the spec does not have: {exc}",
+                    given=key,
+                    expected="a field of the spec",
+                    **where,
+                )
+            )
+            continue
+        if info.is_required():
+            problems.append(
+                Problem(
+                    f"clause {clause.id}: declares the default of {key}, which the spec requires and has no default",
+                    given=key,
+                    expected="an optional field",
+                    **where,
+                )
+            )
+            continue
+        default = info.get_default(call_default_factory=True)
+        try:
+            kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            value = TypeAdapter(kind).validate_python(declared)
+        except ValidationError as exc:
+            value = exc
+        if value != default:
+            problems.append(
+                Problem(
+                    f"clause {clause.id}: declares a default of {key} that is not the spec's default",
+                    given=repr(declared),
+                    expected=repr(_plain(default)),
+                    **where,
+                )
+            )
+    return problems
+
+
+def _plain(value: object) -> object:
+    """A default as a spec would write it (a model as its mapping, an enum as its value)."""
+    return TypeAdapter(type(value)).dump_python(value, mode="json", by_alias=True, exclude_none=True)
+
+
 def _check_terms(library: Library, targets: list[ClauseSource]) -> list[Problem]:
     problems = []
+    vocabulary = default_vocabulary()
     definers: dict[str, list[ClauseSource]] = {}
     for clause in library.ordered():
         for term in clause.meta.defines:
@@ -257,7 +346,7 @@ def _check_terms(library: Library, targets: list[ClauseSource]) -> list[Problem]
         for number, line in enumerate(clause.path.read_text(encoding="utf-8").splitlines(), start=1):
             for match in _TERM.finditer(line):
                 term = match.group(1).strip()
-                if term not in definers:
+                if term not in definers and not vocabulary.is_mark(term):
                     problems.append(
                         Problem(
                             f"clause {clause.id}: uses the term {term!r}, which no clause defines",

@@ -49,6 +49,14 @@ class Agreement:
     def level(self) -> str:
         return self.spec.level.value
 
+    @property
+    def form(self) -> str:
+        """The form of the agreement, which chooses the clauses of the library it takes (their ``forms``).
+
+        Every agreement of format 1 is ``bilateral``: a bespoke agreement between named parties.
+        """
+        return "bilateral"
+
     def context(self) -> dict[str, Any]:
         spec = self.spec
         view: dict[str, Any] = {}

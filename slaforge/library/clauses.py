@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +19,26 @@ from slaforge.library.frontmatter import front_line, read_front_matter
 from slaforge.resources import clauses_dir
 
 LEVELS = ("corporate", "customer", "service")
+# the forms of an agreement: a bespoke agreement between named parties, one document for every customer of
+# a service, and terms a provider publishes for everyone
+AgreementForm = Literal["bilateral", "service-based", "standard-terms"]
+FORMS: tuple[str, ...] = get_args(AgreementForm)
+# the topics of general terms that a master agreement may govern
+MasterTopic = Literal[
+    "assignment",
+    "third-party-rights",
+    "notices",
+    "force-majeure",
+    "confidentiality",
+    "data-protection",
+    "amendment",
+    "disputes",
+    "governing-law",
+    "termination",
+    "liability",
+    "non-solicitation",
+]
+MASTER_TOPICS: tuple[str, ...] = get_args(MasterTopic)
 _POSITION_LINE = re.compile(r"^:: *position +(?P<name>[a-z][a-z0-9-]*) *$")
 
 
@@ -34,6 +55,22 @@ class FrontMatter(BaseModel):
     params: list[str] = Field(default_factory=list, description="Top-level names the body reads")
     defines: dict[str, str] = Field(default_factory=dict, description="Defined terms this clause introduces")
     positions: list[str] = Field(default_factory=lambda: ["standard"])
+    forms: list[AgreementForm] = Field(
+        default_factory=lambda: ["bilateral", "service-based"],
+        min_length=1,
+        description="Forms of agreement that include it",
+    )
+    persons: Literal["third", "any"] = Field(
+        "third",
+        description="'any': written with pronoun marks ([[we]], [[you are]]), so it reads in any person",
+    )
+    topic: MasterTopic | None = Field(
+        None, description="The master-agreement topic a general term covers; not composed when the master governs it"
+    )
+    part: Literal["general"] | None = Field(None, description="'general': printed in the General terms module")
+    defaults: dict[str, Any] = Field(
+        default_factory=dict, description="The defaults of optional fields the body relies on (field path -> value)"
+    )
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,12 @@ widths, one dash per cell leaving them to the renderer; an optional ``Table: cap
 before it, whose ``Table[kind]:`` form names the table's kind, with or without a caption), and
 directive lines (``::definitions``, ``::signatures`` in clauses, ``::chart`` in a report).
 
-Inline: ``**bold**``, ``*italic*``, ``[[Term]]`` / ``[[Term|shown]]`` defined terms,
-``[[#clause.id]]`` cross-references (``[[#clause.id|4.1]]`` with the text to show where nothing
-numbers them, as in a redline's summary), ``++inserted++`` and ``~~deleted~~`` words (the
-marks of a redline), ``\\`` escapes the next character.
+Inline: ``**bold**``, ``*italic*``, ``[[Term]]`` / ``[[Term|shown]]`` defined terms, party marks
+``the [[Provider]]`` / ``The [[Customer]]`` / ``the [[Provider]]'s`` and pronoun marks ``[[we]]`` /
+``[[You are]]`` (printed as the document's vocabulary names the party, see
+:mod:`slaforge.library.vocabulary`), ``[[#clause.id]]`` cross-references (``[[#clause.id|4.1]]``
+with the text to show where nothing numbers them, as in a redline's summary), ``++inserted++`` and
+``~~deleted~~`` words (the marks of a redline), ``\\`` escapes the next character.
 
 Spec values reach this text through :func:`escape`, so no value can form markup.
 """
@@ -17,9 +19,10 @@ Spec values reach this text through :func:`escape`, so no value can form markup.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slaforge.document import BulletList, Change, Inline, ListItem, NumberedList, Paragraph, Run, Table, merge_runs
+from slaforge.library.vocabulary import Vocabulary, default_vocabulary
 
 _SPECIALS = set("\\*[]|+~")
 _ORDERED = re.compile(r"^(?P<indent> *)(?P<n>\d+)\. +(?P<text>.*)$")
@@ -58,7 +61,10 @@ def escape(text: str) -> str:
 # ------------------------------------------------------------------ inline
 
 
-def parse_inline(text: str, line: int = 1) -> Inline:
+def parse_inline(text: str, line: int = 1, vocabulary: Vocabulary | None = None) -> Inline:
+    """The runs of one line of inline markup; party and pronoun marks name the parties as ``vocabulary`` does
+    (the library's default names when None)."""
+    words = vocabulary or default_vocabulary()
     runs: list[Run] = []
     buffer: list[str] = []
     bold = italic = False
@@ -80,15 +86,30 @@ def parse_inline(text: str, line: int = 1) -> Inline:
             end = _find_close(text, i + 2)
             if end < 0:
                 raise MarkupError("'[[' without a closing ']]'", line)
-            flush()
             inner = _unescape(text[i + 2 : end])
+            i = end + 2
+            style = Run("", bold=bold, italic=italic, change=change)
+            term, bar, shown = inner.partition("|")
+            term = term.strip()
+            article = None if bar else _article_before(buffer, words.words.article)
+            if article and term in words.parties:  # a party mark: "the [[Provider]]", "The [[Customer]]'s"
+                del buffer[-len(article) :]
+                flush()
+                possessive = _possessive_at(text, i)
+                i += len(possessive or "")
+                try:
+                    runs.extend(words.party_runs(term, article[0].isupper(), possessive, style))
+                except ValueError as exc:
+                    raise MarkupError(str(exc), line) from None
+                continue
+            flush()
             if inner.startswith("#"):
                 target, _, shown = inner[1:].partition("|")
-                runs.append(Run(shown.strip(), bold=bold, italic=italic, xref=target.strip(), change=change))
+                runs.append(replace(style, text=shown.strip(), xref=target.strip()))
+            elif not bar and words.is_mark(term):  # a pronoun mark: "[[we]]", "[[You are]]"
+                runs.extend(words.mark_runs(term, style))
             else:
-                term, _, shown = inner.partition("|")
-                runs.append(Run((shown or term).strip(), bold=bold, italic=italic, term=term.strip(), change=change))
-            i = end + 2
+                runs.append(replace(style, text=(shown or term).strip(), term=term))
             continue
         if text.startswith("**", i):
             flush()
@@ -116,6 +137,24 @@ def parse_inline(text: str, line: int = 1) -> Inline:
     return merge_runs(runs)
 
 
+def _article_before(buffer: list[str], article: str) -> str | None:
+    """The article and space ("the ", "The ") that end ``buffer`` as a word of its own, or None."""
+    tail = "".join(buffer[-len(article) - 2 :])
+    for word in (article, article[:1].upper() + article[1:]):
+        written = f"{word} "
+        if tail.endswith(written) and not tail[: -len(written)][-1:].isalnum():
+            return written
+    return None
+
+
+def _possessive_at(text: str, index: int) -> str | None:
+    """The possessive "'s" (or "’s") written at ``index`` as the end of a word, or None."""
+    suffix = text[index : index + 2]
+    if suffix in ("'s", "’s") and not text[index + 2 : index + 3].isalnum():
+        return suffix
+    return None
+
+
 def _find_close(text: str, start: int) -> int:
     i = start
     while i < len(text) - 1:
@@ -138,8 +177,11 @@ def _unescape(text: str) -> str:
 CLAUSE_DIRECTIVES = ("definitions", "signatures")
 
 
-def parse_blocks(body: str, directives: tuple[str, ...] = CLAUSE_DIRECTIVES) -> list[RawBlock]:
-    """The blocks of a rendered body; a ``::name`` line is a :class:`Directive` when ``directives`` allows it."""
+def parse_blocks(
+    body: str, directives: tuple[str, ...] = CLAUSE_DIRECTIVES, vocabulary: Vocabulary | None = None
+) -> list[RawBlock]:
+    """The blocks of a rendered body; a ``::name`` line is a :class:`Directive` when ``directives`` allows it.
+    Party and pronoun marks name the parties as ``vocabulary`` does (:func:`parse_inline`)."""
     lines = body.splitlines()
     blocks: list[RawBlock] = []
     i = 0
@@ -168,7 +210,7 @@ def parse_blocks(body: str, directives: tuple[str, ...] = CLAUSE_DIRECTIVES) -> 
             end = i
             while end < len(lines) and lines[end].strip().startswith("|"):
                 end += 1
-            blocks.append(_table(lines[i:end], number, caption))
+            blocks.append(_table(lines[i:end], number, caption, vocabulary))
             caption = None
             i = end
             continue
@@ -176,14 +218,14 @@ def parse_blocks(body: str, directives: tuple[str, ...] = CLAUSE_DIRECTIVES) -> 
             end = i
             while end < len(lines) and lines[end].strip():
                 end += 1
-            blocks.append(_list(lines[i:end], number))
+            blocks.append(_list(lines[i:end], number, vocabulary))
             i = end
             continue
         end = i
         while end < len(lines) and lines[end].strip() and not _starts_block(lines[end]):
             end += 1
         text = " ".join(line.strip() for line in lines[i:end])
-        blocks.append(Paragraph(parse_inline(text, number)))
+        blocks.append(Paragraph(parse_inline(text, number, vocabulary)))
         i = end
     if caption:
         raise MarkupError("a 'Table:' caption line must come right before a table", caption[2])
@@ -231,7 +273,9 @@ def _cells(line: str) -> list[str]:
     return cells
 
 
-def _table(lines: list[str], first_line: int, caption: tuple[str, str, int] | None) -> Table:
+def _table(
+    lines: list[str], first_line: int, caption: tuple[str, str, int] | None, vocabulary: Vocabulary | None
+) -> Table:
     if len(lines) < 2 or not all(_SEPARATOR_CELL.match(c) for c in _cells(lines[1])):
         raise MarkupError("a table needs a header row and a |---| separator row", first_line)
     header = _cells(lines[0])
@@ -244,9 +288,9 @@ def _table(lines: list[str], first_line: int, caption: tuple[str, str, int] | No
         cells = _cells(line)
         if len(cells) != len(header):
             raise MarkupError(f"a table row has {len(cells)} cells, the header has {len(header)}", first_line + offset)
-        rows.append(tuple(parse_inline(c, first_line + offset) for c in cells))
+        rows.append(tuple(parse_inline(c, first_line + offset, vocabulary) for c in cells))
     return Table(
-        header=tuple(parse_inline(c, first_line) for c in header),
+        header=tuple(parse_inline(c, first_line, vocabulary) for c in header),
         rows=tuple(rows),
         caption=(caption[0] or None) if caption else None,
         widths=widths,
@@ -254,7 +298,7 @@ def _table(lines: list[str], first_line: int, caption: tuple[str, str, int] | No
     )
 
 
-def _list(lines: list[str], first_line: int) -> NumberedList | BulletList:
+def _list(lines: list[str], first_line: int, vocabulary: Vocabulary | None) -> NumberedList | BulletList:
     """Items at the first line's indent; deeper-indented items nest under the previous item."""
     entries: list[tuple[int, bool, str, int]] = []  # indent, ordered, text, line
     for offset, line in enumerate(lines):
@@ -267,14 +311,14 @@ def _list(lines: list[str], first_line: int) -> NumberedList | BulletList:
             entries[-1] = (indent, ordered, f"{text} {line.strip()}", start)
         else:
             raise MarkupError("expected a list item", number)
-    block, rest = _build_list(entries, entries[0][0])
+    block, rest = _build_list(entries, entries[0][0], vocabulary)
     if rest:
         raise MarkupError("list items are indented inconsistently", rest[0][3])
     return block
 
 
 def _build_list(
-    entries: list[tuple[int, bool, str, int]], indent: int
+    entries: list[tuple[int, bool, str, int]], indent: int, vocabulary: Vocabulary | None
 ) -> tuple[NumberedList | BulletList, list[tuple[int, bool, str, int]]]:
     ordered = entries[0][1]
     items: list[ListItem] = []
@@ -286,9 +330,9 @@ def _build_list(
         rest = rest[1:]
         children: tuple[ListItem, ...] = ()
         if rest and rest[0][0] > indent:
-            child, rest = _build_list(rest, rest[0][0])
+            child, rest = _build_list(rest, rest[0][0], vocabulary)
             children = child.items
-        items.append(ListItem(parse_inline(text, line), children=children))
+        items.append(ListItem(parse_inline(text, line, vocabulary), children=children))
     if rest and rest[0][0] > indent:
         raise MarkupError("list items are indented inconsistently", rest[0][3])
     kind = NumberedList if ordered else BulletList

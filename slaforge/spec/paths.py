@@ -17,9 +17,10 @@ also lets a plain key select a list item (``services.email.availability.target``
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from slaforge.spec.source import Loc
 
@@ -126,3 +127,35 @@ def value_at(obj: Any, loc: Loc) -> Any:
         else:
             return None
     return obj
+
+
+def model_field(model: type[BaseModel], path: str) -> FieldInfo:
+    """The field of ``model`` that the field path ``path`` names, through nested models, lists and mappings
+    (``services.availability.target``; list selectors are ignored); :class:`PathError` when it names none."""
+    here: list[str] = []
+    info: FieldInfo | None = None
+    current: type[BaseModel] | None = model
+    for name in field_of(path).split("."):
+        if current is None:
+            raise PathError(f"{'.'.join(here)} holds a value, not the field {name!r}")
+        fields = current.model_fields
+        found = fields.get(name) or next((f for f in fields.values() if f.alias == name), None)
+        if found is None:
+            where = ".".join(here) or "the spec"
+            raise PathError(f"{where} has no field {name!r}; it has: {', '.join(fields)}")
+        here.append(name)
+        info = found
+        current = _model_in(found.annotation)
+    assert info is not None  # field_of never returns an empty path
+    return info
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model an annotation holds, through Optional, unions, lists and mapping values."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
