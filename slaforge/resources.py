@@ -1,4 +1,4 @@
-"""Where the built-in ``templates/`` and ``clauses/`` folders are.
+"""Where the built-in ``templates/``, ``clauses/`` and ``samples/`` folders are.
 
 In a source checkout or an editable install they sit at the top of the
 repository, beside the package; in a wheel they are packed into
@@ -50,6 +50,7 @@ def clauses_dir() -> Path:
 
 
 def samples_dir() -> Path | None:
-    """The sample specs, in a checkout (they do not ship inside the wheel)."""
-    folder = _PACKAGE.parent / "samples"
+    """The sample specs (``clauses check`` renders the clause library against them), beside
+    ``templates/`` and ``clauses/``; None when an installation lacks them."""
+    folder = data_root() / "samples"
     return folder if folder.is_dir() else None

@@ -63,14 +63,21 @@ def test_wheel_carries_templates_and_clauses(wheel: Path) -> None:
 def test_installed_wheel_finds_its_own_data(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
-    probe = "from slaforge.resources import templates_dir, clauses_dir; print(templates_dir()); print(clauses_dir())"
+    probe = (
+        "from slaforge.resources import templates_dir, clauses_dir, samples_dir;"
+        "print(templates_dir()); print(clauses_dir()); print(samples_dir())"
+    )
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    found_templates, found_clauses = (Path(line) for line in result.stdout.split())
+    found_templates, found_clauses, found_samples = (Path(line) for line in result.stdout.split())
     assert found_templates == target / "slaforge" / "_data" / "templates"
     assert found_clauses == target / "slaforge" / "_data" / "clauses"
     assert (found_clauses / "categories.yaml").is_file()
+    # the samples `clauses check` renders every clause against ship too, every file of them
+    assert found_samples == target / "slaforge" / "_data" / "samples"
+    shipped = {str(p.relative_to(found_samples)) for p in found_samples.rglob("*") if p.is_file()}
+    assert shipped == {str(p.relative_to(ROOT / "samples")) for p in (ROOT / "samples").rglob("*") if p.is_file()}
 
 
 def test_installed_wheel_builds_an_agreement_away_from_the_checkout(wheel: Path, tmp_path: Path) -> None:
@@ -103,3 +110,103 @@ def test_installed_wheel_builds_an_agreement_away_from_the_checkout(wheel: Path,
         "NWN-SLA-WAN-014-v2.1.docx",
         "NWN-SLA-WAN-014-v2.1.html",
     ]
+
+
+# ------------------------------------------------------------------ licence, typing, declared dependencies
+
+
+def test_the_licence_is_the_apache_2_text_and_ships_in_the_wheel(wheel: Path) -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    words = " ".join(text.split())
+    assert words.startswith("Apache License Version 2.0, January 2004 http://www.apache.org/licenses/")
+    for heading in ("1. Definitions.", "2. Grant of Copyright License.", "9. Accepting Warranty or Additional"):
+        assert heading in words
+    assert "END OF TERMS AND CONDITIONS" in words
+    archive = zipfile.ZipFile(wheel)
+    (licence,) = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+    assert archive.read(licence).decode("utf-8") == text
+    metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+    assert "License-Expression: Apache-2.0" in archive.read(metadata).decode("utf-8")
+    assert "slaforge/py.typed" in archive.namelist(), "type hints are part of the package (PEP 561)"
+
+
+def _imported_modules() -> set[str]:
+    """The top-level names every module of the package imports, read from the source."""
+    import ast
+
+    names: set[str] = set()
+    for path in (ROOT / "slaforge").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"slaforge"}
+
+
+def _declared() -> dict[str, list[str]]:
+    """The requirements of pyproject.toml: the dependencies (key "") and each optional group."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return {"": project["dependencies"], **project["optional-dependencies"]}
+
+
+def _name(requirement: str) -> str:
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    return canonicalize_name(Requirement(requirement).name)
+
+
+def test_every_imported_third_party_package_is_declared() -> None:
+    from importlib.metadata import packages_distributions
+
+    from packaging.utils import canonicalize_name
+
+    declared = _declared()
+    runtime = {_name(r) for group, requirements in declared.items() if group != "test" for r in requirements}
+    distributions = packages_distributions()
+    imported = _imported_modules()
+    assert {"lxml", "markupsafe", "pydantic_core", "weasyprint", "docx"} <= imported, "the source reading works"
+    missing = {
+        module: [canonicalize_name(d) for d in distributions.get(module, [module])]
+        for module in imported
+        if not any(canonicalize_name(d) in runtime for d in distributions.get(module, [module]))
+    }
+    assert missing == {}, "imported but not declared in pyproject.toml"
+
+
+def test_weasyprint_has_the_tested_range_and_the_installed_version_is_in_it() -> None:
+    from importlib.metadata import version
+
+    from packaging.requirements import Requirement
+
+    (weasyprint,) = [Requirement(r) for r in _declared()[""] if _name(r) == "weasyprint"]
+    bounds = {spec.operator for spec in weasyprint.specifier}
+    assert "<" in bounds and ">=" in bounds, "WeasyPrint's internals are used: a tested range, not an open bound"
+    assert weasyprint.specifier.contains(version("weasyprint"))
+
+
+# ------------------------------------------------------------------ clauses check from an installed wheel
+
+
+def test_clauses_check_never_passes_having_checked_nothing(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(app, ["clauses", "check", str(empty)])
+    assert result.exit_code == 1, result.output
+    assert f"no clause files in {empty}" in result.output
+    assert "0 clauses checked" in result.output
+
+
+def test_clauses_check_without_samples_fails_and_says_what_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installation without the samples folder: the check names --sample instead of passing on nothing."""
+    import slaforge.compose.lint
+
+    monkeypatch.setattr(slaforge.compose.lint, "samples_dir", lambda: None)
+    result = CliRunner().invoke(app, ["clauses", "check"])
+    assert result.exit_code == 1, result.output
+    assert "no sample spec to render the clauses against" in result.output
+    assert "expected: --sample SPEC" in result.output
+    assert "against 0 sample spec(s)" in result.output

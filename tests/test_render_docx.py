@@ -700,7 +700,12 @@ def test_logo_from_an_allowed_folder_is_embedded(tmp_path: Path) -> None:
     data = render(document, "docx", options)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert any(name.startswith("word/media/") for name in archive.namelist())
+        body = etree.fromstring(archive.read("word/document.xml"))
     assert render(document, "docx", options) == data
+    # every picture carries alt text: the logo says whose it is, as the HTML's <img alt> does
+    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    pictures = body.findall(f".//{{{wp}}}docPr")
+    assert [p.get("descr") for p in pictures] == [document.meta.author] == ["Northwind Networks Ltd"]
 
 
 def test_logo_outside_allowed_folders_is_refused(tmp_path: Path, options: RenderOptions) -> None:

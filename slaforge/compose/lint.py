@@ -80,6 +80,16 @@ def check_library(
     library = load_library([folder] if folder else [])
     targets = [c for c in library.ordered() if folder is None or c.path.is_relative_to(folder.resolve())]
     report = LintReport(clauses=len(targets))
+    if not targets:  # a check that checked nothing never passes
+        where = str(folder) if folder else "the built-in library"
+        report.problems.append(
+            Problem(
+                f"no clause files in {where}",
+                file=where,
+                expected="clause files: <category>/<name>.md",
+                code="nothing-to-check",
+            )
+        )
     for clause in targets:
         report.problems.extend(_check_params(clause))
         report.problems.extend(_check_references(clause, library))
@@ -91,7 +101,16 @@ def check_library(
         # the agreements, and every portfolio's documents
         samples = sorted([*found.glob("*.yaml"), *found.glob("*/portfolio.yaml")]) if found else []
     report.samples = len(samples)
-    report.problems.extend(_check_rendering(library, targets, samples, read))
+    if not samples:
+        report.problems.append(
+            Problem(
+                "no sample spec to render the clauses against: this installation has no samples folder",
+                expected="--sample SPEC (a spec or a portfolio file; repeatable)",
+                code="nothing-to-check",
+            )
+        )
+    if targets:
+        report.problems.extend(_check_rendering(library, targets, samples, read))
     report.texts, problems = check_texts(texts or builtin_texts())
     report.problems.extend(problems)
     return report

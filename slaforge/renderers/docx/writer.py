@@ -103,7 +103,7 @@ def write_cover(word: WordDocument, body: Element, meta: DocumentMeta, options: 
     """Logo, classification, DRAFT banner, title, parties and particulars on page 1, in ``meta.frame``'s words."""
     frame = meta.frame
     if meta.logo:
-        write_logo(word, Path(meta.logo), options)
+        write_logo(word, Path(meta.logo), meta.author, options)
     if meta.is_draft:
         add_run(add_paragraph(body, StyleId.COVER_BANNER, keep_next=True), frame.draft)
         add_run(add_paragraph(body, StyleId.COVER_BANNER_NOTE), frame.draft_note)
@@ -126,16 +126,18 @@ def write_cover(word: WordDocument, body: Element, meta: DocumentMeta, options: 
         add_run(p, value)
 
 
-def write_logo(word: WordDocument, path: Path, options: RenderOptions) -> None:
-    """The brand logo above the title, read only from the theme's allowed folders."""
+def write_logo(word: WordDocument, path: Path, alt: str, options: RenderOptions) -> None:
+    """The brand logo above the title, read only from the theme's allowed folders; ``alt`` is its alt text
+    (the provider's name, as in the HTML and the PDF)."""
     if not options.theme.is_allowed(path):
         raise RenderError(f"logo {path} is outside the theme and asset folders; refusing to read it")
     if path.suffix.lower() not in LOGO_SUFFIXES:
         return  # Word cannot embed this format (e.g. SVG) without a raster fallback: the cover omits it
     try:
-        word.add_paragraph(style="Normal").add_run().add_picture(str(path), height=Cm(1.6))
+        picture = word.add_paragraph(style="Normal").add_run().add_picture(str(path), height=Cm(1.6))
     except (OSError, ValueError, UnrecognizedImageError) as error:
         raise RenderError(f"logo {path} could not be embedded in the DOCX: {error}") from error
+    picture._inline.docPr.set("descr", safe_text(alt))
 
 
 def chart_picture(word: WordDocument, meta: DocumentMeta, options: RenderOptions) -> Callable[[Chart, int], Element]:
