@@ -13,11 +13,14 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pikepdf
 import pytest
+from page import validate_pdf
 from pypdf import PdfReader
 from pypdf.generic import Destination
 from sample_document import sample_document
@@ -255,13 +258,18 @@ def test_dates_and_identifier_come_from_the_document(options: RenderOptions, pla
     assert first.trailer["/ID"][0] != second.trailer["/ID"][0]
 
 
-@pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/a-2u"])
-def test_archival_variants(variant: str, options: RenderOptions) -> None:
-    reader = PdfReader(io.BytesIO(render(sample_document("final"), "pdf", replace(options, pdf_variant=variant))))
+@pytest.mark.parametrize("variant", [v for v in PDF_VARIANTS if v.startswith("pdf/a-")])
+def test_archival_variants_are_pdf_a_and_pdf_ua_at_once(variant: str, options: RenderOptions, tmp_path: Path) -> None:
+    pdf = render(sample_document("final"), "pdf", replace(options, pdf_variant=variant))
+    reader = PdfReader(io.BytesIO(pdf))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert f'pdfaid:part="{variant[6]}"'.encode() in xmp
+    assert f'pdfaid:conformance="{variant[7].upper()}"'.encode() in xmp
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in xmp
     assert "/OutputIntents" in reader.trailer["/Root"]
     assert "/StructTreeRoot" in reader.trailer["/Root"], "archival files are tagged too"
+    assert checker(pdf, variant.removeprefix("pdf/a-").replace("-", ""), tmp_path) == []
+    assert checker(pdf, "ua1", tmp_path) == []
 
 
 def test_every_variant_has_a_weasyprint_name() -> None:
@@ -414,3 +422,216 @@ def test_defined_terms_do_not_change_where_lines_break(options: RenderOptions) -
     plain_lines = lines(with_terms=False)
     assert "performance," not in plain_lines
     assert lines(with_terms=True) == plain_lines
+
+
+# ------------------------------------------------------------------ PDF/UA-1 conformance of the structure tree
+# Read with pikepdf, walked here (not with the renderer's code): what a screen reader and a PDF/UA checker see.
+
+
+@pytest.fixture(scope="module")
+def tagged(draft_pdf: bytes) -> Iterator[pikepdf.Pdf]:
+    with pikepdf.open(io.BytesIO(draft_pdf)) as pdf:
+        yield pdf
+
+
+def _kids(node: pikepdf.Object) -> list:
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _is_element(node: object) -> bool:
+    return isinstance(node, pikepdf.Dictionary) and "/S" in node
+
+
+def _walk(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, tuple[str, ...]]]:
+    """Every structure element with the types of its ancestors, in reading order."""
+    found: list[tuple[pikepdf.Dictionary, tuple[str, ...]]] = []
+
+    def visit(element: pikepdf.Dictionary, ancestors: tuple[str, ...]) -> None:
+        found.append((element, ancestors))
+        for kid in _kids(element):
+            if _is_element(kid):
+                visit(kid, (*ancestors, str(element.S)))
+
+    for kid in _kids(pdf.Root.StructTreeRoot):
+        visit(kid, ())
+    return found
+
+
+def _annotation_refs(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    return [k.Obj for k in _kids(element) if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"]
+
+
+def _has_content(element: pikepdf.Dictionary) -> bool:
+    """Marked content (an MCID) in the element or below it."""
+    return any(isinstance(k, int) or (_is_element(k) and _has_content(k)) for k in _kids(element))
+
+
+def _text(pdf: pikepdf.Pdf, element: pikepdf.Dictionary) -> str:
+    """The text of an element's marked content, read from its pages' content streams."""
+    wanted: dict[tuple[int, int], int] = {}  # (page object, mcid) -> position
+
+    def collect(node: pikepdf.Dictionary, page: object) -> None:
+        page = node.get("/Pg", page)
+        for kid in _kids(node):
+            if isinstance(kid, int):
+                wanted[(page.objgen, int(kid))] = len(wanted)
+            elif _is_element(kid):
+                collect(kid, page)
+
+    collect(element, None)
+    pieces: dict[int, str] = {}
+    for pdf_page in pdf.pages:
+        if not any(key[0] == pdf_page.objgen for key in wanted):
+            continue
+        for mcid, text in marked_content(pdf_page).items():
+            if (pdf_page.objgen, mcid) in wanted:
+                pieces[wanted[(pdf_page.objgen, mcid)]] = text
+    return " ".join(" ".join(pieces[i] for i in sorted(pieces)).split())
+
+
+def marked_content(pdf_page: pikepdf.Page) -> dict[int, str]:
+    """MCID -> text of one page (through each font's ToUnicode map)."""
+    from test_render_typst import _to_unicode
+
+    maps = {str(name): _to_unicode(font) for name, font in pdf_page.Resources.Font.items()}
+    found: dict[int, str] = {}
+    stack: list[int | None] = []
+    font: dict[int, str] = {}
+    for operands, operator in pikepdf.parse_content_stream(pdf_page):
+        op = str(operator)
+        if op == "BDC":
+            properties = operands[1]
+            mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+            stack.append(int(mcid) if mcid is not None else (stack[-1] if stack else None))
+        elif op == "BMC":
+            stack.append(stack[-1] if stack else None)
+        elif op == "EMC":
+            stack.pop()
+        elif op == "Tf":
+            font = maps[str(operands[0])]
+        elif op in ("Tj", "TJ") and stack and stack[-1] is not None:
+            strings = operands[0] if op == "TJ" else [operands[0]]
+            text = "".join(
+                font.get(int.from_bytes(bytes(s)[i : i + 2]), "")
+                for s in strings
+                if isinstance(s, pikepdf.String)
+                for i in range(0, len(bytes(s)), 2)
+            )
+            found[stack[-1]] = found.get(stack[-1], "") + text
+    return found
+
+
+def heading_words(document: Document) -> dict[str, str]:
+    """Each section's and clause's anchor (``c-`` and the id, other characters as ``-``) -> "number title"."""
+
+    def name(node_id: str) -> str:
+        return "c-" + re.sub(r"[^0-9A-Za-z]", "-", node_id)
+
+    words = {}
+    for section in document.sections:
+        words[name(section.id)] = f"{section.number} {section.title}"
+        words.update({name(c.id): f"{c.number} {c.title}" for c in section.clauses})
+    return words
+
+
+def test_every_link_annotation_is_in_a_link_element_that_says_where_it_goes(
+    tagged: pikepdf.Pdf, long_document: Document
+) -> None:
+    elements = _walk(tagged)
+    in_links = {a.objgen for e, _ in elements if e.S == "/Link" for a in _annotation_refs(e)}
+    outside = [a for e, _ in elements if e.S != "/Link" for a in _annotation_refs(e) if a.Subtype == "/Link"]
+    annotations = [a for p in tagged.pages for a in p.get("/Annots", []) if a.Subtype == "/Link"]
+    assert len(annotations) > len(heading_words(long_document)), "the contents and the cross-reference link"
+    assert outside == []
+    assert [a for a in annotations if a.objgen not in in_links] == []
+    words = heading_words(long_document)
+    for annotation in annotations:
+        assert int(annotation.F) & 4, "link annotations are printed"
+        assert str(annotation.Contents) == words[str(annotation.Dest)], "words, not an anchor name"
+    links = [e for e, _ in elements if e.S == "/Link"]
+    assert all(_has_content(link) for link in links), "every link has text to read"
+    cross_references = [link for link in links if _text(tagged, link) == "clause 2.1"]
+    assert [str(_annotation_refs(link)[0].Contents) for link in cross_references] == ["2.1 Service credits"]
+
+
+def test_lists_are_l_li_lbl_lbody_definitions_and_nested_lists_included(
+    tagged: pikepdf.Pdf, long_document: Document
+) -> None:
+    elements = _walk(tagged)
+    for element, _ in elements:
+        kinds = [str(k.S) for k in _kids(element) if _is_element(k)]
+        if element.S == "/L":
+            assert set(kinds) <= {"/LI", "/Caption"}, kinds
+        elif element.S == "/LI":
+            assert kinds and set(kinds) <= {"/Lbl", "/LBody"} and kinds.count("/Lbl") <= 1, kinds
+    assert all(ancestors[-1] == "/LI" for e, ancestors in elements if e.S in ("/Lbl", "/LBody"))
+    items = [e for e, ancestors in elements if e.S == "/LI"]
+    pairs = [
+        tuple(_text(tagged, kid) for kid in _kids(item) if _is_element(kid))
+        for item in items
+        if [str(k.S) for k in _kids(item) if _is_element(k)] == ["/Lbl", "/LBody"]
+    ]
+    definitions = long_document.sections[0].clauses[1].blocks[0].items
+    for definition in definitions:
+        meaning = "".join(run.text for run in definition.runs)
+        assert (definition.term, meaning) in pairs, "the term is the item's label, its meaning the body"
+    assert ("(a)", "the Provider operates the network;") in pairs
+    # the nested list (i), (ii) sits in the body of its item (b), as in the HTML
+    (nested,) = [
+        e
+        for e, ancestors in elements
+        if e.S == "/L" and ancestors[-3:] == ("/L", "/LI", "/LBody") and "by telephone" in _text(tagged, e)
+    ]
+    assert _text(tagged, nested) == "(i) by telephone; or (ii) through the portal."
+    assert ("(i)", "by telephone; or") in pairs
+
+
+def test_running_headers_and_footers_are_artifacts(tagged: pikepdf.Pdf, long_document: Document) -> None:
+    from test_render_typst import marked_text
+
+    reached = {e.objgen for e, _ in _walk(tagged)}
+    total = len(tagged.pages)
+    for number, pdf_page in enumerate(tagged.pages[1:], start=2):
+        content, artifacts = marked_text(pdf_page)
+        running = (
+            f"NW-SLA-001 · version 1.2 COMMERCIAL IN CONFIDENCE {long_document.meta.title} Page {number} of {total}"
+        )
+        assert running in artifacts
+        assert "NW-SLA-001" not in content and f"Page {number} of" not in content
+    # every element a page's marked content belongs to is in the tree
+    for index in range(0, len(tagged.Root.StructTreeRoot.ParentTree.Nums), 2):
+        entry = tagged.Root.StructTreeRoot.ParentTree.Nums[index + 1]
+        owners = list(entry) if isinstance(entry, pikepdf.Array) else [entry]
+        assert all(o.objgen in reached for o in owners if isinstance(o, pikepdf.Dictionary))
+
+
+def test_table_header_cells_have_a_scope_and_the_catalog_shows_title_and_language(tagged: pikepdf.Pdf) -> None:
+    elements = _walk(tagged)
+    headers = [(e, ancestors) for e, ancestors in elements if e.S == "/TH"]
+    assert len(headers) >= 3
+    for header, ancestors in headers:
+        assert header.A.Scope == ("/Column" if "/THead" in ancestors else "/Row")
+    assert str(tagged.Root.Lang) == "en"
+    assert tagged.Root.ViewerPreferences.DisplayDocTitle is True
+    with tagged.open_metadata() as xmp:
+        assert xmp["dc:title"] == "Managed Network Service Level Agreement"
+        assert xmp["pdfuaid:part"] == "1"
+    assert int(tagged.Root.StructTreeRoot.ParentTreeNextKey) > max(
+        int(tagged.Root.StructTreeRoot.ParentTree.Nums[i])
+        for i in range(0, len(tagged.Root.StructTreeRoot.ParentTree.Nums), 2)
+    )
+
+
+def checker(pdf: bytes, profile: str, tmp_path: Path) -> list[tuple[str, str]]:
+    """The failed rules of the page-validation checker (a Rust PDF/UA-1 and PDF/A validator) for ``profile``."""
+    path = tmp_path / f"checked-{profile}.pdf"
+    path.write_bytes(pdf)
+    result = validate_pdf(str(path), profile=profile)
+    return [] if result.is_compliant else [(f.rule_id, f.message) for f in result.failures]
+
+
+def test_pdf_ua_1_by_the_checker(draft_pdf: bytes, tmp_path: Path) -> None:
+    assert checker(draft_pdf, "ua1", tmp_path) == []

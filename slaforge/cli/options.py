@@ -15,7 +15,12 @@ ClauseDirs = Annotated[list[Path] | None, typer.Option("--clauses", help="Own cl
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 PdfVariant = Annotated[
-    str, typer.Option("--pdf-variant", help="pdf/ua-1 (default) or a PDF/A variant such as pdf/a-3b")
+    str,
+    typer.Option(
+        "--pdf-variant",
+        help="pdf/ua-1 (default), or a PDF/A variant that is PDF/UA-1 too: "
+        "pdf/a-2a, pdf/a-3a, pdf/a-2u, pdf/a-3u, pdf/a-2b, pdf/a-3b",
+    ),
 ]
 PdfEngine = Annotated[
     str, typer.Option("--pdf-engine", help="What lays out the PDF: weasyprint (default) or typst (slaforge[typst])")

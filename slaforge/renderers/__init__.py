@@ -18,7 +18,9 @@ FORMATS: dict[str, str] = {
     "pdf": "slaforge.renderers.pdf",
     "docx": "slaforge.renderers.docx.writer",
 }
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u")
+# PDF/UA-1 alone (the default), or a PDF/A variant that is also PDF/UA-1: "a" (accessible, tagged),
+# "u" (Unicode text) or "b" (basic, the look preserved) conformance of PDF/A-2 or PDF/A-3
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2a", "pdf/a-3a", "pdf/a-2u", "pdf/a-3u", "pdf/a-2b", "pdf/a-3b")
 # the PDF format's engines: WeasyPrint lays out the print HTML (the default), Typst its own markup
 PDF_ENGINES: dict[str, str] = {
     "weasyprint": "slaforge.renderers.pdf",

@@ -1,7 +1,9 @@
 """PDF: the print flavour of the HTML page, laid out by WeasyPrint.
 
 * **Tagged and archival**: ``options.pdf_variant`` (PDF/UA-1 by default, or one of
-  the PDF/A variants) and a structure tree in every variant.
+  the PDF/A variants) and a structure tree in every variant, made to conform to
+  PDF/UA-1 by :mod:`slaforge.renderers.tagging` (links, lists, running headers,
+  table headers); a PDF/A file is identified as PDF/UA-1 too.
 * **Deterministic**: the dates come from ``meta.timestamp`` (``dcterms.created``
   in the page), the file identifier from a hash of the page, and the fonts'
   own time stamps from ``SOURCE_DATE_EPOCH``, so the same Document gives the
@@ -35,10 +37,11 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from slaforge.document import Document
+from slaforge.document import Document, anchor
 from slaforge.errors import RenderError
 from slaforge.renderers import PDF_VARIANTS, RenderOptions
 from slaforge.renderers.html import render_html_for_print
+from slaforge.renderers.tagging import conform
 
 LOG = logging.getLogger(__name__)
 # slaforge's variant names that WeasyPrint spells differently
@@ -70,7 +73,17 @@ def render(document: Document, options: RenderOptions) -> bytes:
             raise RenderError(f"the PDF renderer could not read a resource: {error.__cause__ or error}") from error
     resources.raise_if_refused()
     log.pass_on()
-    return pdf
+    return conform(pdf, link_words(document), archival=variant.startswith("pdf/a-"))
+
+
+def link_words(document: Document) -> dict[str, str]:
+    """What a link to each section and clause says to assistive technology: its number and heading."""
+    words: dict[str, str] = {}
+    for section in document.sections:
+        words[anchor(section.id)] = f"{section.number} {section.title}"
+        for clause in section.clauses:
+            words[anchor(clause.id)] = f"{clause.number} {clause.title}"
+    return words
 
 
 @contextmanager
