@@ -16,12 +16,25 @@ app = typer.Typer(help="The agreement's objectives in formats monitoring tools r
 def export_openslo(
     spec: Annotated[Path, typer.Argument(help="The agreement's spec file.", show_default=False)],
     output: Output = None,
+    data_source_type: Annotated[
+        str,
+        typer.Option(
+            "--data-source-type",
+            help="The type the emitted DataSource names, as the monitoring tool spells it (e.g. Prometheus, Datadog).",
+        ),
+    ] = "Prometheus",
 ) -> None:
-    """The agreement's objectives as OpenSLO v1 YAML: availability per service, attainment per severity."""
-    from slaforge.export.openslo import openslo_yaml
+    """The agreement's objectives as OpenSLO v1 YAML: the DataSource they read, a Service and an availability
+    SLO per service, a response and a resolution SLO per severity (an objective of 100% is written as 99.99%,
+    with a warning: OpenSLO targets are below 1)."""
+    from slaforge.cli.exits import warn
+    from slaforge.export.openslo import openslo_export, openslo_yaml
     from slaforge.spec import load_spec
 
-    text = openslo_yaml(load_spec(spec).spec)
+    loaded = load_spec(spec)
+    export = openslo_export(loaded.spec, loaded.source, data_source_type)
+    warn(export.warnings)
+    text = openslo_yaml(export.documents)
     if output is None:
         typer.echo(text, nl=False)
     else:
