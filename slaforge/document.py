@@ -344,12 +344,9 @@ def list_label(index: int, depth: int) -> str:
 
 
 def _alpha(n: int) -> str:
-    """1 -> a, 26 -> z, 27 -> aa (as CSS lower-alpha counts)."""
-    letters = ""
-    while n > 0:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
+    """1 -> a, 26 -> z, 27 -> aa, 28 -> bb: as Word and LibreOffice letter a list, and as drafters do."""
+    repeat, rest = divmod(n - 1, 26)
+    return chr(ord("a") + rest) * (repeat + 1)
 
 
 def _roman(n: int) -> str:

@@ -16,6 +16,9 @@ Fixtures (session-scoped; name one as a test argument):
   -f pdf,docx,html --jobs 1``: the suite's one build of the whole portfolio in PDF.  Tests that
   need another format, option or edit build a copy (``portfolio_helpers.copy_sample``) in DOCX or
   HTML, and render PDF only for the documents they need.
+- ``office``: :class:`office.Office`, one headless LibreOffice for every test that opens, edits or
+  lays out a document in it (starting one costs a second or two); skipped, with the reason, only
+  where LibreOffice is not installed.
 
 Adding a sample: put ``NAME.yaml`` in ``samples/``; ``shared.SAMPLES`` lists it, so the modules
 parametrized over it (parity, core areas) pick it up and ``samples`` builds it once for all.
@@ -24,9 +27,11 @@ Adding a shared build: a session fixture here that writes under ``session_out`` 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from office import SOFFICE, Office
 from shared import PORTFOLIO, Samples
 from typer.testing import CliRunner, Result
 
@@ -50,3 +55,12 @@ def portfolio_build(session_out: Path) -> tuple[Path, Result]:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     return out, result
+
+
+@pytest.fixture(scope="session")
+def office() -> Iterator[Office]:
+    if SOFFICE is None:
+        pytest.skip("LibreOffice is not installed (apt: libreoffice-writer-nogui python3-uno)")
+    instance = Office()
+    yield instance
+    instance.close()

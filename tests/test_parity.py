@@ -24,6 +24,7 @@ import pytest
 from cssselect2 import ElementWrapper
 from shared import SAMPLES, Samples, pdf_pages, pdf_reader
 from tinyhtml5 import parse
+from word_numbers import word_numbers
 
 from slaforge.document import (
     BulletList,
@@ -133,8 +134,10 @@ def _docx_text(element: object) -> str:
 
 
 def docx_clauses(data: bytes, document: Document) -> tuple[list[str], dict[str, list[str]]]:
+    """Each paragraph's number as Word works it out from the numbering (none is typed), then its text."""
     read = docx.Document(io.BytesIO(data))
     body = read.element.body
+    numbers = {p: label for p, _, label in word_numbers(data, body)}
     ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
     headings: list[str] = []
     found: dict[str, list[str]] = {}
@@ -144,7 +147,7 @@ def docx_clauses(data: bytes, document: Document) -> tuple[list[str], dict[str, 
         tag = child.tag.rsplit("}", 1)[1]
         if tag == "p":
             style = child.xpath("string(w:pPr/w:pStyle/@w:val)")
-            text = _docx_text(child)
+            text = f"{numbers[child]} {_docx_text(child)}"
             if style in ("Heading1", "Heading2"):
                 headings.append(" ".join(words(text)))
                 if style == "Heading2":

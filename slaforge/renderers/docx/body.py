@@ -2,8 +2,11 @@
 
 A visitor over the Document tree that writes lxml elements straight into
 ``w:body`` (python-docx's object API is far too slow for a 200-clause
-agreement).  Numbers are written as literal text, exactly as the tree decided
-them: "1 General", "1.1 Purpose", "1.1.1", "(a)", "(i)".
+agreement).  Numbers are Word numbering, never text: the heading and clause
+styles carry the clause list (:mod:`numbering`), each lettered list is an
+instance of it, and a cross-reference is a REF field to the bookmark on the
+heading it cites, so that numbers and references follow when a lawyer inserts
+or deletes a clause.  Unedited, they read as the tree decided them.
 
 Redlines: a change mark on a clause applies to everything inside it, one on a
 paragraph or list item to its runs and its paragraph mark; the outermost mark
@@ -12,6 +15,7 @@ wins, so "reject all" removes an inserted clause whole.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
@@ -31,14 +35,15 @@ from slaforge.document import (
     Signatory,
     SignatureBlock,
     Table,
-    list_label,
     merge_runs,
 )
+from slaforge.renderers.docx.numbering import ListNumbers
 from slaforge.renderers.docx.ooxml import (
     Annotations,
     BookmarkNames,
     Element,
     add_paragraph,
+    add_reference,
     add_run,
     bookmark_end,
     safe_text,
@@ -49,6 +54,7 @@ from slaforge.renderers.docx.styles import (
     DEFINITION_HANG,
     DEFINITION_TERM_LETTER,
     GUTTER,
+    LIST_LEVEL,
     TEXT_WIDTH,
     WIDE_TABLE,
     StyleId,
@@ -57,6 +63,7 @@ from slaforge.renderers.docx.styles import (
 TABLE_WIDTH = TEXT_WIDTH - GUTTER  # tables align with the clause text
 SIGNATURE_COLUMNS = (2268, 4819)  # label, line
 SIGNATURE_LINE_HEIGHT = 680  # room to sign: 1.2 cm
+_CITED_NUMBER = re.compile(r"\d+(?:\.\d+)*$")  # the number at the end of a reference: "clause 4.2", "section 12"
 
 
 def column_widths(relative: tuple[float, ...] | None, columns: int, total: int) -> list[int]:
@@ -80,6 +87,7 @@ class BodyWriter:
     bookmarks: BookmarkNames
     heading_names: Iterator[str]
     frame: Frame  # the words the renderer adds: the signature block's, the note on a moved clause
+    lists: ListNumbers  # a numbering instance for each lettered list
     # draws a chart as a picture (a ``wp:inline`` element) of the given width in twips; needs the package
     picture: Callable[[Chart, int], Element] | None = None
     # adds a Word comment with this text and returns its id (redlines note where a clause moved)
@@ -129,24 +137,31 @@ class BodyWriter:
 
     def paragraph(self, body: Element, paragraph: Paragraph, change: Change) -> None:
         mark = change or paragraph.change
-        style = StyleId.CLAUSE_TEXT if paragraph.number else StyleId.CLAUSE_BODY
+        style = StyleId.CLAUSE_TEXT if paragraph.number else StyleId.CLAUSE_BODY  # the style numbers it
         p = self._paragraph(body, style, mark)
-        if paragraph.number:
-            self._literal(p, f"{paragraph.number}\t", mark)
         self.inline(p, paragraph.runs, mark)
 
     def list_items(
-        self, body: Element, items: tuple[ListItem, ...], *, numbered: bool, depth: int, change: Change
+        self,
+        body: Element,
+        items: tuple[ListItem, ...],
+        *,
+        numbered: bool,
+        depth: int,
+        change: Change,
+        num_id: int | None = None,
     ) -> None:
+        """List items; a lettered list's items are numbered by a list instance of their own, (a) again."""
         styles = StyleId.LIST_NUMBER if numbered else StyleId.LIST_BULLET
-        for index, item in enumerate(items):
+        if numbered and num_id is None:
+            num_id = self.lists.new_list()
+        level = (num_id, LIST_LEVEL + depth) if num_id is not None else None
+        for item in items:
             mark = change or item.change
-            p = self._paragraph(body, styles[min(depth, len(styles) - 1)], mark)
-            if numbered:
-                self._literal(p, f"{list_label(index, depth)}\t", mark)
+            p = self._paragraph(body, styles[min(depth, len(styles) - 1)], mark, numbering=level)
             self.inline(p, item.runs, mark)
             if item.children:
-                self.list_items(body, item.children, numbered=numbered, depth=depth + 1, change=mark)
+                self.list_items(body, item.children, numbered=numbered, depth=depth + 1, change=mark, num_id=num_id)
 
     def table(self, body: Element, table: Table, change: Change) -> None:
         if table.caption:
@@ -273,6 +288,17 @@ class BodyWriter:
             mark = change or run.change
             deleted = mark == "del"
             target = self.bookmarks.get(run.xref) if run.xref else None
+            number = _CITED_NUMBER.search(run.text) if target is not None else None
+            if number:
+                # "clause " as text, "4.2" a field showing the number of the heading it cites: as the tree
+                # printed it until fields are updated (a clause a redline deletes keeps its old number)
+                holder = self.annotations.container(p, mark)
+                before = run.text[: number.start()]
+                if before:
+                    add_run(holder, before, style=StyleId.CROSS_REFERENCE, deleted=deleted)
+                add_reference(holder, target, number.group(), style=StyleId.CROSS_REFERENCE, deleted=deleted)
+                holder, holder_mark = p, None
+                continue
             if target is not None:
                 link = sub(p, "hyperlink", anchor=target, history="1")
                 add_run(
@@ -300,14 +326,14 @@ class BodyWriter:
         page_break: bool = False,
         old_title: str | None = None,
     ) -> Element:
-        p = self._paragraph(body, style, change, page_break_before=page_break)
+        unnumbered = None if number else (0, None)  # the style numbers a heading the tree numbers
+        p = self._paragraph(body, style, change, page_break_before=page_break, numbering=unnumbered)
         mark_id = self.annotations.bookmark_start(p, next(self.heading_names))
         if old_title and not change:  # a new title: the old one struck, the new one inserted
-            self._literal(p, f"{number}\t" if number else "", None)
             self._literal(p, old_title, "del")
             self._literal(p, title, "ins")
         else:
-            self._literal(p, f"{number}\t{title}" if number else title, change)
+            self._literal(p, title, change)
         bookmark_end(p, mark_id)
         return p
 
@@ -328,9 +354,12 @@ class BodyWriter:
         *,
         keep_next: bool = False,
         page_break_before: bool = False,
+        numbering: tuple[int, int | None] | None = None,
     ) -> Element:
         mark = self.annotations.revision(change) if change else None
-        return add_paragraph(parent, style, keep_next=keep_next, page_break_before=page_break_before, mark=mark)
+        return add_paragraph(
+            parent, style, keep_next=keep_next, page_break_before=page_break_before, numbering=numbering, mark=mark
+        )
 
     def _literal(self, p: Element, text: str, change: Change, *, style: str | None = None, bold: bool = False) -> None:
         """Text the renderer adds itself (numbers, labels), inside the same change mark as its paragraph."""

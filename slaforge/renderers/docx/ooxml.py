@@ -86,9 +86,14 @@ def add_paragraph(
     *,
     keep_next: bool = False,
     page_break_before: bool = False,
+    numbering: tuple[int, int | None] | None = None,
     mark: Element | None = None,
 ) -> Element:
-    """A ``w:p`` with its style; ``mark`` (a revision element) tracks the paragraph mark itself."""
+    """A ``w:p`` with its style; ``mark`` (a revision element) tracks the paragraph mark itself.
+
+    ``numbering`` is (numId, level) of a list the paragraph joins, or (0, None) for none at all
+    (a heading the tree leaves unnumbered); without it the paragraph is numbered by its style.
+    """
     p = sub(parent, "p")
     ppr = sub(p, "pPr")
     sub(ppr, "pStyle", val=style)
@@ -96,6 +101,12 @@ def add_paragraph(
         sub(ppr, "keepNext")
     if page_break_before:
         sub(ppr, "pageBreakBefore")
+    if numbering is not None:
+        num_id, level = numbering
+        num = sub(ppr, "numPr")
+        if level is not None:
+            sub(num, "ilvl", val=str(level))
+        sub(num, "numId", val=str(num_id))
     if mark is not None:
         sub(ppr, "rPr").append(mark)
     return p
@@ -119,6 +130,26 @@ def add_field(parent: Element, instruction: str, cached: str, *, style: str | No
     if style:
         sub(sub(end, "rPr"), "rStyle", val=style)
     sub(end, "fldChar", fldCharType="end")
+
+
+def add_reference(parent: Element, bookmark: str, cached: str, *, style: str, deleted: bool = False) -> None:
+    """A ``REF bookmark \\r \\h`` field: the number of the bookmarked paragraph, kept up to date by
+    Word and LibreOffice, shown as ``cached`` until they update it, and a link to the paragraph."""
+    text = "delText" if deleted else "t"
+    instruction = "delInstrText" if deleted else "instrText"
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        run = sub(parent, "r")
+        sub(sub(run, "rPr"), "rStyle", val=style)
+        if kind == "instr":
+            node = etree.SubElement(run, w(instruction))
+            node.text = f" REF {bookmark} \\r \\h "
+            node.set(XML_SPACE, "preserve")
+        elif kind == "result":
+            node = etree.SubElement(run, w(text))
+            node.text = safe_text(cached)
+            node.set(XML_SPACE, "preserve")
+        else:
+            sub(run, "fldChar", fldCharType=kind)
 
 
 def w3c_date(timestamp: int) -> str:
@@ -166,21 +197,22 @@ def bookmark_end(parent: Element, mark_id: str) -> None:
 
 
 class BookmarkNames:
-    """Word bookmark names for heading anchors: a letter first, at most 40 of [A-Za-z0-9_], unique.
+    """Word bookmark names for the headings: ``_Ref_`` and the node id, at most 40 of [A-Za-z0-9_], unique.
 
-    Names derive from :func:`slaforge.document.anchor` so the DOCX, HTML and PDF
-    share one anchor vocabulary; a name that would be too long or collide keeps
-    a readable prefix and gains a short hash of the anchor.
+    A name that starts with ``_Ref`` is what Word gives the target of a cross-reference: hidden from
+    the bookmark list, kept through editing, and the target of REF fields, the contents' links and
+    the links of the redline's summary.  A name that would be too long or collide keeps a readable
+    prefix and gains a short hash of the node id, so the same id always gets the same name.
     """
+
+    PREFIX = "_Ref_"
 
     def __init__(self) -> None:
         self._by_node: dict[str, str] = {}
         self._used: set[str] = set()
 
-    def add(self, node_id: str, anchor: str) -> str:
-        name = _BOOKMARK_UNSAFE.sub("_", anchor)
-        if not name[:1].isalpha():
-            name = f"b{name}"
+    def add(self, node_id: str) -> str:
+        name = self.PREFIX + _BOOKMARK_UNSAFE.sub("_", node_id)
         if len(name) > BOOKMARK_MAX or name.lower() in self._used:  # Word compares case-insensitively
             digest = hashlib.sha1(node_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
             name = f"{name[: BOOKMARK_MAX - 9]}_{digest}"

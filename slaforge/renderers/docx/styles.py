@@ -35,7 +35,9 @@ BODY_FONT = "Georgia"
 HEADING_FONT = "Arial"
 DEFAULT_BRAND = "1F4E79"
 TEXT_GREY = "595959"
-BULLETS_NUM_ID = 1  # the one numbering definition: bullets (List Bullet 1-3)
+BULLETS_NUM_ID = 1  # numbering.xml: the bullets (List Bullet 1-3)
+CLAUSES_NUM_ID = 2  # numbering.xml: the clause list (headings, sub-clauses, lettered lists)
+LIST_LEVEL = 3  # the clause list's level of a lettered list's first depth
 
 
 class StyleId:
@@ -47,7 +49,7 @@ class StyleId:
     HEADING_2 = "Heading2"
     CLAUSE_TEXT = "ClauseText"
     CLAUSE_BODY = "ClauseBody"
-    LIST_NUMBER = ("ListNumber", "ListNumber2", "ListNumber3")
+    LIST_NUMBER = ("ListNumber", "ListNumber2", "ListNumber3", "ListNumber4")
     LIST_BULLET = ("ListBullet", "ListBullet2", "ListBullet3")
     DEFINITION = "Definition"
     CAPTION = "Caption"
@@ -184,14 +186,20 @@ class StyleDef:
 
 _BUILT_IN = {
     "Normal", "Title", "Subtitle", "Heading1", "Heading2", "ListNumber", "ListNumber2", "ListNumber3",
+    "ListNumber4",
     "ListBullet", "ListBullet2", "ListBullet3", "Caption", "TOCHeading", "TOC1", "TOC2", "Header", "Footer",
 }  # fmt: skip
 
 
-def _list_indents() -> tuple[int, int, int]:
-    """Left edges of list text at nesting depth 0, 1, 2."""
+def clause_indents() -> list[tuple[int, int]]:
+    """(left edge of the text, hanging number) of sections, clauses and sub-clauses: one edge for all."""
+    return [(GUTTER, GUTTER)] * 3
+
+
+def list_indents() -> list[tuple[int, int]]:
+    """(left edge of the text, hanging label) of list items at nesting depth 0, 1, 2, 3."""
     first = GUTTER + LIST_HANG
-    return first, first + NESTED_HANG, first + 2 * NESTED_HANG
+    return [(first, LIST_HANG)] + [(first + depth * NESTED_HANG, NESTED_HANG) for depth in (1, 2, 3)]
 
 
 def _hanging(left: int, hang: int) -> dict[str, object]:
@@ -224,17 +232,20 @@ def style_defs(brand: str) -> list[StyleDef]:
         ),
         StyleDef(
             P, S.HEADING_1, "heading 1",
-            _ppr(keep_next=True, keep_lines=True, before=360, after=120, outline=0, **_hanging(GUTTER, GUTTER))
+            _ppr(keep_next=True, keep_lines=True, num=(CLAUSES_NUM_ID, 0), before=360, after=120, outline=0,
+                 **_hanging(GUTTER, GUTTER))
             + _rpr(font=sans, bold=True, caps=True, colour=brand, size=24),
             next_style=S.HEADING_2, priority=9,
         ),
         StyleDef(
             P, S.HEADING_2, "heading 2",
-            _ppr(keep_next=True, keep_lines=True, before=240, after=80, outline=1, **_hanging(GUTTER, GUTTER))
+            _ppr(keep_next=True, keep_lines=True, num=(CLAUSES_NUM_ID, 1), before=240, after=80, outline=1,
+                 **_hanging(GUTTER, GUTTER))
             + _rpr(font=sans, bold=True, colour="262626", size=21),
             next_style=S.CLAUSE_TEXT, priority=9,
         ),
-        StyleDef(P, S.CLAUSE_TEXT, "Clause Text", _ppr(jc="both", **_hanging(GUTTER, GUTTER)) + _rpr(), priority=12),
+        StyleDef(P, S.CLAUSE_TEXT, "Clause Text",
+                 _ppr(num=(CLAUSES_NUM_ID, 2), jc="both", **_hanging(GUTTER, GUTTER)) + _rpr(), priority=12),
         StyleDef(P, S.CLAUSE_BODY, "Clause Body", _ppr(left=GUTTER, jc="both") + _rpr(), priority=12),
         StyleDef(P, S.DEFINITION, "Definition",
                  _ppr(**_hanging(GUTTER + DEFINITION_HANG, DEFINITION_HANG)) + _rpr(), priority=13),
@@ -316,17 +327,14 @@ def style_defs(brand: str) -> list[StyleDef]:
             "TableNormal", priority=59,
         ),
     ]  # fmt: skip
-    lists = zip(StyleId.LIST_NUMBER, StyleId.LIST_BULLET, _list_indents(), strict=True)
-    for depth, (number_id, bullet_id, left) in enumerate(lists):
-        hang = LIST_HANG if depth == 0 else NESTED_HANG
+    for depth, (number_id, (left, hang)) in enumerate(zip(StyleId.LIST_NUMBER, list_indents(), strict=True)):
         suffix = f" {depth + 1}" if depth else ""
-        defs.append(StyleDef(P, number_id, f"List Number{suffix}", _ppr(after=60, **_hanging(left, hang)) + _rpr()))
-        defs.append(
-            StyleDef(
-                P, bullet_id, f"List Bullet{suffix}",
-                _ppr(num=(BULLETS_NUM_ID, depth), after=60, left=left, hanging=LIST_HANG) + _rpr(),
-            )
-        )  # fmt: skip
+        body = _ppr(num=(CLAUSES_NUM_ID, LIST_LEVEL + depth), after=60, **_hanging(left, hang)) + _rpr()
+        defs.append(StyleDef(P, number_id, f"List Number{suffix}", body))
+    for depth, (bullet_id, (left, _)) in enumerate(zip(StyleId.LIST_BULLET, list_indents(), strict=False)):
+        suffix = f" {depth + 1}" if depth else ""
+        body = _ppr(num=(BULLETS_NUM_ID, depth), after=60, left=left, hanging=LIST_HANG) + _rpr()
+        defs.append(StyleDef(P, bullet_id, f"List Bullet{suffix}", body))
     return defs
 
 
@@ -353,34 +361,4 @@ def install_styles(styles: Element, brand: str) -> None:
             '</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/>'
             "</w:pPr></w:pPrDefault></w:docDefaults>"
         ),
-    )
-
-
-def install_numbering(numbering: Element) -> None:
-    """Make ``numbering.xml`` hold exactly one definition: the bullets of List Bullet 1-3.
-
-    The template's definitions all belong to the list styles replaced here; lettered
-    lists are literal text ("(a)", "(i)") so they match the tree and the HTML exactly.
-    """
-    for old in [*numbering.iterchildren(w("abstractNum"), w("num"))]:
-        numbering.remove(old)
-    levels = "".join(
-        f'<w:lvl w:ilvl="{depth}"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
-        f'<w:pStyle w:val="{style}"/><w:lvlText w:val="{glyph}"/><w:lvlJc w:val="left"/>'
-        f'<w:pPr><w:ind w:left="{left}" w:hanging="{LIST_HANG}"/></w:pPr>'
-        f'<w:rPr><w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}" w:hint="default"/></w:rPr></w:lvl>'
-        for depth, (glyph, left, style) in enumerate(
-            zip(("\u2022", "\u2013", "\u25e6"), _list_indents(), StyleId.LIST_BULLET, strict=True)
-        )
-    )
-    numbering.insert(
-        0,
-        etree.fromstring(
-            f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="0">'
-            f'<w:multiLevelType w:val="hybridMultilevel"/>{levels}</w:abstractNum>'
-        ),
-    )
-    numbering.insert(
-        1,
-        etree.fromstring(f'<w:num xmlns:w="{W_NS}" w:numId="{BULLETS_NUM_ID}"><w:abstractNumId w:val="0"/></w:num>'),
     )

@@ -17,10 +17,11 @@ from docx.document import Document as WordDocument
 from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Cm, Twips
 
-from slaforge.document import Chart, Document, DocumentMeta, anchor
+from slaforge.document import Chart, Document, DocumentMeta
 from slaforge.errors import RenderError
 from slaforge.renderers import RenderOptions
 from slaforge.renderers.docx.body import BodyWriter
+from slaforge.renderers.docx.numbering import ListNumbers
 from slaforge.renderers.docx.ooxml import (
     Annotations,
     BookmarkNames,
@@ -39,7 +40,6 @@ from slaforge.renderers.docx.styles import (
     HEADING_FONT,
     StyleId,
     brand_hex,
-    install_numbering,
     install_styles,
 )
 
@@ -51,14 +51,14 @@ def render(document: Document, options: RenderOptions) -> bytes:
     meta = document.meta
     word = docx.Document()
     install_styles(word.styles.element, brand_hex(meta.brand_colour))
-    install_numbering(word.part.numbering_part.element)
+    lists = ListNumbers(word.part.numbering_part.element)
     set_settings(word.settings.element)
     set_properties(word, meta)
     trim_package(word)
 
     bookmarks = BookmarkNames()
     names = [
-        bookmarks.add(node_id, anchor(node_id))
+        bookmarks.add(node_id)
         for section in document.sections
         for node_id in (section.id, *(clause.id for clause in section.clauses))
     ]
@@ -75,6 +75,7 @@ def render(document: Document, options: RenderOptions) -> bytes:
         bookmarks,
         iter(names),
         meta.frame,
+        lists,
         picture=chart_picture(word, meta, options),
         comment=lambda text: add_comment(word, meta, text),
     )
