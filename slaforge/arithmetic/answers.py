@@ -9,6 +9,7 @@ outside the choices) or :class:`SpecError`, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,10 @@ from slaforge.spec.loader import LoadedSpec, load_spec
 from slaforge.spec.models import Service, Window
 from slaforge.spec.units import Money, Pct, parse_money, parse_percent
 from slaforge.text import format_decimal
+
+# how a command reads the spec it names: a spec file by default; the command line passes one that
+# also reads a portfolio's document (``--document``)
+Loader = Callable[[Path], LoadedSpec]
 
 WINDOW_ALIASES = {
     "calendar-month": Window.calendar_month,
@@ -88,14 +93,16 @@ def hms(seconds: Decimal) -> str:
 # ------------------------------------------------------------------ downtime
 
 
-def downtime_answer(target_text: str, window_text: str, period_text: str | None, hours: str | None) -> dict[str, Any]:
+def downtime_answer(
+    target_text: str, window_text: str, period_text: str | None, hours: str | None, load: Loader = load_spec
+) -> dict[str, Any]:
     target = _percent(target_text, "target")
     window = _window(window_text)
     period = _period(period_text) if period_text else None
     answer: dict[str, Any] = {"target": str(target), "window": window.value}
     if hours:
         spec_path, _, service_id = hours.partition("#")
-        loaded = load_spec(Path(spec_path))
+        loaded = load(Path(spec_path))
         service = _service(loaded, service_id or None)
         calendar = loaded.spec.service_hours[service.hours]
         if period is None:
@@ -166,8 +173,10 @@ def downtime_text(answer: dict[str, Any]) -> str:
 # ------------------------------------------------------------------ deadlines
 
 
-def deadline_answer(spec_path: Path, service_id: str | None, severity_id: str, reported: str) -> dict[str, Any]:
-    loaded = load_spec(spec_path)
+def deadline_answer(
+    spec_path: Path, service_id: str | None, severity_id: str, reported: str, load: Loader = load_spec
+) -> dict[str, Any]:
+    loaded = load(spec_path)
     spec = loaded.spec
     service = _service(loaded, service_id)
     level = next((s for s in spec.responsiveness.severities if s.id == severity_id), None)
@@ -223,8 +232,9 @@ def credit_answer(
     period_text: str | None,
     events: list[str],
     history: list[str],
+    load: Loader = load_spec,
 ) -> dict[str, Any]:
-    loaded = load_spec(spec_path)
+    loaded = load(spec_path)
     spec = loaded.spec
     service = _service(loaded, service_id)
     credits = spec.service_credits

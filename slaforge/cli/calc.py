@@ -9,10 +9,18 @@ from typing import Annotated, Any
 
 import typer
 
-from slaforge.cli.options import Json
+from slaforge.cli.options import DocumentId, Json
+from slaforge.errors import UsageError
 
 app = typer.Typer(help="SLA arithmetic: downtime budgets, deadlines, service credits.", no_args_is_help=True)
 Service = Annotated[str | None, typer.Option("--service", help="Service id.")]
+
+
+def _loader(document: str | None) -> Any:
+    """Reads the spec a command names: a spec file, or the document ``--document`` of a portfolio."""
+    from slaforge.layers.documents import load_document
+
+    return lambda path: load_document(path, document)
 
 
 def _print(answer: dict[str, Any], text: Callable[[dict[str, Any]], str], as_json: bool) -> None:
@@ -29,31 +37,35 @@ def calc_downtime(
     hours: Annotated[
         str | None, typer.Option("--hours", help="SPEC.yaml#service: count only its service hours")
     ] = None,
+    document: DocumentId = None,
     as_json: Json = False,
 ) -> None:
     """The downtime a target allows in a window (exact), optionally within service hours only."""
     from slaforge.arithmetic.answers import downtime_answer, downtime_text
 
-    _print(downtime_answer(target, window, period, hours), downtime_text, as_json)
+    if document is not None and hours is None:
+        raise UsageError("--document names the portfolio document whose hours --hours PORTFOLIO#SERVICE counts")
+    _print(downtime_answer(target, window, period, hours, _loader(document)), downtime_text, as_json)
 
 
 @app.command("deadline")
 def calc_deadline(
-    spec: Annotated[Path, typer.Argument(help="Spec file.")],
+    spec: Annotated[Path, typer.Argument(help="Spec file, or a portfolio with --document.")],
     severity: Annotated[str, typer.Option("--severity", help="Severity id, e.g. P2")],
     reported: Annotated[str, typer.Option("--reported", help="When it was reported, e.g. 2027-03-05T16:45")],
     service: Service = None,
+    document: DocumentId = None,
     as_json: Json = False,
 ) -> None:
     """When the response, first update and resolution are due, in the service's time zone."""
     from slaforge.arithmetic.answers import deadline_answer, deadline_text
 
-    _print(deadline_answer(spec, service, severity, reported), deadline_text, as_json)
+    _print(deadline_answer(spec, service, severity, reported, _loader(document)), deadline_text, as_json)
 
 
 @app.command("credit")
 def calc_credit(
-    spec: Annotated[Path, typer.Argument(help="Spec file.")],
+    spec: Annotated[Path, typer.Argument(help="Spec file, or a portfolio with --document.")],
     uptime: Annotated[str, typer.Option("--uptime", help="Measured availability, e.g. 99.2")],
     service: Service = None,
     fee: Annotated[str | None, typer.Option("--fee", help="Fee for the window, e.g. '12000 EUR'")] = None,
@@ -62,10 +74,12 @@ def calc_credit(
     history: Annotated[
         str | None, typer.Option("--history", help="Availability of the previous windows, oldest first: 99.9,99.2")
     ] = None,
+    document: DocumentId = None,
     as_json: Json = False,
 ) -> None:
     """The service credit owed: band hit, caps and minimums, per-event credits, chronic failure."""
     from slaforge.arithmetic.answers import credit_answer, credit_text
 
     past = [h for h in (history or "").split(",") if h.strip()]
-    _print(credit_answer(spec, service, uptime, fee, period, list(event or ()), past), credit_text, as_json)
+    answer = credit_answer(spec, service, uptime, fee, period, list(event or ()), past, _loader(document))
+    _print(answer, credit_text, as_json)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from slaforge.cli.options import ClauseDirs, Json, ThemeDir, is_portfolio
-from slaforge.errors import InvalidArgument
+from slaforge.cli.options import ClauseDirs, DocumentId, Json, ThemeDir, is_portfolio
+from slaforge.errors import InvalidArgument, UsageError
 
 if TYPE_CHECKING:
     from slaforge.compose.lint import Sample
@@ -105,14 +105,20 @@ def clauses_check(
             "--sample", help="Spec to render every clause against (repeatable; default: the built-in samples)."
         ),
     ] = None,
+    document: DocumentId = None,
     theme_dir: ThemeDir = None,
 ) -> None:
     """Lint a clause library (front matter, params, cross-references, terms, rendering against samples)
     and the document texts of the theme (front matter, params, outlines)."""
+    from functools import partial
+
     from slaforge.compose.lint import check_library
     from slaforge.library.texts import texts_for
 
-    report = check_library(folder, list(samples or ()), read_sample, texts_for(theme_dir))
+    if document is not None and len(samples or ()) != 1:
+        raise UsageError("--document chooses a document of one portfolio: give it as the only --sample")
+    reader = partial(read_sample, document=document)
+    report = check_library(folder, list(samples or ()), reader, texts_for(theme_dir))
     for problem in report.problems:
         typer.echo(problem.format(), err=True)
     errors = [p for p in report.problems if p.severity == "error"]
@@ -124,12 +130,15 @@ def clauses_check(
         raise typer.Exit(1)
 
 
-def read_sample(path: Path, library: Library) -> list[Sample]:
-    """A sample spec gives its agreement; a sample portfolio every document, as its build composes them."""
+def read_sample(path: Path, library: Library, document: str | None = None) -> list[Sample]:
+    """A sample spec gives its agreement; a sample portfolio every document (or the one named), as its
+    build composes them."""
     from slaforge.compose.lint import spec_samples
 
     if is_portfolio(path):
         from slaforge.layers.subordination import clause_samples
 
-        return clause_samples(path, library)
+        return clause_samples(path, library, document)
+    if document is not None:
+        raise InvalidArgument(f"{path} is a single spec, not a portfolio: --document does not apply")
     return spec_samples(path, library)

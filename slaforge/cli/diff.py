@@ -9,15 +9,17 @@ from typing import Annotated
 
 import typer
 
-from slaforge.cli.options import ClauseDirs, PdfEngine, Strict, ThemeDir, pdf_engine_of
+from slaforge.cli.options import ClauseDirs, DocumentId, PdfEngine, Strict, ThemeDir, pdf_engine_of
 
 commands = typer.Typer()
 
 
 @commands.command()
 def diff(
-    old: Annotated[str, typer.Argument(help="Old version: a spec file or REV:path (e.g. v2.1:samples/x.yaml).")],
-    new: Annotated[str, typer.Argument(help="New version: a spec file or REV:path.")],
+    old: Annotated[
+        str, typer.Argument(help="Old version: a spec or portfolio file, or REV:path (e.g. v2.1:samples/x.yaml).")
+    ],
+    new: Annotated[str, typer.Argument(help="New version: a spec or portfolio file, or REV:path.")],
     fmt: Annotated[str, typer.Option("--format", help="text, md, json, or a redline: html, pdf, docx")] = "text",
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="Write to this file, or into this folder (a trailing /).")
@@ -25,6 +27,7 @@ def diff(
     theme_dir: ThemeDir = None,
     clause_dirs: ClauseDirs = None,
     pdf_engine: PdfEngine = "weasyprint",
+    document: DocumentId = None,
     strict: Strict = False,
 ) -> None:
     """Compare two versions of an agreement: changed values and clauses, or a redline."""
@@ -34,9 +37,9 @@ def diff(
     target = Path(output) if output else None
     chosen = check_format(fmt)
     engine = pdf_engine_of(pdf_engine, (chosen,))
-    options = DiffOptions(chosen, target, theme_dir, tuple(clause_dirs or ()), strict, folder, engine)
-    _, data, written = run_diff(old, new, options)
-    if written is None:
+    options = DiffOptions(chosen, target, theme_dir, tuple(clause_dirs or ()), strict, folder, engine, document)
+    data, written = run_diff(old, new, options)
+    if not written:  # a change list, or a portfolio in which no document changed
         sys.stdout.write(data.decode("utf-8"))
-    else:
-        typer.echo(f"wrote {written}")
+    for path in written:
+        typer.echo(f"wrote {path}")

@@ -7,14 +7,15 @@ from typing import Annotated
 
 import typer
 
-from slaforge.cli.options import Output
+from slaforge.cli.options import DocumentId, Output
 
 app = typer.Typer(help="The agreement's objectives in formats monitoring tools read.", no_args_is_help=True)
 
 
 @app.command("openslo")
 def export_openslo(
-    spec: Annotated[Path, typer.Argument(help="The agreement's spec file.", show_default=False)],
+    spec: Annotated[Path, typer.Argument(help="The agreement's spec file, or a portfolio.", show_default=False)],
+    document: DocumentId = None,
     output: Output = None,
     data_source_type: Annotated[
         str,
@@ -29,9 +30,9 @@ def export_openslo(
     with a warning: OpenSLO targets are below 1)."""
     from slaforge.cli.exits import warn
     from slaforge.export.openslo import openslo_export, openslo_yaml
-    from slaforge.spec import load_spec
+    from slaforge.layers.documents import load_document
 
-    loaded = load_spec(spec)
+    loaded = load_document(spec, document)
     export = openslo_export(loaded.spec, loaded.source, data_source_type)
     warn(export.warnings)
     text = openslo_yaml(export.documents)

@@ -22,6 +22,9 @@ PdfVariant = Annotated[
         "pdf/a-2a, pdf/a-3a, pdf/a-2u, pdf/a-3u, pdf/a-2b, pdf/a-3b",
     ),
 ]
+DocumentId = Annotated[
+    str | None, typer.Option("--document", help="When the file is a portfolio: the id of one of its documents.")
+]
 PdfEngine = Annotated[
     str, typer.Option("--pdf-engine", help="What lays out the PDF: weasyprint (default) or typst (slaforge[typst])")
 ]

@@ -9,18 +9,19 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import wrote
-from slaforge.cli.options import Formats, Json, Out, PdfEngine, ThemeDir, formats_of, pdf_engine_of
+from slaforge.cli.options import DocumentId, Formats, Json, Out, PdfEngine, ThemeDir, formats_of, pdf_engine_of
 
 commands = typer.Typer()
 
 
 @commands.command()
 def report(
-    spec: Annotated[Path, typer.Argument(help="The agreement's spec file.", show_default=False)],
+    spec: Annotated[Path, typer.Argument(help="The agreement's spec file, or a portfolio.", show_default=False)],
     data: Annotated[Path, typer.Option("--data", help="Measured data: a CSV file or a folder of them.")],
     period: Annotated[
         str | None, typer.Option("--period", help="The window to report, e.g. 2027-03 (default: the latest)")
     ] = None,
+    document: DocumentId = None,
     formats: Formats = "pdf,docx,html",
     out: Out = Path("out"),
     theme_dir: ThemeDir = None,
@@ -34,10 +35,11 @@ def report(
     from slaforge.reports.build import build_report, report_facts
 
     if as_json:
-        typer.echo(json.dumps(report_facts(spec, data, period=period), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(report_facts(spec, data, period=period, document=document), indent=2, ensure_ascii=False))
         return
 
     chosen = formats_of(formats)
     engine = pdf_engine_of(pdf_engine, chosen)
-    built = build_report(spec, data, period=period, formats=chosen, out_dir=out, theme_dir=theme_dir, pdf_engine=engine)
+    options = {"formats": chosen, "out_dir": out, "theme_dir": theme_dir, "pdf_engine": engine}
+    built = build_report(spec, data, period=period, document=document, **options)
     wrote(built.outputs)

@@ -13,8 +13,8 @@ from pathlib import Path
 from slaforge.build import BuildOptions
 from slaforge.diff.change_list import as_json, as_markdown, as_text
 from slaforge.diff.comparison import Comparison, compare
-from slaforge.diff.versions import Version, read_version
-from slaforge.errors import Problem, Problems, SlaforgeError, UsageError
+from slaforge.diff.versions import read_both, read_version
+from slaforge.errors import InvalidArgument, UsageError
 from slaforge.writers import DEFAULT_PDF_ENGINE, render_formats, write_all
 
 REPORTS = {"text": as_text, "md": as_markdown, "json": as_json}
@@ -31,6 +31,7 @@ class DiffOptions:
     strict: bool = False
     into_folder: bool = False  # ``output`` names a folder even before it exists (``-o out/diff/``)
     pdf_engine: str = DEFAULT_PDF_ENGINE  # a PDF redline's
+    document: str | None = None  # portfolios: compare only this document
 
     @property
     def build(self) -> BuildOptions:
@@ -46,21 +47,7 @@ def check_format(fmt: str) -> str:
 
 def compare_versions(old: str, new: str, options: DiffOptions) -> Comparison:
     """Both versions read and checked: when both are invalid, every problem of both, at once."""
-    versions: list[Version] = []
-    failed: list[SlaforgeError] = []
-    for argument in (old, new):
-        try:
-            versions.append(read_version(argument, options.build))
-        except SlaforgeError as error:
-            failed.append(error)
-    if len(failed) == 1:
-        raise failed[0]
-    if failed:
-        problems = Problems()
-        for error, argument in zip(failed, (old, new), strict=True):
-            problems.extend(error.problems or [Problem(error.message, file=argument)])
-        raise problems.exception()
-    return compare(*versions)
+    return compare(*read_both(old, new, lambda argument: read_version(argument, options.build)))
 
 
 def render_comparison(comparison: Comparison, fmt: str, options: DiffOptions) -> bytes:
@@ -82,14 +69,57 @@ def default_name(comparison: Comparison, fmt: str) -> str:
     return f"{stem}-changes.{ {'text': 'txt'}.get(fmt, fmt) }"
 
 
-def run_diff(old: str, new: str, options: DiffOptions) -> tuple[Comparison, bytes, Path | None]:
-    """Compare and render; write the file when there is one to write.  Returns what was made and where."""
+def run_diff(old: str, new: str, options: DiffOptions) -> tuple[bytes, list[Path]]:
+    """Compare and render; write the files when there are files to write.  Returns the change list (or
+    the one redline) and the files written.
+
+    Two portfolios compare document by document; ``options.document`` keeps one document, whose
+    comparison is then written as that of two spec files."""
+    from slaforge.diff.portfolios import is_portfolio_argument
+
     fmt = check_format(options.format)
-    comparison = compare_versions(old, new, options)
+    portfolios = [is_portfolio_argument(argument) for argument in (old, new)]
+    if any(portfolios):
+        if not all(portfolios):
+            plain = old if portfolios[1] else new
+            raise InvalidArgument(f"{plain} is a spec file and the other side a portfolio: compare like with like")
+        return _portfolio_diff(old, new, fmt, options)
+    if options.document is not None:
+        raise InvalidArgument("--document chooses a document of a portfolio; these are spec files")
+    return _write_one(compare_versions(old, new, options), fmt, options)
+
+
+def _write_one(comparison: Comparison, fmt: str, options: DiffOptions) -> tuple[bytes, list[Path]]:
     data = render_comparison(comparison, fmt, options)
     target = options.output
     if (target is None and fmt in REDLINES) or (target is not None and (options.into_folder or target.is_dir())):
         target = (target or Path(".")) / default_name(comparison, fmt)
-    if target is not None:
-        write_all({target: data})
-    return comparison, data, target
+    if target is None:
+        return data, []
+    return data, write_all({target: data})
+
+
+def _portfolio_diff(old: str, new: str, fmt: str, options: DiffOptions) -> tuple[bytes, list[Path]]:
+    from slaforge.diff.change_list import portfolio_json, portfolio_markdown, portfolio_text
+    from slaforge.diff.portfolios import compare_portfolios
+
+    comparison = compare_portfolios(old, new, options.build, options.document)
+    if options.document is not None and len(comparison.pairs) == 1 and not (comparison.added or comparison.removed):
+        return _write_one(comparison.pairs[0], fmt, options)
+    if fmt in REPORTS:
+        writer = {"text": portfolio_text, "md": portfolio_markdown, "json": portfolio_json}[fmt]
+        data = writer(comparison).encode("utf-8")
+        if options.output is None:
+            return data, []
+        target = options.output
+        if options.into_folder or target.is_dir():
+            target = target / f"portfolio-changes.{ {'text': 'txt'}.get(fmt, fmt) }"
+        return data, write_all({target: data})
+    # a redline per changed document, all into one folder
+    folder = options.output or Path(".")
+    if options.output is not None and not (options.into_folder or folder.is_dir()):
+        raise UsageError(f"a portfolio's redlines are one file per changed document: name a folder, -o {folder}/")
+    files = {folder / default_name(pair, fmt): render_comparison(pair, fmt, options) for pair in comparison.changed}
+    from slaforge.diff.change_list import portfolio_text
+
+    return portfolio_text(comparison).encode("utf-8"), write_all(files)

@@ -11,6 +11,7 @@ from typing import Any
 
 from slaforge.diff.clauses import ClauseChange
 from slaforge.diff.comparison import Comparison
+from slaforge.diff.portfolios import PortfolioComparison
 from slaforge.diff.values import ValueChange
 from slaforge.document import Change
 
@@ -180,3 +181,81 @@ def _md(text: str) -> str:
 
 def _cell(text: str) -> str:
     return _md(text).replace("\n", " ")
+
+
+# ------------------------------------------------------------------ portfolios
+
+PORTFOLIO_SCHEMA = "slaforge-portfolio-diff/1"
+
+
+def _entry(document_id: str, version: Any) -> str:
+    meta = version.document.meta
+    return f"{meta.agreement_id} v{meta.version} (document {document_id})"
+
+
+def portfolio_tally(comparison: PortfolioComparison) -> str:
+    changed, unchanged = len(comparison.changed), len(comparison.unchanged)
+    return (
+        f"{changed} document{'s' if changed != 1 else ''} changed, {len(comparison.added)} added, "
+        f"{len(comparison.removed)} removed, {unchanged} unchanged"
+    )
+
+
+def portfolio_heading(comparison: PortfolioComparison) -> str:
+    return f"portfolio {comparison.old.label} {ARROW} {comparison.new.label}"
+
+
+def portfolio_text(comparison: PortfolioComparison) -> str:
+    lines = [portfolio_heading(comparison), portfolio_tally(comparison)]
+    for title, entries in (("Added", comparison.added), ("Removed", comparison.removed)):
+        if entries:
+            lines += ["", title, *(f"  {_entry(d, v)}" for d, v in entries)]
+    if comparison.unchanged:
+        lines += ["", "Unchanged", *(f"  {_pair_entry(pair)}" for pair in comparison.unchanged)]
+    for pair in comparison.changed:
+        lines += ["", as_text(pair).rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def portfolio_markdown(comparison: PortfolioComparison) -> str:
+    lines = [f"# {_md(portfolio_heading(comparison))}", "", _md(portfolio_tally(comparison))]
+    for title, entries in (("Added", comparison.added), ("Removed", comparison.removed)):
+        if entries:
+            lines += ["", f"## {title}", "", *(f"- {_md(_entry(d, v))}" for d, v in entries)]
+    if comparison.unchanged:
+        lines += ["", "## Unchanged", "", *(f"- {_md(_pair_entry(pair))}" for pair in comparison.unchanged)]
+    for pair in comparison.changed:
+        lines += ["", as_markdown(pair).rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def portfolio_json(comparison: PortfolioComparison) -> str:
+    def listed(entries: tuple[tuple[str, Any], ...]) -> list[dict[str, Any]]:
+        return [
+            {"document": d, "agreement": v.document.meta.agreement_id, "version": v.document.meta.version}
+            for d, v in entries
+        ]
+
+    data = {
+        "schema": PORTFOLIO_SCHEMA,
+        "old": comparison.old.label,
+        "new": comparison.new.label,
+        "summary": {
+            "changed": len(comparison.changed),
+            "added": len(comparison.added),
+            "removed": len(comparison.removed),
+            "unchanged": len(comparison.unchanged),
+        },
+        "added": listed(comparison.added),
+        "removed": listed(comparison.removed),
+        "documents": [{"document": _document_id(pair), **as_dict(pair)} for pair in comparison.pairs],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _document_id(pair: Comparison) -> str:
+    return pair.new.label.rpartition("#")[2]
+
+
+def _pair_entry(pair: Comparison) -> str:
+    return _entry(_document_id(pair), pair.new)

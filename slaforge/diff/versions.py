@@ -6,8 +6,9 @@ loaded like any spec; errors name it as the user wrote it.  Clause folders the
 spec names are found next to the path in the working tree.
 
 A :class:`Version` is one agreement.  A portfolio (several agreements in one
-file) would load into several Versions and be compared pair by pair, matched
-by agreement id; nothing below assumes more than that.
+file) loads into several Versions, compared pair by pair, matched by agreement
+id (:mod:`slaforge.diff.portfolios`); a portfolio at a revision is read whole
+at that revision (:func:`git_tree`).
 """
 
 from __future__ import annotations
@@ -15,16 +16,20 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from slaforge.build import BuildOptions, library_for
 from slaforge.compose import compose
 from slaforge.compose.resolve import Agreement, resolve
 from slaforge.document import Document
-from slaforge.errors import SlaforgeError, SpecError
+from slaforge.errors import Problem, Problems, SlaforgeError, SpecError
 from slaforge.library.texts import texts_for
 from slaforge.spec.loader import LoadedSpec, load_spec
+
+T = TypeVar("T")
 
 
 class RevisionError(SlaforgeError):
@@ -83,6 +88,12 @@ def load_revision(revision: str, path: str, strict: bool = False) -> LoadedSpec:
 def git_show(revision: str, path: Path) -> bytes:
     """The bytes of ``path`` at ``revision``, from the git repository that contains ``path``."""
     label = f"{revision}:{path}"
+    git, top, relative = _repository(path, label)
+    return _git(git, top, "show", f"{revision}:{relative.as_posix()}", label=label)
+
+
+def _repository(path: Path, label: str) -> tuple[str, Path, Path]:
+    """(git, the top of the repository that holds ``path``, ``path`` relative to it)."""
     git = shutil.which("git")
     if git is None:
         raise RevisionError(f"{label}: reading a revision needs git, which is not installed")
@@ -92,10 +103,9 @@ def git_show(revision: str, path: Path) -> bytes:
         folder = folder.parent  # the file (or its folder) may be gone from the working tree
     top = Path(_git(git, folder, "rev-parse", "--show-toplevel", label=label).decode().strip()).resolve()
     try:
-        relative = absolute.relative_to(top)
+        return git, top, absolute.relative_to(top)
     except ValueError:
         raise RevisionError(f"{label}: {path} is not inside the git repository at {top}") from None
-    return _git(git, top, "show", f"{revision}:{relative.as_posix()}", label=label)
 
 
 def _git(git: str, folder: Path, *args: str, label: str) -> bytes:
@@ -105,3 +115,38 @@ def _git(git: str, folder: Path, *args: str, label: str) -> bytes:
         detail = reason[-1] if reason else f"git exited with {result.returncode}"
         raise RevisionError(f"{label}: git cannot read it: {detail.removeprefix('fatal: ')}")
     return result.stdout
+
+
+def git_tree(revision: str, path: Path, into: Path) -> Path:
+    """The repository that holds ``path`` as it was at ``revision``, unpacked into ``into``; returns
+    where ``path`` is in that copy.  (A portfolio is many files: its fragments, the files they
+    extend, its clause folders, all read at the same revision.)"""
+    import io
+    import tarfile
+
+    label = f"{revision}:{path}"
+    git, top, relative = _repository(path, label)
+    _git(git, top, "cat-file", "-e", f"{revision}:{relative.as_posix()}", label=label)
+    archive = _git(git, top, "archive", "--format=tar", revision, label=label)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")  # no member can land outside ``into``
+    return into / relative
+
+
+def read_both(old: str, new: str, read: Callable[[str], T]) -> tuple[T, T]:
+    """Both sides read and checked: when both are invalid, every problem of both, at once."""
+    done: list[T] = []
+    failed: list[SlaforgeError] = []
+    for argument in (old, new):
+        try:
+            done.append(read(argument))
+        except SlaforgeError as error:
+            failed.append(error)
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        problems = Problems()
+        for error, argument in zip(failed, (old, new), strict=True):
+            problems.extend(error.problems or [Problem(error.message, file=argument)])
+        raise problems.exception()
+    return done[0], done[1]

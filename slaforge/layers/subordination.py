@@ -256,13 +256,17 @@ def portfolio_context(
     }
 
 
-def clause_samples(path: Path, library: Library) -> list[Sample]:
-    """Every document of the portfolio at ``path``, as ``slaforge clauses check`` renders clauses against it."""
+def clause_samples(path: Path, library: Library, document: str | None = None) -> list[Sample]:
+    """Every document of the portfolio at ``path`` (or only ``document``), as ``slaforge clauses check``
+    renders clauses against it."""
+    from slaforge.layers.documents import portfolio_document
     from slaforge.layers.inherit import read_portfolio
     from slaforge.layers.levels import check_levels
 
-    portfolio = read_portfolio(path)
+    portfolio = read_portfolio(path) if document is None else portfolio_document(path, document, checked=False)[0]
     plans = plan_documents(portfolio, check_levels(portfolio), lambda _document: library)
     return [
-        Sample(f"{path.name}#{plan.document_id}", plan.agreement, plan.omit, plan.external) for plan in plans.values()
+        Sample(f"{path.name}#{plan.document_id}", plan.agreement, plan.omit, plan.external)
+        for plan in plans.values()
+        if document in (None, plan.document_id)
     ]

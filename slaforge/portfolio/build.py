@@ -31,6 +31,7 @@ from typing import Any
 from slaforge import __version__
 from slaforge.build import BuildOptions
 from slaforge.errors import ClauseError, Problem, Problems, SlaforgeError, as_errors
+from slaforge.layers.documents import document_clause_dirs
 from slaforge.layers.inherit import Portfolio, PortfolioDocument, read_portfolio
 from slaforge.layers.levels import LevelReport, check_levels
 from slaforge.layers.subordination import Plan, plan_documents
@@ -111,12 +112,7 @@ def plans_for(portfolio: Portfolio, report: LevelReport, options: PortfolioOptio
 
 def clause_dirs(document: PortfolioDocument, options: PortfolioOptions) -> tuple[Path, ...]:
     """The command line's clause folders, then the spec's, each relative to the file that names it."""
-    own = []
-    for i, name in enumerate(document.spec.clause_dirs):
-        origin = document.source.origin(("clause_dirs", i))
-        base = Path(origin.file).parent if origin else document.loaded.path.parent
-        own.append((base / name).resolve())
-    return (*options.clause_dirs, *own)
+    return document_clause_dirs(document, options.clause_dirs)
 
 
 def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | None = None) -> PortfolioResult:

@@ -99,16 +99,11 @@ def _explain_spec(path: Path, text: str) -> Explanation:
 
 
 def _explain_portfolio(path: Path, text: str, document_id: str | None) -> Explanation:
-    from slaforge.layers.inherit import read_portfolio
+    from slaforge.layers.documents import portfolio_document
     from slaforge.layers.levels import check_levels
 
-    portfolio = read_portfolio(path)
-    ids = ", ".join(portfolio.documents)
-    if document_id is None:
-        raise InvalidArgument(f"{path} is a portfolio: name the document with --document (one of: {ids})")
-    document = portfolio.documents.get(document_id)
-    if document is None:
-        raise InvalidArgument(f"the portfolio has no document {document_id!r}; it has: {ids}")
+    # a portfolio whose levels disagree is still explained: that is when a user asks where a value comes from
+    portfolio, document = portfolio_document(path, document_id, checked=False)
     loc = where(document.data, text)
     report = check_levels(portfolio)
     agreed = {tokens(e.key): e for d in (*document.above, document.id) for e in report.agreed.get(d, [])}
