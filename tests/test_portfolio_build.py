@@ -40,7 +40,8 @@ def expected_paths() -> dict[str, str]:
 
 
 def build(path: Path, out: Path, *extra: object) -> tuple[list[str], list[str], str]:
-    """(rendered ids, up-to-date ids, output) of one build."""
+    """(rendered ids, up-to-date ids, output) of one build; the rendered ones in portfolio order, with
+    those rendered again to the same bytes ("unchanged by the change")."""
     result = invoke("build", path, "-o", out, *extra)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     rendered, fresh = summary(result.stdout.strip().splitlines()[-1])  # type: ignore[attr-defined]
@@ -56,12 +57,19 @@ def digests(out: Path) -> dict[str, str]:
 
 
 def summary(output: str) -> tuple[list[str], list[str]]:
-    """(rendered ids, up-to-date ids) from a build's closing line."""
-    match = re.search(r"(\d+) document\(s\) rendered(?: \(([^)]*)\))?, (\d+) up to date(?: \(([^)]*)\))?", output)
+    """(rendered ids, up-to-date ids) from a build's closing line; the rendered ones in portfolio order,
+    with those rendered again to the same bytes ("unchanged by the change")."""
+    match = re.search(
+        r"(\d+) document\(s\) rendered(?: \(([^)]*)\))?, (\d+) up to date(?: \(([^)]*)\))?"
+        r"(?:, (\d+) unchanged by the change \(([^)]*)\))?$",
+        output,
+    )
     assert match, output
     rendered = match[2].split(", ") if match[2] else []
     fresh = match[4].split(", ") if match[4] else []
-    return rendered, fresh
+    again = set(match[6].split(", ")) if match[6] else set()
+    order = [str(d["id"]) for d in documents()]
+    return [d for d in order if d in set(rendered) | again], fresh
 
 
 @pytest.fixture(scope="module")
@@ -201,9 +209,12 @@ def test_rebuilds_render_exactly_the_documents_a_change_feeds(tmp_path: Path) ->
     assert digests(out) == before
     # a corporate term: every document that inherits from the corporate SLA, and no OLA or contract
     edit(path.parent / "corporate.yaml", "    after: 2h", "    after: 90m")
-    rendered, fresh, _ = build(path, out, "-f", "docx")
+    rendered, fresh, output = build(path, out, "-f", "docx")
     slas = [str(d["id"]) for d in documents() if d["kind"] in ("corporate", "customer", "service")]
     assert rendered == slas and fresh == [d for d in every if d not in slas]
+    # the escalation clause is the corporate SLA's alone: the documents below say what they said
+    assert "1 document(s) rendered (corporate)" in output
+    assert output.count("changed but keeps version") == 1 and "document corporate: NW-CORP-SLA" in output
     # one service's file: the documents that cover that service
     edit(path.parent / "services" / "email.yaml", "calendars and shared files", "calendars and shared drives")
     rendered, _, _ = build(path, out, "-f", "docx")

@@ -171,4 +171,9 @@ def _build_portfolio(path: Path, options: BuildOptions, jobs: int, standalone: b
         + (f" ({', '.join(result.rendered)})" if result.rendered else "")
         + f", {len(result.up_to_date)} up to date"
         + (f" ({', '.join(result.up_to_date)})" if result.up_to_date else "")
+        + (
+            f", {len(result.unchanged)} unchanged by the change ({', '.join(result.unchanged)})"
+            if result.unchanged
+            else ""
+        )
     )

@@ -30,6 +30,7 @@ from typing import Any
 
 from slaforge import __version__
 from slaforge.build import BuildOptions
+from slaforge.document import Document
 from slaforge.errors import ClauseError, Problem, Problems, SlaforgeError, as_errors
 from slaforge.layers.documents import document_clause_dirs
 from slaforge.layers.inherit import Portfolio, PortfolioDocument, read_portfolio
@@ -56,6 +57,8 @@ class PortfolioResult:
     path: Path
     rendered: list[str] = field(default_factory=list)  # document ids, in portfolio order
     up_to_date: list[str] = field(default_factory=list)
+    # rendered again (an input changed) to the very bytes already written: nothing in them changed
+    unchanged: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     index: Path | None = None
     warnings: list[Problem] = field(default_factory=list)
@@ -153,7 +156,7 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
         done += 1
         if progress:
             progress(
-                "rendered" if isinstance(answer, dict) else "failed", done, total, portfolio.documents[job.document_id]
+                "rendered" if isinstance(answer, tuple) else "failed", done, total, portfolio.documents[job.document_id]
             )
     # nothing is written unless every document composed and rendered
     Problems([p for _, answer in finished if isinstance(answer, list) for p in answer]).raise_errors(
@@ -162,18 +165,32 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
     files: dict[Path, bytes] = {}
     manifests: dict[Path, bytes] = {}
     stale: list[Path] = []
-    for job, rendered in finished:
+    kept_versions: list[Problem] = []
+    for job, (content, rendered) in finished:
         document = portfolio.documents[job.document_id]
-        stem = out / folder_of(document) / f"{document.spec.agreement.id}-v{document.spec.agreement.version}"
+        agreement = document.spec.agreement
+        stem = out / folder_of(document) / f"{agreement.id}-v{agreement.version}"
         written: dict[str, str] = {}
         for fmt, data in rendered.items():
             target = stem.with_name(f"{stem.name}.{fmt}")
             files[target] = data
             written[str(target.relative_to(out))] = hashlib.sha256(data).hexdigest()
-        path, manifest, gone = _manifest(out, document, keys[document.id], written)
+        last = _read_manifest(out, document)
+        if last.content not in (None, content) and last.version == agreement.version:
+            kept_versions.append(_kept_version(document))
+        path, manifest, gone = _manifest(out, document, keys[document.id], written, content)
         manifests[path] = manifest
         stale.extend(gone)
-        result.rendered.append(document.id)
+        same = all(last.outputs.get(name) == sha and (out / name).is_file() for name, sha in written.items())
+        if same and last.content == content:
+            result.unchanged.append(document.id)
+            for name in written:  # the very bytes are there already
+                files.pop(out / name)
+        else:
+            result.rendered.append(document.id)
+    # a document that says something new under the number it was issued with
+    Problems(as_errors(kept_versions) if options.strict else []).raise_errors()
+    result.warnings.extend(kept_versions)
     from slaforge.portfolio.index import index_html
 
     result.outputs = write_all(files)
@@ -201,8 +218,9 @@ def _run(jobs: list[Job], workers: int) -> Any:
 _LIBRARIES: dict[tuple[Path, ...], Library] = {}
 
 
-def render_job(job: Job) -> dict[str, bytes] | list[Problem]:
-    """The document's bytes per format, or the problems that stopped it (tagged with the document)."""
+def render_job(job: Job) -> tuple[str, dict[str, bytes]] | list[Problem]:
+    """(the digest of the document's content, its bytes per format), or the problems that stopped it
+    (tagged with the document)."""
     try:
         return _render(job)
     except SlaforgeError as error:
@@ -210,7 +228,7 @@ def render_job(job: Job) -> dict[str, bytes] | list[Problem]:
         return [replace(p, message=f"document {job.document_id}: {p.message}") for p in problems]
 
 
-def _render(job: Job) -> dict[str, bytes]:
+def _render(job: Job) -> tuple[str, dict[str, bytes]]:
     from slaforge.compose import compose
 
     library = _LIBRARIES.get(job.clause_dirs)
@@ -226,7 +244,21 @@ def _render(job: Job) -> dict[str, bytes]:
             document,
             meta=replace(meta, subtitle=subtitle, subject=f"{subtitle} between {names}", keywords=(subtitle.lower(),)),
         )
-    return render_formats(document, job.formats, job.theme_dir, job.pdf_variant, job.pdf_engine)
+    return content_digest(document), render_formats(
+        document, job.formats, job.theme_dir, job.pdf_variant, job.pdf_engine
+    )
+
+
+def content_digest(document: Document) -> str:
+    """A hash of what the document says: every word of its text and of its cover, in every format.
+
+    The build's date, the logo's path and the brand colour are not content: a document whose
+    digest is unchanged says exactly what it said, whatever its files look like."""
+    from dataclasses import asdict
+
+    meta = replace(document.meta, timestamp=0, logo=None, brand_colour=None)
+    text = json.dumps(asdict(replace(document, meta=meta)), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # ------------------------------------------------------------------ keys and manifests
@@ -287,8 +319,18 @@ def _manifest_path(out: Path, document: PortfolioDocument) -> Path:
     return out / CACHE / f"{document.id}.json"
 
 
-def _read_manifest(out: Path, document: PortfolioDocument) -> tuple[str | None, dict[str, str]]:
-    """(key, outputs) of a document's last build; nothing for a missing, unreadable or foreign manifest.
+@dataclass(frozen=True)
+class Manifest:
+    """What the last build of a document wrote: its key, its files, its version and its content digest."""
+
+    key: str | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+    version: str | None = None
+    content: str | None = None
+
+
+def _read_manifest(out: Path, document: PortfolioDocument) -> Manifest:
+    """The document's last build; an empty record for a missing, unreadable or foreign manifest.
 
     Output names are kept only when they are plain relative paths inside the output folder, so a
     tampered manifest can never make the build read or delete a file elsewhere.
@@ -296,17 +338,21 @@ def _read_manifest(out: Path, document: PortfolioDocument) -> tuple[str | None, 
     try:
         manifest = json.loads(_manifest_path(out, document).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None, {}
+        return Manifest()
     if not isinstance(manifest, dict):
-        return None, {}
+        return Manifest()
     outputs = manifest.get("outputs")
     safe = {
         name: sha
         for name, sha in (outputs.items() if isinstance(outputs, dict) else ())
         if isinstance(name, str) and isinstance(sha, str) and _inside(name)
     }
-    key = manifest.get("key")
-    return key if isinstance(key, str) else None, safe
+
+    def text(key: str) -> str | None:
+        value = manifest.get(key)
+        return value if isinstance(value, str) else None
+
+    return Manifest(text("key"), safe, text("version"), text("content"))
 
 
 def _inside(name: str) -> bool:
@@ -315,10 +361,10 @@ def _inside(name: str) -> bool:
 
 
 def _up_to_date(out: Path, document: PortfolioDocument, key: str) -> bool:
-    old_key, outputs = _read_manifest(out, document)
-    if old_key != key or not outputs:
+    last = _read_manifest(out, document)
+    if last.key != key or not last.outputs:
         return False
-    for name, sha in outputs.items():
+    for name, sha in last.outputs.items():
         target = out / name
         if not target.is_file() or hashlib.sha256(target.read_bytes()).hexdigest() != sha:
             return False
@@ -326,11 +372,11 @@ def _up_to_date(out: Path, document: PortfolioDocument, key: str) -> bool:
 
 
 def _manifest(
-    out: Path, document: PortfolioDocument, key: str, outputs: dict[str, str]
+    out: Path, document: PortfolioDocument, key: str, outputs: dict[str, str], content: str
 ) -> tuple[Path, bytes, list[Path]]:
     """The document's new manifest (where, what) and the files of earlier versions it no longer tracks."""
     path = _manifest_path(out, document)
-    _, old = _read_manifest(out, document)
+    old = _read_manifest(out, document).outputs
     current = {Path(name).with_suffix("") for name in outputs}
     # this version's files in formats not built now stay, and stay tracked, so that a later version
     # removes them with the rest
@@ -341,5 +387,26 @@ def _manifest(
             stale.append(out / name)
         elif name not in outputs and (out / name).is_file():
             kept[name] = sha
-    manifest = {"document": document.id, "key": key, "outputs": dict(sorted({**kept, **outputs}.items()))}
+    manifest = {
+        "document": document.id,
+        "key": key,
+        "version": document.spec.agreement.version,
+        "content": content,
+        "outputs": dict(sorted({**kept, **outputs}.items())),
+    }
     return path, (json.dumps(manifest, indent=2) + "\n").encode(), stale
+
+
+def _kept_version(document: PortfolioDocument) -> Problem:
+    agreement = document.spec.agreement
+    return replace(
+        document.source.problem(
+            ("agreement", "version"),
+            f"document {document.id}: {agreement.id} v{agreement.version} changed but keeps version "
+            f"{agreement.version}: give it a new version and a history entry",
+            given=agreement.version,
+            expected="a version after " + agreement.version,
+            code="version-kept",
+        ),
+        severity="warning",
+    )
