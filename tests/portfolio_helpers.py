@@ -42,3 +42,17 @@ def invoke(*args: object) -> object:
     result = CliRunner().invoke(app, [str(a) for a in args])
     assert "Traceback" not in result.output, result.output
     return result
+
+
+def covering(portfolio: Path, service: str) -> list[str]:
+    """The documents that cover ``service``, in portfolio order: the corporate SLA, the customer SLAs of
+    the customers that take it, and its service SLAs (read from the portfolio file)."""
+    data = read(portfolio)
+    subscribed = {str(s["customer"]) for s in data["subscriptions"] if s["service"] == service}  # type: ignore[index]
+    return [
+        str(d["id"])
+        for d in data["documents"]  # type: ignore[index]
+        if d["kind"] == "corporate"
+        or (d["kind"] == "customer" and d["customer"] in subscribed)
+        or d.get("service") == service
+    ]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from portfolio_helpers import SAMPLE, copy_sample, edit, invoke, read
+from portfolio_helpers import SAMPLE, copy_sample, covering, edit, invoke, read
 from pypdf import PdfReader
 from shared import pdf_text
 from typer.testing import Result
@@ -218,15 +218,7 @@ def test_rebuilds_render_exactly_the_documents_a_change_feeds(tmp_path: Path) ->
     # one service's file: the documents that cover that service
     edit(path.parent / "services" / "email.yaml", "calendars and shared files", "calendars and shared drives")
     rendered, _, _ = build(path, out, "-f", "docx")
-    subscribed = {str(s["customer"]) for s in read(path)["subscriptions"] if s["service"] == "email"}  # type: ignore[index]
-    covering = [
-        str(d["id"])
-        for d in documents()
-        if d["kind"] == "corporate"
-        or (d["kind"] == "customer" and d["customer"] in subscribed)
-        or d.get("service") == "email"
-    ]
-    assert rendered == covering
+    assert rendered == covering(path, "email")
     # one service SLA's own file: only that document
     edit(path.parent / "customers" / "fabrikam-desk.yaml", "Saturday morning cover", "Saturday cover")
     assert build(path, out, "-f", "docx")[0] == ["fabrikam-desk"]

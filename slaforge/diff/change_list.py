@@ -58,7 +58,7 @@ def excerpt_text(pieces: tuple[tuple[str, Change], ...], style: str = "text") ->
     return " ".join("".join(out).split())
 
 
-def _value_line(value: ValueChange) -> str:
+def value_line(value: ValueChange) -> str:
     if value.kind == "added":
         body = f"added {value.new}"
     elif value.kind == "removed":
@@ -68,7 +68,7 @@ def _value_line(value: ValueChange) -> str:
     return body
 
 
-def _clause_line(change: ClauseChange) -> str:
+def clause_line(change: ClauseChange) -> str:
     if change.kind == "added":
         return f"added as clause {change.new_number} ({change.inserted_words} words)"
     if change.kind == "removed":
@@ -89,14 +89,14 @@ def as_text(comparison: Comparison) -> str:
         lines += ["", "Values"]
         width = max(len(v.path) for v in comparison.values)
         for value in comparison.values:
-            lines.append(f"  {value.path:<{width}}  {_value_line(value)}  [{value.direction}]")
+            lines.append(f"  {value.path:<{width}}  {value_line(value)}  [{value.direction}]")
             if value.note:
                 lines.append(f"  {'':<{width}}  {value.note}")
     if comparison.clause_changes:
         lines += ["", "Clauses"]
         for change in comparison.clause_changes:
             number = change.new_number or change.old_number
-            lines.append(f"  {number:<6} {change.clause}  {change.title}: {_clause_line(change)}")
+            lines.append(f"  {number:<6} {change.clause}  {change.title}: {clause_line(change)}")
             if change.excerpt:
                 lines.append(f"         {excerpt_text(change.excerpt)}")
     return "\n".join(lines) + "\n"
@@ -115,7 +115,7 @@ def as_markdown(comparison: Comparison) -> str:
         lines += ["", "### Clauses", ""]
         for change in comparison.clause_changes:
             number = change.new_number or change.old_number
-            line = f"- **{number} {_md(change.title)}** (`{change.clause}`): {_md(_clause_line(change))}"
+            line = f"- **{number} {_md(change.title)}** (`{change.clause}`): {_md(clause_line(change))}"
             if change.excerpt:
                 line += f"  \n  {excerpt_text(change.excerpt, 'md')}"
             lines.append(line)
