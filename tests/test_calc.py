@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from slaforge.arithmetic import business_time, credits, downtime
+from slaforge.arithmetic import business_time, calendars, credits, downtime
 from slaforge.cli import app
-from slaforge.spec.models import CreditBand, ServiceHours, Window
+from slaforge.spec.calendars import ServiceHours
+from slaforge.spec.models import CreditBand, Window
 
 TARGETS = ["99", "99.5", "99.9", "99.95", "99.99", "99.999"]
 DAYS = [28, 29, 30, 31, 90, 91, 92, 365, 366]
@@ -101,7 +102,7 @@ def at(text: str) -> dt.datetime:
     ],
 )
 def test_business_time_deadlines(start: str, minutes: int, due: str) -> None:
-    assert business_time.add_business_time(at(start), Decimal(minutes), LONDON_OFFICE) == at(due)
+    assert calendars.add_business_time(at(start), Decimal(minutes), LONDON_OFFICE) == at(due)
 
 
 def test_business_note_gives_a_clock_example() -> None:
@@ -290,7 +291,7 @@ NIGHT_DESK = ServiceHours.model_validate(
 def test_service_time_is_real_time_on_the_nights_the_clocks_change(
     calendar: ServiceHours, start: str, due: str
 ) -> None:
-    got = business_time.add_business_time(dt.datetime.fromisoformat(start), Decimal(240), calendar)
+    got = calendars.add_business_time(dt.datetime.fromisoformat(start), Decimal(240), calendar)
     assert got.isoformat() == due
     elapsed = got - dt.datetime.fromisoformat(start)  # aware datetimes in different offsets: real difference
     assert elapsed == dt.timedelta(hours=4)

@@ -26,39 +26,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from slaforge.arithmetic.business_time import add_business_time, due_times, prime_spans
+from slaforge.arithmetic.business_time import due_times
+from slaforge.arithmetic.calendars import add_business_time, intersect, intervals_within, merge
 from slaforge.arithmetic.credits import CreditResult, compute_credit
 from slaforge.arithmetic.downtime import allowed_downtime_seconds
 from slaforge.arithmetic.measurements import Measurements, Outage, Ticket
 from slaforge.arithmetic.periods import Period, first_window_start, parse_period, period_for
 from slaforge.errors import DataError, InvalidArgument, SpecError
-from slaforge.spec.models import Service, ServiceHours, SeverityLevel, Spec, Window
+from slaforge.spec.calendars import ServiceHours
+from slaforge.spec.models import Service, SeverityLevel, Spec, Window
 from slaforge.spec.units import Money
 
 Span = tuple[int, int]  # [start, end) in seconds since the epoch
 
 
 # ------------------------------------------------------------------ spans
-
-
-def union(spans: Iterable[Span]) -> list[Span]:
-    out: list[Span] = []
-    for start, end in sorted(s for s in spans if s[1] > s[0]):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
-def intersect(a: list[Span], b: list[Span]) -> list[Span]:
-    out = []
-    for a0, a1 in a:
-        for b0, b1 in b:
-            lo, hi = max(a0, b0), min(a1, b1)
-            if lo < hi:
-                out.append((lo, hi))
-    return union(out)
 
 
 def subtract(a: list[Span], b: list[Span]) -> list[Span]:
@@ -68,7 +50,7 @@ def subtract(a: list[Span], b: list[Span]) -> list[Span]:
         for b0, b1 in b:
             pieces = [p for x0, x1 in pieces for p in ((x0, min(x1, b0)), (max(x0, b1), x1)) if p[1] > p[0]]
         out.extend(pieces)
-    return union(out)
+    return merge(out)
 
 
 def length(spans: Iterable[Span]) -> int:
@@ -85,13 +67,11 @@ def _local(day: dt.date, minute: int, zone: ZoneInfo) -> int:
 
 
 def window_spans(period: Period, calendar: ServiceHours, hours_only: bool) -> list[Span]:
-    """The window in real time: the whole period in the calendar's zone, or only its prime hours."""
+    """The window in real time: the whole period in the calendar's zone, or only its business spans."""
     zone = ZoneInfo(calendar.timezone)
     if not hours_only:
         return [(_local(period.start, 0, zone), _local(period.end, 0, zone))]
-    return union(
-        (_local(day, a, zone), _local(day, b, zone)) for day in period.dates() for a, b in prime_spans(calendar, day)
-    )
+    return merge(intervals_within(calendar, period.dates(), "business"))
 
 
 def outage_span(outage: Outage) -> Span:
@@ -247,9 +227,9 @@ def support_calendar(spec: Spec, service: Service) -> ServiceHours:
 def availability_in(spec: Spec, service: Service, period: Period, data: Measurements) -> ServiceAvailability:
     window = window_spans(period, service_calendar(spec, service), service.availability.service_hours_only)
     mine = [o for o in data.outages if o.service == service.id]
-    excluded_all = union(outage_span(o) for o in mine if o.exclusion is not None)
+    excluded_all = merge(outage_span(o) for o in mine if o.exclusion is not None)
     excluded_in = intersect(excluded_all, window)
-    down_in = subtract(intersect(union(outage_span(o) for o in mine if o.exclusion is None), window), excluded_in)
+    down_in = subtract(intersect(merge(outage_span(o) for o in mine if o.exclusion is None), window), excluded_in)
     downtime = []
     excluded = []
     for outage in mine:

@@ -16,9 +16,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slaforge.arithmetic.business_time import due_times
+from slaforge.arithmetic.calendars import maintenance_seconds, seconds_within
 from slaforge.arithmetic.credits import compute_credit, parse_events
 from slaforge.arithmetic.downtime import SECONDS_PER_DAY, WINDOW_DAYS, allowed_downtime_seconds, format_seconds
-from slaforge.arithmetic.periods import Period, maintenance_seconds, parse_period, period_for, service_seconds
+from slaforge.arithmetic.periods import Period, parse_period, period_for
 from slaforge.errors import InvalidArgument, UsageError
 from slaforge.spec.loader import LoadedSpec, load_spec
 from slaforge.spec.models import Service, Window
@@ -107,9 +108,9 @@ def downtime_answer(
         calendar = loaded.spec.service_hours[service.hours]
         if period is None:
             period = period_for(window, loaded.spec.agreement.effective.replace(day=1))
-        base = service_seconds(calendar, period)
+        base = seconds_within(calendar, period.dates())
         maintenance = service.availability.maintenance
-        excluded = maintenance_seconds(calendar, maintenance.windows, period) if maintenance else Decimal(0)
+        excluded = maintenance_seconds(calendar, maintenance.windows, period.dates()) if maintenance else Decimal(0)
         answer.update(
             {
                 "service": service.id,

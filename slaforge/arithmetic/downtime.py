@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from slaforge.arithmetic.periods import period_for, service_seconds
+from slaforge.arithmetic.calendars import seconds_within
+from slaforge.arithmetic.periods import period_for
 from slaforge.library.texts import label
 from slaforge.spec.models import Service, Spec, Window
 from slaforge.text import format_decimal
@@ -83,7 +84,7 @@ def allowed_downtime(spec: Spec, service: Service) -> str:
     if availability.window in (Window.calendar_month, Window.calendar_quarter):
         start = start.replace(day=1)
     period = period_for(availability.window, start)
-    counted = service_seconds(calendar, period)
+    counted = seconds_within(calendar, period.dates())
     seconds = allowed_downtime_seconds(availability.target, counted)
     hours = (Decimal(counted) / 3600).quantize(Decimal("0.01")).normalize()
     return f"{format_seconds(seconds)} in {period.label}, which has {hours:f} hours of {calendar.name}"

@@ -2,9 +2,8 @@
 
 A period is written ``2027-02`` (a month), ``2027-Q1`` (a calendar quarter),
 ``2027`` (a year) or ``2027-03-01..2027-03-30`` (an explicit span, end
-inclusive).  Service-hours time is counted in the calendar's own time zone, in
-real elapsed seconds, so a prime window on the night clocks change is as long
-as it really was.
+inclusive).  The time of a calendar's spans inside a period is
+:func:`slaforge.arithmetic.calendars.seconds_within` over :meth:`Period.dates`.
 """
 
 from __future__ import annotations
@@ -12,11 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from slaforge.arithmetic.business_time import prime_spans
-from slaforge.spec.models import WEEKDAYS, ServiceHours, Spec, TimeWindow, Window
+from slaforge.spec.models import Spec, Window
 from slaforge.text import long_date
 
 _MONTH = re.compile(r"^(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])$")
@@ -89,47 +85,3 @@ def first_window_start(spec: Spec, window: Window, fiscal_year_start: str | None
     if window in (Window.calendar_month, Window.calendar_quarter):
         return effective.replace(day=1)
     return effective
-
-
-def _seconds(zone: ZoneInfo, day: dt.date, begin: int, end: int) -> Decimal:
-    start = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=begin)
-    stop = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=end)
-    utc = dt.UTC
-    elapsed = stop.replace(tzinfo=zone).astimezone(utc) - start.replace(tzinfo=zone).astimezone(utc)
-    return Decimal(int(elapsed.total_seconds()))
-
-
-def _spans(windows: list[TimeWindow], day: dt.date) -> list[tuple[int, int]]:
-    weekday = WEEKDAYS[day.weekday()]
-    return sorted(w.minutes_of_day for w in windows if weekday in w.days)
-
-
-def _intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out = []
-    for a0, a1 in a:
-        for b0, b1 in b:
-            lo, hi = max(a0, b0), min(a1, b1)
-            if lo < hi:
-                out.append((lo, hi))
-    return out
-
-
-def service_seconds(calendar: ServiceHours, period: Period) -> Decimal:
-    """Real seconds of prime service time in the period (holidays excluded)."""
-    zone = ZoneInfo(calendar.timezone)
-    return sum(
-        (_seconds(zone, day, a, b) for day in period.dates() for a, b in prime_spans(calendar, day)),
-        Decimal(0),
-    )
-
-
-def maintenance_seconds(calendar: ServiceHours | None, windows: list[TimeWindow], period: Period) -> Decimal:
-    """Real seconds of scheduled maintenance in the period, within prime hours when a calendar is given."""
-    zone = ZoneInfo(calendar.timezone) if calendar else ZoneInfo("UTC")
-    total = Decimal(0)
-    for day in period.dates():
-        spans = _spans(windows, day)
-        if calendar is not None:
-            spans = _intersect(spans, prime_spans(calendar, day))
-        total += sum((_seconds(zone, day, a, b) for a, b in spans), Decimal(0))
-    return total

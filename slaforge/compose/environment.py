@@ -19,7 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from slaforge.compose.resolve import Agreement, PathDict
 from slaforge.library.markup import CLAUSE_DIRECTIVES, MarkupError, RawBlock, escape, parse_blocks
 from slaforge.library.vocabulary import Vocabulary
-from slaforge.spec.models import format_days
+from slaforge.spec.calendars import format_days
 from slaforge.text import and_list, in_sentence
 
 

@@ -122,7 +122,9 @@ def _add_computed(view: dict[str, Any], spec: Spec) -> None:
     for key, calendar in spec.service_hours.items():
         calendars[key]["summary"] = calendar_summary(calendar)
         calendars[key]["id"] = key
-        calendars[key]["non_prime_summary"] = "; ".join(w.describe() for w in calendar.non_prime) or None
+        calendars[key]["non_prime_summary"] = (
+            "; ".join(w.describe() for s in calendar.weekly_spans if not s.is_business for w in s.windows) or None
+        )
     for service, svc in zip(spec.services, view["services"], strict=True):
         availability = service.availability
         svc["calendar"] = calendars.get(service.hours)

@@ -27,7 +27,8 @@ from pydantic import BaseModel
 
 from slaforge.arithmetic.credits import describe_band
 from slaforge.arithmetic.downtime import allowed_downtime_seconds, format_seconds
-from slaforge.spec.models import CreditBand, HistoryEntry, Spec, TimeWindow
+from slaforge.spec.calendars import TimeWindow
+from slaforge.spec.models import CreditBand, HistoryEntry, Spec
 from slaforge.spec.units import Duration, Money
 from slaforge.terms.direction import Better, better
 

@@ -14,7 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from slaforge.errors import Problem
-from slaforge.spec.models import CreditBand, ServiceCredits, ServiceHours, Spec, TimeWindow
+from slaforge.spec.calendars import ServiceHours, TimeWindow
+from slaforge.spec.models import CreditBand, ServiceCredits, Spec
 from slaforge.spec.source import SourceMap, dotted
 from slaforge.spec.units import Duration, Money, format_percent
 
@@ -337,7 +338,7 @@ def check_maintenance(spec: Spec, source: SourceMap, base: Path) -> Iterator[Pro
                     code="maintenance-in-prime-hours",
                 )
                 continue
-            for prime in calendar.prime:
+            for prime in calendar.business_windows():
                 days = _overlap(window, prime)
                 if days:
                     yield source.problem(

@@ -13,22 +13,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from slaforge.spec.base import Identifier, Model, Text
+from slaforge.spec.calendars import ServiceHours, TimeWindow
 from slaforge.spec.units import DurationValue, MoneyValue, Percent, format_percent
 
 SPEC_FORMAT = 1
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-Identifier = Annotated[
-    str,
-    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Letters, digits, '-', '_' and '.'"),
-]
-Text = Annotated[str, Field(min_length=1)]
 
 
 # ------------------------------------------------------------------ metadata
@@ -128,141 +119,6 @@ class Party(Model):
 
     def contact(self, role: ContactRole) -> Contact | None:
         return next((c for c in self.contacts if c.role == role), None)
-
-
-# ------------------------------------------------------------------ service hours
-
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY = "(mon|tue|wed|thu|fri|sat|sun)"
-_DAY_OR_RANGE = {"type": "string", "pattern": f"^{_DAY}(-{_DAY})?$"}
-# what users may write (a day, a range such as mon-fri, or a list of them), not the expanded list
-_DAYS_SCHEMA = WithJsonSchema(
-    {
-        "description": "Weekdays or ranges: [mon-fri, sat] or mon-fri",
-        "anyOf": [_DAY_OR_RANGE, {"type": "array", "minItems": 1, "items": _DAY_OR_RANGE}],
-    }
-)
-
-
-class TimeWindow(Model):
-    """A span of time on some weekdays: ``days: [mon, tue]`` + ``from: '08:00'`` + ``to: '18:00'``."""
-
-    days: Annotated[list[Weekday], _DAYS_SCHEMA] = Field(min_length=1)
-    start: str = Field(alias="from", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM")
-    end: str = Field(alias="to", pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", description="HH:MM (24:00 = midnight)")
-
-    @field_validator("days", mode="before")
-    @classmethod
-    def _expand_day_range(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [value]
-        if isinstance(value, list):
-            # check each item as written: once a range has expanded, an index no longer matches the file
-            days: list[object] = []
-            for item in value:
-                first, _, last = item.partition("-") if isinstance(item, str) else ("", "", "")
-                if isinstance(item, str) and item in WEEKDAYS:
-                    days.append(item)
-                elif first in WEEKDAYS and last in WEEKDAYS:
-                    a, b = WEEKDAYS.index(first), WEEKDAYS.index(last)
-                    days.extend(WEEKDAYS[a : b + 1] if a <= b else [*WEEKDAYS[a:], *WEEKDAYS[: b + 1]])
-                else:
-                    raise ValueError(
-                        f"unknown day {item!r}: expected mon, tue, wed, thu, fri, sat, sun or a range such as mon-fri"
-                    )
-            return days
-        return value
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> TimeWindow:
-        start, end = self.minutes_of_day
-        if start == end:
-            raise ValueError(f"the window from {self.start} to {self.end} is empty")
-        if start > end:
-            raise ValueError(
-                f"the window from {self.start} to {self.end} ends before it starts; a window across midnight "
-                f"is two windows: from {self.start} to 24:00 and from 00:00 to {self.end} the next day"
-            )
-        return self
-
-    @property
-    def minutes_of_day(self) -> tuple[int, int]:
-        def to_min(hhmm: str) -> int:
-            h, m = hhmm.split(":")
-            return int(h) * 60 + int(m)
-
-        return to_min(self.start), to_min(self.end)
-
-    def describe(self) -> str:
-        return f"{format_days(self.days)} {self.start}\u2013{self.end}"
-
-
-def format_days(days: list[str]) -> str:
-    names = {
-        "mon": "Monday",
-        "tue": "Tuesday",
-        "wed": "Wednesday",
-        "thu": "Thursday",
-        "fri": "Friday",
-        "sat": "Saturday",
-        "sun": "Sunday",
-    }
-    ordered = [d for d in WEEKDAYS if d in days]
-    if len(ordered) > 2 and WEEKDAYS.index(ordered[-1]) - WEEKDAYS.index(ordered[0]) == len(ordered) - 1:
-        return f"{names[ordered[0]]} to {names[ordered[-1]]}"
-    return ", ".join(names[d] for d in ordered)
-
-
-class Holiday(Model):
-    date: dt.date
-    name: Text
-
-
-class ServiceHours(Model):
-    """A service-hours calendar: prime (core) and non-prime windows, a time zone and holidays."""
-
-    name: Text = Field(description="How the agreement names these hours, e.g. 'Business Hours'")
-    timezone: Text = Field(description="IANA time zone, e.g. Europe/London")
-    always: bool = Field(False, description="24x7: every minute of every day is prime time")
-    prime: list[TimeWindow] = Field(default_factory=list, description="Prime (core) service hours")
-    non_prime: list[TimeWindow] = Field(default_factory=list, description="Extended, non-prime hours")
-    holidays: list[Holiday] = Field(default_factory=list, description="Days with no prime service")
-    holiday_calendar: str | None = Field(None, description="e.g. 'bank holidays in England and Wales'")
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}: expected an IANA name such as Europe/London") from exc
-        return value
-
-    @model_validator(mode="after")
-    def _has_hours(self) -> ServiceHours:
-        if not self.always and not self.prime:
-            raise ValueError("set 'always: true' for 24x7 or give at least one 'prime' window")
-        return self
-
-    @property
-    def prime_minutes_per_week(self) -> int:
-        if self.always:
-            return 7 * 24 * 60
-        return sum((w.minutes_of_day[1] - w.minutes_of_day[0]) * len(set(w.days)) for w in self.prime)
-
-    @property
-    def business_day_minutes(self) -> Decimal:
-        """Length of a typical prime day, for 'business day' durations."""
-        if self.always:
-            return Decimal(24 * 60)
-        per_day: dict[str, int] = {}
-        for window in self.prime:
-            for day in set(window.days):
-                per_day[day] = per_day.get(day, 0) + window.minutes_of_day[1] - window.minutes_of_day[0]
-        return Decimal(max(per_day.values()))
 
 
 # ------------------------------------------------------------------ availability

@@ -21,7 +21,8 @@ from typing import Any
 from slaforge.arithmetic.business_time import business_minutes, calendar_summary
 from slaforge.arithmetic.credits import describe_band
 from slaforge.arithmetic.downtime import allowed_downtime, window_name
-from slaforge.spec.models import CreditBand, ServiceHours, Spec
+from slaforge.spec.calendars import ServiceHours
+from slaforge.spec.models import CreditBand, Spec
 from slaforge.spec.paths import field_of
 from slaforge.spec.source import Loc
 from slaforge.spec.units import Duration, Money, Pct

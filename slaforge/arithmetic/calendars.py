@@ -1,0 +1,192 @@
+"""Time in a service-hours calendar: which span is open when, how long the spans last, business time.
+
+Every consumer (``calc``, ``report``, the text's computed values, the checks and the offer
+comparisons) reads calendars through these functions, never the model's windows:
+
+- :func:`is_holiday` and :func:`spans_on`: the spans open on a local day, as minutes of the day;
+- :func:`business_spans_on`: only the business spans (what "4 business hours" counts);
+- :func:`seconds_within` and :func:`intervals_within`: the real time of some spans in a period;
+- :func:`span_at` and :func:`next_span_start`: the span open at an instant, or the next to open;
+- :func:`add_business_time`: the moment a number of business minutes after an instant has elapsed.
+
+Days are the calendar's local days; lengths are real elapsed seconds, so a span on the night the
+clocks change is as long as it really was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from slaforge.spec.calendars import WEEKDAYS, ServiceHours, Span, TimeWindow
+
+DaySpan = tuple[str, int, int]  # (span id, first minute, end minute) of a local day
+Minutes = tuple[int, int]  # [first minute, end minute) of a local day
+Interval = tuple[int, int]  # [start, end) in seconds since the epoch
+Which = Literal["all", "business"] | Sequence[str]  # every span, the business spans, or these span ids
+
+SEARCH_DAYS = 3660  # ten years of days: a calendar with no open span cannot loop for ever
+
+
+def is_holiday(calendar: ServiceHours, day: dt.date) -> bool:
+    """Whether ``day`` is one of the calendar's holidays (a 24x7 calendar has none)."""
+    if calendar.always:
+        return False
+    return any(h.date == day for h in calendar.holidays)
+
+
+def _windows_on(windows: Iterable[TimeWindow], weekday: str) -> list[Minutes]:
+    return sorted(w.minutes_of_day for w in windows if weekday in w.days)
+
+
+def spans_on(calendar: ServiceHours, day: dt.date) -> list[DaySpan]:
+    """The spans open on a local day, in order of their first minute (none on a holiday)."""
+    if is_holiday(calendar, day):
+        return []
+    weekday = WEEKDAYS[day.weekday()]
+    out = [(span.id, a, b) for span in calendar.weekly_spans for a, b in _windows_on(span.windows, weekday)]
+    return sorted(out, key=lambda s: (s[1], s[2], s[0]))
+
+
+def business_spans_on(calendar: ServiceHours, day: dt.date) -> list[Minutes]:
+    """The minutes of the business spans on a local day, in order."""
+    business = {s.id for s in calendar.weekly_spans if s.is_business}
+    return [(a, b) for span_id, a, b in spans_on(calendar, day) if span_id in business]
+
+
+def _chosen(calendar: ServiceHours, which: Which) -> set[str]:
+    spans: tuple[Span, ...] = calendar.weekly_spans
+    if which == "all":
+        return {s.id for s in spans}
+    if which == "business":
+        return {s.id for s in spans if s.is_business}
+    return set(which)
+
+
+def minutes_on(calendar: ServiceHours, day: dt.date, which: Which = "business") -> list[Minutes]:
+    """The minutes of the chosen spans on a local day, overlapping windows merged."""
+    chosen = _chosen(calendar, which)
+    return merge((a, b) for span_id, a, b in spans_on(calendar, day) if span_id in chosen)
+
+
+def merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Half-open ``[a, b)`` pairs (minutes of a day, or epoch seconds) as the fewest pairs covering the same
+    time, in order; empty pairs dropped."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(s for s in spans if s[1] > s[0]):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def local_instant(day: dt.date, minute: int, zone: ZoneInfo) -> dt.datetime:
+    """The real moment (UTC) of a minute of a local day; minute 1440 is the next midnight."""
+    naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
+    return naive.replace(tzinfo=zone).astimezone(dt.UTC)
+
+
+def _epoch(day: dt.date, minute: int, zone: ZoneInfo) -> int:
+    return int(local_instant(day, minute, zone).timestamp())
+
+
+def intervals_within(calendar: ServiceHours, days: Iterable[dt.date], which: Which = "business") -> list[Interval]:
+    """The chosen spans of the given local days as real intervals (epoch seconds), in order."""
+    zone = ZoneInfo(calendar.timezone)
+    return [(_epoch(day, a, zone), _epoch(day, b, zone)) for day in days for a, b in minutes_on(calendar, day, which)]
+
+
+def seconds_within(calendar: ServiceHours, days: Iterable[dt.date], which: Which = "business") -> Decimal:
+    """Real seconds of the chosen spans on the given local days (holidays have none)."""
+    return Decimal(sum(b - a for a, b in intervals_within(calendar, days, which)))
+
+
+def maintenance_seconds(
+    calendar: ServiceHours | None, windows: list[TimeWindow], days: Iterable[dt.date], which: Which = "business"
+) -> Decimal:
+    """Real seconds of scheduled maintenance on the given days, only inside the chosen spans when a calendar
+    is given (in UTC otherwise)."""
+    zone = ZoneInfo(calendar.timezone) if calendar else ZoneInfo("UTC")
+    total = 0
+    for day in days:
+        spans = merge(_windows_on(windows, WEEKDAYS[day.weekday()]))
+        if calendar is not None:
+            spans = intersect(spans, minutes_on(calendar, day, which))
+        total += sum(_epoch(day, b, zone) - _epoch(day, a, zone) for a, b in spans)
+    return Decimal(total)
+
+
+def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The time two sets of half-open pairs share, merged."""
+    out = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if lo < hi:
+                out.append((lo, hi))
+    return merge(out)
+
+
+def _local(instant: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """An aware instant in the calendar's zone; a naive one is read as the calendar's local time."""
+    return instant.astimezone(zone) if instant.tzinfo else instant.replace(tzinfo=zone)
+
+
+def span_at(calendar: ServiceHours, instant: dt.datetime) -> str | None:
+    """The id of the span open at ``instant`` (the first in the calendar's order), or None outside every span."""
+    zone = ZoneInfo(calendar.timezone)
+    now = _local(instant, zone).astimezone(dt.UTC)
+    day = _local(instant, zone).date()
+    order = [s.id for s in calendar.weekly_spans]
+    open_now = [
+        span_id
+        for span_id, a, b in spans_on(calendar, day)
+        if local_instant(day, a, zone) <= now < local_instant(day, b, zone)
+    ]
+    return min(open_now, key=order.index) if open_now else None
+
+
+def next_span_start(calendar: ServiceHours, instant: dt.datetime) -> tuple[dt.datetime, str]:
+    """The first moment after ``instant`` at which a span opens, and that span's id."""
+    zone = ZoneInfo(calendar.timezone)
+    now = _local(instant, zone).astimezone(dt.UTC)
+    day = _local(instant, zone).date()
+    for _ in range(SEARCH_DAYS):
+        for span_id, a, _b in spans_on(calendar, day):
+            start = local_instant(day, a, zone)
+            if start > now:
+                return start.astimezone(zone), span_id
+        day += dt.timedelta(days=1)
+    raise ValueError(f"the calendar {calendar.name!r} has no hours to count in")
+
+
+def add_business_time(start: dt.datetime, minutes: Decimal, calendar: ServiceHours) -> dt.datetime:
+    """The moment ``minutes`` of business time after ``start`` (aware, or naive local time) has elapsed.
+
+    Business spans are read off the calendar's wall clock in its time zone, skipping weekends,
+    holidays and the other spans; a start outside them begins counting at the next business minute.
+    Time inside a span is counted as it really elapses, so four hours of a 24x7 calendar are four
+    hours on the night the clocks change too (as :func:`seconds_within` counts them).
+    """
+    zone = ZoneInfo(calendar.timezone)
+    local = _local(start, zone)
+    now = local.astimezone(dt.UTC)
+    remaining = Decimal(minutes) * 60  # seconds
+    day = local.date()
+    for _ in range(SEARCH_DAYS):
+        for begin, end in minutes_on(calendar, day, "business"):
+            span_end = local_instant(day, end, zone)
+            if span_end <= now:
+                continue
+            since = max(local_instant(day, begin, zone), now)
+            available = Decimal(str((span_end - since).total_seconds()))
+            if remaining <= available:
+                seconds = int(remaining.to_integral_value(rounding=ROUND_HALF_UP))
+                return (since + dt.timedelta(seconds=seconds)).astimezone(zone)
+            remaining -= available
+        day += dt.timedelta(days=1)
+    raise ValueError(f"the calendar {calendar.name!r} has no business hours to count in")
