@@ -81,7 +81,7 @@ LONDON_OFFICE = ServiceHours.model_validate(
         "name": "Business Hours",
         "timezone": "Europe/London",
         "prime": [{"days": ["mon-fri"], "from": "08:00", "to": "18:00"}],
-        "holidays": [{"date": "2027-04-02", "name": "Good Friday"}, {"date": "2027-04-05", "name": "Easter Monday"}],
+        "holidays": [{"date": "2027-03-26", "name": "Good Friday"}, {"date": "2027-03-29", "name": "Easter Monday"}],
     }
 )
 LONDON = ZoneInfo("Europe/London")
@@ -97,8 +97,9 @@ def at(text: str) -> dt.datetime:
         ("2027-03-05T16:45", 120, "2027-03-08T08:45"),  # 75 min on Friday, 45 on Monday
         ("2027-03-06T11:00", 60, "2027-03-08T09:00"),  # reported on a Saturday: counting starts Monday 08:00
         ("2027-03-04T07:00", 30, "2027-03-04T08:30"),  # before opening
-        ("2027-04-01T17:00", 120, "2027-04-06T09:00"),  # Thursday before Easter: Good Friday, Easter Monday skipped
-        ("2027-03-26T17:30", 60, "2027-03-29T08:30"),  # across the change to summer time (28 March 2027)
+        # Thursday before Easter: Good Friday and Easter Monday skipped, and the clocks change on 28 March 2027
+        ("2027-03-25T17:00", 120, "2027-03-30T09:00"),
+        ("2027-03-19T17:30", 60, "2027-03-22T08:30"),  # a Friday to a Monday
     ],
 )
 def test_business_time_deadlines(start: str, minutes: int, due: str) -> None:

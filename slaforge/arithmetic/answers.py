@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slaforge.arithmetic.business_time import due_times
-from slaforge.arithmetic.calendars import maintenance_seconds, seconds_within
+from slaforge.arithmetic.calendars import holiday_list_end, maintenance_seconds, seconds_within
 from slaforge.arithmetic.credits import compute_credit, parse_events
 from slaforge.arithmetic.downtime import SECONDS_PER_DAY, WINDOW_DAYS, allowed_downtime_seconds, format_seconds
 from slaforge.arithmetic.periods import Period, parse_period, period_for
@@ -24,7 +24,7 @@ from slaforge.errors import InvalidArgument, UsageError
 from slaforge.spec.loader import LoadedSpec, load_spec
 from slaforge.spec.models import Service, Window
 from slaforge.spec.units import Money, Pct, parse_money, parse_percent
-from slaforge.text import format_decimal
+from slaforge.text import format_decimal, long_date
 
 # how a command reads the spec it names: a spec file by default; the command line passes one that
 # also reads a portfolio's document (``--document``)
@@ -200,7 +200,8 @@ def deadline_answer(
         "reported": when.isoformat(),
         "targets": {},
     }
-    for target, due in due_times(level, calendar, when).items():
+    dues = due_times(level, calendar, when)
+    for target, due in dues.items():
         duration = getattr(level, target)
         answer["targets"][target] = {
             "target": str(duration),
@@ -208,6 +209,16 @@ def deadline_answer(
             "due": due.isoformat(),
             "due_text": f"{due:%A %d %B %Y %H:%M %Z}",
         }
+    latest = max(dues.values()).date()
+    list_end = holiday_list_end(calendar, latest)
+    answer["warnings"] = (
+        [
+            f"the holidays listed for {calendar.name} end on {long_date(list_end)}; {long_date(latest)} lies "
+            "after them, so no day after the list is counted as a holiday"
+        ]
+        if list_end
+        else []
+    )
     return answer
 
 
@@ -219,6 +230,7 @@ def deadline_text(answer: dict[str, Any]) -> str:
     labels = {"response": "response due", "update": "first update due", "resolution": "resolution due"}
     for target, row in answer["targets"].items():
         lines.append(f"  {labels[target]:<17} {row['due_text']}  ({row['target']}, {row['basis']} time)")
+    lines.extend(f"warning: {warning}" for warning in answer["warnings"])
     return "\n".join(lines)
 
 

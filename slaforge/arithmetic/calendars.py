@@ -18,10 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from slaforge.spec.calendars import WEEKDAYS, ServiceHours, Span, TimeWindow
+from slaforge.spec.public_holidays import named_holidays, same_holiday
 
 DaySpan = tuple[str, int, int]  # (span id, first minute, end minute) of a local day
 Minutes = tuple[int, int]  # [first minute, end minute) of a local day
@@ -31,11 +33,65 @@ Which = Literal["all", "business"] | Sequence[str]  # every span, the business s
 SEARCH_DAYS = 3660  # ten years of days: a calendar with no open span cannot loop for ever
 
 
+Named = tuple[str, str | None, tuple[str, ...]] | None  # country, subdivision, categories
+Removals = tuple[tuple[str | None, dt.date | None], ...]
+Additions = tuple[tuple[dt.date, str], ...]
+
+
+def _holiday_key(calendar: ServiceHours) -> tuple[Named, Removals, Additions]:
+    public = calendar.public_holidays
+    named = (public.country, public.subdivision, tuple(public.categories)) if public else None
+    removals = tuple((r.name, r.date) for r in calendar.removed_holidays)
+    return named, removals, tuple((h.date, h.name) for h in calendar.holidays)
+
+
+@cache
+def _holidays(named: Named, removals: Removals, additions: Additions, year: int) -> tuple[tuple[dt.date, str], ...]:
+    out: dict[dt.date, str] = {}
+    if named is not None:
+        for day, name in named_holidays(*named, year):
+            if any(day == date or (removed is not None and same_holiday(removed, name)) for removed, date in removals):
+                continue
+            out[day] = f"{out[day]}; {name}" if day in out else name
+    for day, name in additions:
+        if day.year == year:
+            out[day] = name
+    return tuple(sorted(out.items()))
+
+
+@cache
+def _holiday_dates(named: Named, removals: Removals, additions: Additions, year: int) -> frozenset[dt.date]:
+    return frozenset(day for day, _ in _holidays(named, removals, additions, year))
+
+
+def holidays_in(calendar: ServiceHours, year: int) -> tuple[tuple[dt.date, str], ...]:
+    """The calendar's holidays in a year, in date order: the named calendar's (with its substitute
+    days), less the removals, plus the listed ones (a 24x7 calendar has none)."""
+    if calendar.always:
+        return ()
+    return _holidays(*_holiday_key(calendar), year)
+
+
+def holidays_between(calendar: ServiceHours, first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
+    """The calendar's holidays from ``first`` to ``last``, both included."""
+    days = (entry for year in range(first.year, last.year + 1) for entry in holidays_in(calendar, year))
+    return [(day, name) for day, name in days if first <= day <= last]
+
+
 def is_holiday(calendar: ServiceHours, day: dt.date) -> bool:
     """Whether ``day`` is one of the calendar's holidays (a 24x7 calendar has none)."""
     if calendar.always:
         return False
-    return any(h.date == day for h in calendar.holidays)
+    return day in _holiday_dates(*_holiday_key(calendar), day.year)
+
+
+def holiday_list_end(calendar: ServiceHours, day: dt.date) -> dt.date | None:
+    """The last listed holiday, when the calendar has only a hand list and ``day`` lies in a later year
+    (nothing after the list is a holiday); None otherwise."""
+    if calendar.always or calendar.public_holidays is not None or not calendar.holidays:
+        return None
+    last = max(h.date for h in calendar.holidays)
+    return last if day.year > last.year else None
 
 
 def _windows_on(windows: Iterable[TimeWindow], weekday: str) -> list[Minutes]:
@@ -43,10 +99,12 @@ def _windows_on(windows: Iterable[TimeWindow], weekday: str) -> list[Minutes]:
 
 
 def spans_on(calendar: ServiceHours, day: dt.date) -> list[DaySpan]:
-    """The spans open on a local day, in order of their first minute (none on a holiday)."""
-    if is_holiday(calendar, day):
+    """The spans open on a local day, in order of their first minute: none on a holiday, or each span's
+    Sunday windows when the calendar keeps holidays as Sundays."""
+    holiday = is_holiday(calendar, day)
+    if holiday and calendar.on_holidays == "closed":
         return []
-    weekday = WEEKDAYS[day.weekday()]
+    weekday = "sun" if holiday else WEEKDAYS[day.weekday()]
     out = [(span.id, a, b) for span in calendar.weekly_spans for a, b in _windows_on(span.windows, weekday)]
     return sorted(out, key=lambda s: (s[1], s[2], s[0]))
 

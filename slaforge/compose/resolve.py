@@ -19,9 +19,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from slaforge.arithmetic.business_time import business_note, calendar_summary
+from slaforge.arithmetic.business_time import business_note
 from slaforge.arithmetic.credits import describe_band, worked_example
 from slaforge.arithmetic.downtime import allowed_downtime, window_name
+from slaforge.compose.context_calendars import add_calendar_values
 from slaforge.spec.loader import LoadedSpec
 from slaforge.spec.models import Spec
 from slaforge.spec.source import SourceMap
@@ -119,12 +120,7 @@ def path_view(value: Any, path: str) -> Any:
 
 def _add_computed(view: dict[str, Any], spec: Spec) -> None:
     calendars = view["service_hours"]
-    for key, calendar in spec.service_hours.items():
-        calendars[key]["summary"] = calendar_summary(calendar)
-        calendars[key]["id"] = key
-        calendars[key]["non_prime_summary"] = (
-            "; ".join(w.describe() for s in calendar.weekly_spans if not s.is_business for w in s.windows) or None
-        )
+    add_calendar_values(calendars, spec)
     for service, svc in zip(spec.services, view["services"], strict=True):
         availability = service.availability
         svc["calendar"] = calendars.get(service.hours)

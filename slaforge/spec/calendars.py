@@ -121,6 +121,48 @@ class Holiday(Model):
     name: Text
 
 
+class PublicHolidays(Model):
+    """A named public-holiday calendar, as the ``holidays`` package keeps it."""
+
+    country: Text = Field(description="ISO 3166 country code, e.g. GB, IE, DE")
+    subdivision: str | None = Field(None, description="Subdivision code, e.g. ENG, NIR, SCT, WLS (GB); BE, BY (DE)")
+    categories: list[Text] = Field(default_factory=lambda: ["public"], description="The package's categories")
+
+    @model_validator(mode="after")
+    def _known(self) -> PublicHolidays:
+        from slaforge.spec.public_holidays import categories, countries
+
+        known = countries()
+        if self.country not in known:
+            close = sorted(c for c in known if len(c) == 2)
+            raise ValueError(f"unknown country {self.country!r}: expected an ISO 3166 code, one of {', '.join(close)}")
+        subdivisions = known[self.country]
+        if self.subdivision is not None and self.subdivision not in subdivisions:
+            valid = ", ".join(subdivisions) if subdivisions else "none (the country has no subdivisions)"
+            raise ValueError(f"unknown subdivision {self.subdivision!r} of {self.country}: expected one of {valid}")
+        valid_categories = categories(self.country)
+        for category in self.categories:
+            if category not in valid_categories:
+                raise ValueError(
+                    f"unknown category {category!r} for {self.country}: expected one of {', '.join(valid_categories)}"
+                )
+        return self
+
+
+class HolidayRemoval(Model):
+    """A holiday of the named calendar that the agreement does not keep: by name (every year) or by date."""
+
+    name: str | None = Field(None, description="The holiday's name, every year, e.g. Battle of the Boyne")
+    date: dt.date | None = Field(None, description="Or one date")
+    reason: Text = Field(description="Why the agreement does not keep it, printed with the hours")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> HolidayRemoval:
+        if (self.name is None) == (self.date is None):
+            raise ValueError("give the removed holiday's 'name' (every year) or its 'date', not both")
+        return self
+
+
 class ServiceHours(Model):
     """A service-hours calendar: prime (core) and non-prime windows, a time zone and holidays."""
 
@@ -129,8 +171,21 @@ class ServiceHours(Model):
     always: bool = Field(False, description="24x7: every minute of every day is prime time")
     prime: list[TimeWindow] = Field(default_factory=list, description="Prime (core) service hours")
     non_prime: list[TimeWindow] = Field(default_factory=list, description="Extended, non-prime hours")
-    holidays: list[Holiday] = Field(default_factory=list, description="Days with no prime service")
-    holiday_calendar: str | None = Field(None, description="e.g. 'bank holidays in England and Wales'")
+    public_holidays: PublicHolidays | None = Field(
+        None, description="The named public-holiday calendar, e.g. {country: GB, subdivision: ENG}"
+    )
+    holiday_calendar: str | None = Field(
+        None, description="How the text names the holidays, e.g. 'bank holidays in England and Wales'"
+    )
+    holidays: list[Holiday] = Field(
+        default_factory=list, description="Holidays listed by date (with public_holidays: additions to it)"
+    )
+    removed_holidays: list[HolidayRemoval] = Field(
+        default_factory=list, description="Holidays of the named calendar that the agreement does not keep"
+    )
+    on_holidays: Literal["closed", "as-sunday"] = Field(
+        "closed", description="On a holiday every span is closed, or each span keeps its Sunday windows"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -147,6 +202,13 @@ class ServiceHours(Model):
     def _has_hours(self) -> ServiceHours:
         if not self.always and not self.prime:
             raise ValueError("set 'always: true' for 24x7 or give at least one 'prime' window")
+        if self.public_holidays is not None and not self.holiday_calendar:
+            raise ValueError(
+                "a named public_holidays calendar needs 'holiday_calendar': how the text names it, "
+                "e.g. 'bank holidays in England and Wales'"
+            )
+        if self.removed_holidays and self.public_holidays is None:
+            raise ValueError("'removed_holidays' removes holidays of a named calendar: give 'public_holidays' too")
         return self
 
     @property

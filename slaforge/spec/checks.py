@@ -15,6 +15,7 @@ from pathlib import Path
 
 from slaforge.errors import Problem
 from slaforge.spec.calendars import ServiceHours, TimeWindow
+from slaforge.spec.checks_calendars import check_holidays
 from slaforge.spec.models import CreditBand, ServiceCredits, Spec
 from slaforge.spec.source import SourceMap, dotted
 from slaforge.spec.units import Duration, Money, format_percent
@@ -433,4 +434,5 @@ CHECKS: tuple[Check, ...] = (
     check_severities,
     check_maintenance,
     check_review_points,
+    check_holidays,
 )
