@@ -1,4 +1,4 @@
-"""Calendars: spans, holidays, seasons, sites; every figure stated here, never taken from the code."""
+"""Calendars: spans and named public holidays; every figure stated here, never taken from the code."""
 
 from __future__ import annotations
 

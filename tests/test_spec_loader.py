@@ -373,7 +373,7 @@ def test_hours_need_24x7_or_a_prime_window(tmp_path: Path) -> None:
     problem = only(path)
     assert problem.path == "service_hours.always"
     assert (problem.line, problem.column) == at(text, "always:", after="service_hours:")
-    assert "set 'always: true' for 24x7 or give at least one 'prime' window" in problem.message
+    assert "set 'always: true' for 24x7, give at least one 'prime' window, or give 'spans'" in problem.message
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from slaforge.arithmetic.business_time import due_times
-from slaforge.arithmetic.calendars import add_business_time, intersect, intervals_within, merge
+from slaforge.arithmetic.calendars import add_business_time, intersect, intervals_within, merge, support_calendar
 from slaforge.arithmetic.credits import CreditResult, compute_credit
 from slaforge.arithmetic.downtime import allowed_downtime_seconds
 from slaforge.arithmetic.measurements import Measurements, Outage, Ticket
@@ -220,10 +220,6 @@ def service_calendar(spec: Spec, service: Service) -> ServiceHours:
     return spec.service_hours[service.hours]
 
 
-def support_calendar(spec: Spec, service: Service) -> ServiceHours:
-    return spec.service_hours[service.support_hours or spec.responsiveness.hours]
-
-
 def availability_in(spec: Spec, service: Service, period: Period, data: Measurements) -> ServiceAvailability:
     window = window_spans(period, service_calendar(spec, service), service.availability.service_hours_only)
     mine = [o for o in data.outages if o.service == service.id]
@@ -258,7 +254,7 @@ def in_time(done: dt.datetime | None, due: dt.datetime, as_of: dt.datetime) -> b
 
 def outcome(spec: Spec, ticket: Ticket, as_of: dt.datetime) -> TicketOutcome:
     service = spec.service(ticket.service)
-    calendar = support_calendar(spec, service)
+    calendar = support_calendar(spec, service, ticket.site)
     level = next(s for s in spec.responsiveness.severities if s.id == ticket.severity)
     due = due_times(level, calendar, ticket.reported)
     started = add_business_time(ticket.reported, Decimal(0), calendar)
@@ -272,7 +268,7 @@ def outcome(spec: Spec, ticket: Ticket, as_of: dt.datetime) -> TicketOutcome:
 
 
 def reported_in(spec: Spec, ticket: Ticket, period: Period) -> bool:
-    zone = ZoneInfo(support_calendar(spec, spec.service(ticket.service)).timezone)
+    zone = ZoneInfo(support_calendar(spec, spec.service(ticket.service), ticket.site).timezone)
     return period.start <= ticket.reported.astimezone(zone).date() < period.end
 
 

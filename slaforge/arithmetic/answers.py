@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slaforge.arithmetic.business_time import due_times
-from slaforge.arithmetic.calendars import holiday_list_end, maintenance_seconds, seconds_within
+from slaforge.arithmetic.calendars import holiday_list_end, maintenance_seconds, seconds_within, support_calendar
 from slaforge.arithmetic.credits import compute_credit, parse_events
 from slaforge.arithmetic.downtime import SECONDS_PER_DAY, WINDOW_DAYS, allowed_downtime_seconds, format_seconds
 from slaforge.arithmetic.periods import Period, parse_period, period_for
@@ -175,7 +175,12 @@ def downtime_text(answer: dict[str, Any]) -> str:
 
 
 def deadline_answer(
-    spec_path: Path, service_id: str | None, severity_id: str, reported: str, load: Loader = load_spec
+    spec_path: Path,
+    service_id: str | None,
+    severity_id: str,
+    reported: str,
+    site: str | None = None,
+    load: Loader = load_spec,
 ) -> dict[str, Any]:
     loaded = load(spec_path)
     spec = loaded.spec
@@ -185,7 +190,10 @@ def deadline_answer(
         raise InvalidArgument(
             f"no severity {severity_id!r}; the spec has: " + ", ".join(s.id for s in spec.responsiveness.severities)
         )
-    calendar = spec.service_hours[service.support_hours or spec.responsiveness.hours]
+    if site is not None and site not in {s.id for s in spec.sites}:
+        known = ", ".join(s.id for s in spec.sites) or "none (the agreement lists no sites)"
+        raise InvalidArgument(f"--site {site!r}: no site of that id in {loaded.path}; it has: {known}")
+    calendar = support_calendar(spec, service, site)
     zone = ZoneInfo(calendar.timezone)
     try:
         when = dt.datetime.fromisoformat(reported)
@@ -195,6 +203,7 @@ def deadline_answer(
     answer: dict[str, Any] = {
         "service": service.id,
         "severity": level.id,
+        **({"site": site} if site is not None else {}),
         "calendar": calendar.name,
         "timezone": calendar.timezone,
         "reported": when.isoformat(),
@@ -224,7 +233,9 @@ def deadline_answer(
 
 def deadline_text(answer: dict[str, Any]) -> str:
     lines = [
-        f"{answer['severity']} for service {answer['service']}, reported {answer['reported']} "
+        f"{answer['severity']} for service {answer['service']}"
+        + (f" at site {answer['site']}" if "site" in answer else "")
+        + f", reported {answer['reported']} "
         f"({answer['timezone']}); business time counts in {answer['calendar']}"
     ]
     labels = {"response": "response due", "update": "first update due", "resolution": "resolution due"}

@@ -7,7 +7,9 @@ comparisons) reads calendars through these functions, never the model's windows:
 - :func:`business_spans_on`: only the business spans (what "4 business hours" counts);
 - :func:`seconds_within` and :func:`intervals_within`: the real time of some spans in a period;
 - :func:`span_at` and :func:`next_span_start`: the span open at an instant, or the next to open;
-- :func:`add_business_time`: the moment a number of business minutes after an instant has elapsed.
+- :func:`add_business_time`: the moment a number of business minutes after an instant has elapsed;
+- :func:`support_hours_key`: the one rule for which calendar a ticket or event uses (site, customer,
+  service, agreement).
 
 Days are the calendar's local days; lengths are real elapsed seconds, so a span on the night the
 clocks change is as long as it really was.
@@ -23,6 +25,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from slaforge.spec.calendars import WEEKDAYS, ServiceHours, Span, TimeWindow
+from slaforge.spec.models import Customer, Service, Spec
 from slaforge.spec.public_holidays import named_holidays, same_holiday
 
 DaySpan = tuple[str, int, int]  # (span id, first minute, end minute) of a local day
@@ -99,13 +102,13 @@ def _windows_on(windows: Iterable[TimeWindow], weekday: str) -> list[Minutes]:
 
 
 def spans_on(calendar: ServiceHours, day: dt.date) -> list[DaySpan]:
-    """The spans open on a local day, in order of their first minute: none on a holiday, or each span's
-    Sunday windows when the calendar keeps holidays as Sundays."""
+    """The spans open on a local day, in order of their first minute, with the windows of the day's
+    season: none on a holiday, or each span's Sunday windows when the calendar keeps holidays as Sundays."""
     holiday = is_holiday(calendar, day)
     if holiday and calendar.on_holidays == "closed":
         return []
     weekday = "sun" if holiday else WEEKDAYS[day.weekday()]
-    out = [(span.id, a, b) for span in calendar.weekly_spans for a, b in _windows_on(span.windows, weekday)]
+    out = [(span.id, a, b) for span in calendar.spans_for(day) for a, b in _windows_on(span.windows, weekday)]
     return sorted(out, key=lambda s: (s[1], s[2], s[0]))
 
 
@@ -248,3 +251,40 @@ def add_business_time(start: dt.datetime, minutes: Decimal, calendar: ServiceHou
             remaining -= available
         day += dt.timedelta(days=1)
     raise ValueError(f"the calendar {calendar.name!r} has no business hours to count in")
+
+
+# ------------------------------------------------------------------ which calendar applies
+
+
+def site_customer(spec: Spec, site_id: str) -> Customer | None:
+    """The customer a site belongs to: the one it names, or the agreement's only customer."""
+    site = next(s for s in spec.sites if s.id == site_id)
+    if site.customer is not None:
+        return next((c for c in spec.customers if c.id == site.customer), None)
+    return spec.customers[0] if len(spec.customers) == 1 else None
+
+
+def service_customer(spec: Spec, service: Service) -> Customer | None:
+    """The only customer of a service (its own list, or the agreement's), None when it has several."""
+    ids = service.customers or [c.id for c in spec.customers]
+    return next((c for c in spec.customers if c.id == ids[0]), None) if len(ids) == 1 else None
+
+
+def support_hours_key(spec: Spec, service: Service, site: str | None = None) -> str:
+    """The calendar a ticket or event of ``service`` counts in, by the one rule the hours clause states:
+    the site's calendar when it names a site (which has one); else its customer's local hours; else the
+    service's support hours; else the agreement's support calendar."""
+    customer = service_customer(spec, service)
+    if site is not None:
+        where = next(s for s in spec.sites if s.id == site)
+        if where.hours is not None:
+            return where.hours
+        customer = site_customer(spec, site)
+    if customer is not None and customer.hours is not None:
+        return customer.hours
+    return service.support_hours or spec.responsiveness.hours
+
+
+def support_calendar(spec: Spec, service: Service, site: str | None = None) -> ServiceHours:
+    """The calendar of :func:`support_hours_key`."""
+    return spec.service_hours[support_hours_key(spec, service, site)]

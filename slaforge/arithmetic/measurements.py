@@ -23,7 +23,7 @@ from slaforge.spec.models import Exclusion, Spec
 
 OUTAGE_COLUMNS = ("service", "start", "end", "cause", "exclusion", "reference")
 OUTAGE_REQUIRED = ("service", "start", "end", "cause")
-TICKET_COLUMNS = ("id", "service", "severity", "reported", "responded", "resolved")
+TICKET_COLUMNS = ("id", "service", "severity", "reported", "responded", "resolved", "site")
 TICKET_REQUIRED = ("id", "service", "severity", "reported", "responded", "resolved")
 TIMESTAMP_EXPECTED = "an ISO 8601 date and time with its UTC offset, e.g. 2027-02-11T09:12:00+01:00 or ...Z"
 
@@ -51,6 +51,7 @@ class Ticket:
     responded: dt.datetime | None  # None: not yet responded to
     resolved: dt.datetime | None  # None: still open
     source: str
+    site: str | None = None  # the site it was reported from: its calendar applies
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class RowReader:
         self.line = 1
         self.services = {s.id: s for s in spec.services}
         self.severities = [s.id for s in spec.responsiveness.severities]
+        self.sites = [s.id for s in spec.sites]
         self.effective = spec.agreement.effective
 
     def problem(
@@ -307,10 +309,19 @@ class RowReader:
                 "",
                 "the moment of the first response (at the latest, the resolution)",
             )
+        site = row.get("site") or None
+        if site is not None and site not in self.sites:
+            self.problem(
+                f"no site {site!r} in the agreement",
+                "site",
+                site,
+                "empty, or one of " + ", ".join(self.sites) if self.sites else "empty (the agreement lists no sites)",
+            )
         if len(self.problems) > before:
             return None
         assert ticket_id and service and severity and reported
-        return Ticket(ticket_id, service, severity, reported, responded, resolved, f"{self.file}:{self.line}")
+        source = f"{self.file}:{self.line}"
+        return Ticket(ticket_id, service, severity, reported, responded, resolved, source, site)
 
 
 def _rows(reader: Iterator[list[str]], file: RowReader) -> Iterator[list[str]]:

@@ -55,12 +55,15 @@ def calc_deadline(
     reported: Annotated[str, typer.Option("--reported", help="When it was reported, e.g. 2027-03-05T16:45")],
     service: Service = None,
     document: DocumentId = None,
+    site: Annotated[str | None, typer.Option("--site", help="Site id: count in the site's calendar")] = None,
     as_json: Json = False,
 ) -> None:
-    """When the response, first update and resolution are due, in the service's time zone."""
+    """When the response, first update and resolution are due, in the calendar of the site, the customer or
+    the service (the first that has one)."""
     from slaforge.arithmetic.answers import deadline_answer, deadline_text
 
-    _print(deadline_answer(spec, service, severity, reported, _loader(document)), deadline_text, as_json)
+    answer = deadline_answer(spec, service, severity, reported, site=site, load=_loader(document))
+    _print(answer, deadline_text, as_json)
 
 
 @app.command("credit")

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from slaforge.arithmetic.business_time import business_note
 from slaforge.arithmetic.credits import describe_band, worked_example
 from slaforge.arithmetic.downtime import allowed_downtime, window_name
-from slaforge.compose.context_calendars import add_calendar_values
+from slaforge.compose.context_calendars import add_calendar_values, add_site_values
 from slaforge.spec.loader import LoadedSpec
 from slaforge.spec.models import Spec
 from slaforge.spec.source import SourceMap
@@ -121,6 +121,7 @@ def path_view(value: Any, path: str) -> Any:
 def _add_computed(view: dict[str, Any], spec: Spec) -> None:
     calendars = view["service_hours"]
     add_calendar_values(calendars, spec)
+    add_site_values(view, spec)
     for service, svc in zip(spec.services, view["services"], strict=True):
         availability = service.availability
         svc["calendar"] = calendars.get(service.hours)

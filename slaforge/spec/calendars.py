@@ -11,10 +11,11 @@ Format 1 writes the two spans as ``prime`` and ``non_prime`` (or ``always: true`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, WithJsonSchema, field_validator, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from slaforge.spec.base import Identifier, Model, Text
 
@@ -163,14 +164,88 @@ class HolidayRemoval(Model):
         return self
 
 
+_MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+
+
+def every_year_day(value: str, example: str) -> str:
+    """``MM-DD`` that every year has (not 29 February, not 31 April), or ValueError naming ``example``."""
+    month, day = value.split("-")
+    try:
+        dt.date(2001, int(month), int(day))  # a year without 29 February: every year has the day
+    except ValueError:
+        raise ValueError(f"{value} is not a day that every year has: expected MM-DD, e.g. {example}") from None
+    return value
+
+
+def _month_day_or_date(value: object) -> object:
+    """``12-01`` (every year) stays text; ``2027-11-15`` (one date) becomes a date."""
+    if isinstance(value, str) and re.match(_MONTH_DAY, value):
+        return every_year_day(value, "12-01")
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is neither MM-DD (every year) nor a date such as 2027-11-15") from None
+    return value
+
+
+MonthDayOrDate = Annotated[
+    str | dt.date,
+    BeforeValidator(_month_day_or_date),
+    WithJsonSchema(
+        {
+            "description": "MM-DD (every year) or a date YYYY-MM-DD (once)",
+            "anyOf": [{"type": "string", "pattern": _MONTH_DAY}, {"type": "string", "format": "date"}],
+        }
+    ),
+]
+
+
+class SeasonSpan(Model):
+    id: Identifier = Field(description="A span of the calendar")
+    windows: list[TimeWindow] = Field(description="Its windows on the days of the season (replacing the usual ones)")
+
+
+class Season(Model):
+    """A date range in which some spans have other windows (a peak season, summer hours)."""
+
+    id: Identifier
+    name: Text = Field(description="How the text names the season, e.g. Winter pressures")
+    start: MonthDayOrDate = Field(alias="from", description="First day: MM-DD every year, or a date")
+    until: MonthDayOrDate = Field(description="The day after the last (exclusive): MM-DD every year, or a date")
+    spans: list[SeasonSpan] = Field(min_length=1, description="The spans whose windows differ in the season")
+
+    @model_validator(mode="after")
+    def _same_kind(self) -> Season:
+        if isinstance(self.start, dt.date) != isinstance(self.until, dt.date):
+            raise ValueError("give 'from' and 'until' both as MM-DD (every year) or both as dates")
+        if isinstance(self.start, dt.date) and isinstance(self.until, dt.date) and self.until <= self.start:
+            raise ValueError(f"the season ends ({self.until}) before it starts ({self.start})")
+        if self.start == self.until:
+            raise ValueError("the season is empty: 'until' is the day after its last day")
+        return self
+
+    def contains(self, day: dt.date) -> bool:
+        if isinstance(self.start, dt.date) and isinstance(self.until, dt.date):
+            return self.start <= day < self.until
+        md = f"{day:%m-%d}"
+        start, until = str(self.start), str(self.until)
+        return start <= md < until if start < until else (md >= start or md < until)
+
+
 class ServiceHours(Model):
-    """A service-hours calendar: prime (core) and non-prime windows, a time zone and holidays."""
+    """A service-hours calendar: its spans (prime and non-prime, or named ones), seasons, a time zone and
+    holidays."""
 
     name: Text = Field(description="How the agreement names these hours, e.g. 'Business Hours'")
     timezone: Text = Field(description="IANA time zone, e.g. Europe/London")
     always: bool = Field(False, description="24x7: every minute of every day is prime time")
     prime: list[TimeWindow] = Field(default_factory=list, description="Prime (core) service hours")
     non_prime: list[TimeWindow] = Field(default_factory=list, description="Extended, non-prime hours")
+    spans: list[Span] = Field(
+        default_factory=list, description="Named spans of the week instead of prime/non_prime, e.g. prime, non-prime"
+    )
+    seasons: list[Season] = Field(default_factory=list, description="Date ranges in which spans have other windows")
     public_holidays: PublicHolidays | None = Field(
         None, description="The named public-holiday calendar, e.g. {country: GB, subdivision: ENG}"
     )
@@ -200,8 +275,12 @@ class ServiceHours(Model):
 
     @model_validator(mode="after")
     def _has_hours(self) -> ServiceHours:
-        if not self.always and not self.prime:
-            raise ValueError("set 'always: true' for 24x7 or give at least one 'prime' window")
+        if self.spans and (self.always or self.prime or self.non_prime):
+            raise ValueError("give either 'spans' or 'prime'/'non_prime' (or 'always'), not both")
+        if not self.always and not self.prime and not self.spans:
+            raise ValueError("set 'always: true' for 24x7, give at least one 'prime' window, or give 'spans'")
+        if self.always and self.seasons:
+            raise ValueError("a 24x7 calendar has no seasons")
         if self.public_holidays is not None and not self.holiday_calendar:
             raise ValueError(
                 "a named public_holidays calendar needs 'holiday_calendar': how the text names it, "
@@ -215,6 +294,8 @@ class ServiceHours(Model):
     def weekly_spans(self) -> tuple[Span, ...]:
         """The calendar as its spans: ``prime`` (business) and ``non-prime`` for format 1; one business
         span covering the whole week for ``always``."""
+        if self.spans:
+            return tuple(self.spans)
         if self.always:
             return (
                 Span(id=PRIME, business=True, windows=[TimeWindow(days=list(WEEKDAYS), start="00:00", end="24:00")]),
@@ -225,8 +306,22 @@ class ServiceHours(Model):
         return tuple(spans)
 
     def business_windows(self) -> list[TimeWindow]:
-        """The windows of the business spans."""
+        """The windows of the business spans (outside any season)."""
         return [w for span in self.weekly_spans if span.is_business for w in span.windows]
+
+    def season_on(self, day: dt.date) -> Season | None:
+        return next((season for season in self.seasons if season.contains(day)), None)
+
+    def spans_for(self, day: dt.date) -> tuple[Span, ...]:
+        """The spans with the windows they have on ``day`` (a season's replace the usual ones)."""
+        season = self.season_on(day)
+        if season is None:
+            return self.weekly_spans
+        changed = {s.id: s.windows for s in season.spans}
+        return tuple(
+            span.model_copy(update={"windows": changed[span.id]}) if span.id in changed else span
+            for span in self.weekly_spans
+        )
 
     @property
     def prime_minutes_per_week(self) -> int:
@@ -240,4 +335,15 @@ class ServiceHours(Model):
         for window in self.business_windows():
             for day in set(window.days):
                 per_day[day] = per_day.get(day, 0) + window.minutes_of_day[1] - window.minutes_of_day[0]
-        return Decimal(max(per_day.values()))
+        return Decimal(max(per_day.values(), default=0))
+
+
+class Site(Model):
+    """A place where the service is used, and the calendar that applies to what happens there."""
+
+    id: Identifier
+    name: Text = Field(description="How the text names the site, e.g. Foyle Royal Hospital")
+    customer: Identifier | None = Field(None, description="The customer the site belongs to; the only one when unset")
+    hours: Identifier | None = Field(
+        None, description="The service_hours calendar for tickets and events at the site (its customer's when unset)"
+    )

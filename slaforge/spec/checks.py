@@ -15,7 +15,7 @@ from pathlib import Path
 
 from slaforge.errors import Problem
 from slaforge.spec.calendars import ServiceHours, TimeWindow
-from slaforge.spec.checks_calendars import check_holidays
+from slaforge.spec.checks_calendars import check_holidays, check_sites, check_spans, unknown_reference
 from slaforge.spec.models import CreditBand, ServiceCredits, Spec
 from slaforge.spec.source import SourceMap, dotted
 from slaforge.spec.units import Duration, Money, format_percent
@@ -69,13 +69,7 @@ def check_references(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
 
     def ref(loc: tuple[str | int, ...], value: str | None, valid: list[str], what: str) -> Iterator[Problem]:
         if value is not None and value not in valid:
-            yield source.problem(
-                loc,
-                f"no {what} called {value!r}",
-                given=value,
-                expected="one of: " + ", ".join(valid),
-                code="unknown-reference",
-            )
+            yield unknown_reference(source, loc, value, valid, what)
 
     for i, service in enumerate(spec.services):
         yield from ref(("services", i, "hours"), service.hours, calendars, "service_hours calendar")
@@ -435,4 +429,6 @@ CHECKS: tuple[Check, ...] = (
     check_maintenance,
     check_review_points,
     check_holidays,
+    check_spans,
+    check_sites,
 )

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from slaforge.spec.base import Identifier, Model, Text
-from slaforge.spec.calendars import ServiceHours, TimeWindow
+from slaforge.spec.calendars import ServiceHours, Site, TimeWindow, every_year_day
 from slaforge.spec.units import DurationValue, MoneyValue, Percent, format_percent
 
 SPEC_FORMAT = 1
@@ -121,6 +121,12 @@ class Party(Model):
         return next((c for c in self.contacts if c.role == role), None)
 
 
+class Customer(Party):
+    hours: Identifier | None = Field(
+        None, description="The service_hours calendar of the customer's local support hours, when support follows them"
+    )
+
+
 # ------------------------------------------------------------------ availability
 
 
@@ -198,13 +204,7 @@ class Availability(Model):
     @field_validator("fiscal_year_start")
     @classmethod
     def _real_day(cls, value: str | None) -> str | None:
-        if value is not None:
-            month, day = value.split("-")
-            try:
-                dt.date(2001, int(month), int(day))  # a year without 29 February: every year has the day
-            except ValueError:
-                raise ValueError(f"{value} is not a day that every year has: expected MM-DD, e.g. 04-01") from None
-        return value
+        return every_year_day(value, "04-01") if value is not None else None
 
     @model_validator(mode="after")
     def _fiscal(self) -> Availability:
@@ -496,7 +496,8 @@ class Spec(Model):
     )
     agreement: Agreement = Field(description="Reference, title, version, status, dates, term, owner, history")
     provider: Party = Field(description="The party that provides the services")
-    customers: list[Party] = Field(min_length=1, description="The parties that receive them")
+    customers: list[Customer] = Field(min_length=1, description="The parties that receive them")
+    sites: list[Site] = Field(default_factory=list, description="The customers' sites and the calendar each uses")
     services: list[Service] = Field(min_length=1, description="The services and their availability targets")
     service_hours: dict[Identifier, ServiceHours] = Field(min_length=1, description="Named calendars")
     responsiveness: Responsiveness = Field(description="Severity levels and their response/resolution targets")

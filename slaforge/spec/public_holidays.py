@@ -21,7 +21,8 @@ from pathlib import Path
 from dateutil.easter import easter
 from ruamel.yaml import YAML
 
-# English first, in this order; a country without any keeps the package's own default
+# the country's own English first (Canada's "Labour Day", Australia's en_AU), then these, in this order;
+# a country without any keeps the package's own default
 ENGLISH = ("en_GB", "en_IE", "en_US")
 IGNORED = frozenset({"bank", "holiday", "public", "day", "the", "of", "early", "late"})
 ALIASES_FILE = Path(__file__).resolve().parent.parent / "data" / "holiday-aliases.yaml"
@@ -76,7 +77,8 @@ def named_holidays(
 
     calendar = holidays.country_holidays(country, subdiv=subdivision)
     languages = calendar.supported_languages or ()
-    language = next((lang for lang in ENGLISH if lang in languages), None)
+    own = (f"en_{country}",)
+    language = next((lang for lang in (*own, *ENGLISH) if lang in languages), None)
     days = holidays.country_holidays(
         country, subdiv=subdivision, years=year, categories=kinds, language=language or calendar.default_language
     )

@@ -52,6 +52,7 @@ DIRECTIONS: dict[str, Better] = {
     "services.availability.maintenance.max_per_month": Better.lower,
     "services.availability.maintenance.outside_prime_hours": Better.true,
     "service_hours.always": Better.neither,  # a calendar is better only for what counts in it
+    "service_hours.spans.business": Better.neither,  # which span business time counts in, not more or less
     # responsiveness, problem reporting, escalation
     "responsiveness.hours": Better.higher,
     "responsiveness.severities": Better.neither,
