@@ -464,10 +464,10 @@ def test_updates_less_often_than_the_resolution_deadline(tmp_path: Path) -> None
 
 
 def test_the_most_severe_level_resolving_in_business_time(tmp_path: Path) -> None:
-    path, text = variant(tmp_path, ("      resolution: 4h", "      resolution: 1 business day"))
+    path, text = variant(tmp_path, ("      resolution: 4h", "      resolution: 4 business hours"))
     warning = one_warning(path, "business-time-critical")
     assert warning.path == "responsiveness.severities[0].resolution"
-    assert (warning.line, warning.column) == at(text, "resolution: 1 business day")
+    assert (warning.line, warning.column) == at(text, "resolution: 4 business hours")
 
 
 # ------------------------------------------------------------------ maintenance

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from slaforge.spec.base import Identifier, Model, Text
+from slaforge.spec.units import Duration
 
 PRIME = "prime"  # the business span of format 1 (its prime hours)
 NON_PRIME = "non-prime"  # the other span of format 1 (its non-prime hours)
@@ -347,3 +348,41 @@ class Site(Model):
     hours: Identifier | None = Field(
         None, description="The service_hours calendar for tickets and events at the site (its customer's when unset)"
     )
+
+
+def counts_in_business_time(duration: Duration, calendar: ServiceHours | None) -> bool:
+    """Whether ``duration`` counts only some hours of the week (a business duration of a calendar that is
+    not open every minute)."""
+    return duration.business and not (calendar is not None and calendar.always)
+
+
+def compare_durations(
+    a: Duration, b: Duration, calendar: ServiceHours | None, b_calendar: ServiceHours | None = None
+) -> int | None:
+    """Whether ``a``, counted from the same moment as ``b``, falls due later (1), at the same time (0) or
+    sooner (-1) whenever the moment is; None when that depends on the moment.
+
+    Two business durations compare in business minutes (a business day being the calendar's longest
+    business day), two clock durations in minutes.  B business minutes always take at least B clock
+    minutes, so a business duration is never sooner than a clock duration of at most as many minutes
+    ("2 business days" against "4h": later), and a clock duration is never later than a business
+    duration of at least as many; any other mix depends on when the clock starts.  In a 24x7 calendar a
+    business duration is a clock duration.  ``b`` counts in ``b_calendar`` when it is given (two tiers
+    or two levels of a portfolio, each with its own hours).
+    """
+    b_calendar = b_calendar if b_calendar is not None else calendar
+    a_business, b_business = counts_in_business_time(a, calendar), counts_in_business_time(b, b_calendar)
+    if a.business != b.business and (calendar is None or b_calendar is None):
+        return None
+
+    def minutes(d: Duration, cal: ServiceHours | None) -> Decimal:
+        return d.business_minutes(cal.business_day_minutes) if d.business and cal else d.minutes
+
+    a_min, b_min = minutes(a, calendar), minutes(b, b_calendar)
+    if a_business == b_business:
+        return (a_min > b_min) - (a_min < b_min)
+    if a_business and a_min >= b_min:
+        return 1
+    if b_business and a_min <= b_min:
+        return -1
+    return None

@@ -14,11 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from slaforge.errors import Problem
-from slaforge.spec.calendars import ServiceHours, TimeWindow
+from slaforge.spec.calendars import TimeWindow, compare_durations
 from slaforge.spec.checks_calendars import check_holidays, check_sites, check_spans, unknown_reference
 from slaforge.spec.models import CreditBand, ServiceCredits, Spec
 from slaforge.spec.source import SourceMap, dotted
-from slaforge.spec.units import Duration, Money, format_percent
+from slaforge.spec.units import Money, format_percent
 
 Check = Callable[[Spec, SourceMap, Path], Iterator[Problem]]
 
@@ -242,26 +242,12 @@ def check_credit_bands(spec: Spec, source: SourceMap, base: Path) -> Iterator[Pr
 # ------------------------------------------------------------------ severities
 
 
-def _compare(a: Duration, b: Duration, calendar: ServiceHours | None) -> int | None:
-    """-1, 0 or 1; None when one counts business time and the other clock time.
-
-    A business day is as long as the calendar's prime day (08:00-18:00: 10 business hours), not a fixed 8 hours.
-    """
-    if not a.comparable(b):
-        return None
-
-    def minutes(d: Duration) -> Decimal:
-        return d.business_minutes(calendar.business_day_minutes) if d.business and calendar else d.minutes
-
-    return (minutes(a) > minutes(b)) - (minutes(a) < minutes(b))
-
-
 def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
     levels = spec.responsiveness.severities
     calendar = spec.service_hours.get(spec.responsiveness.hours)
     for i, level in enumerate(levels):
         loc = ("responsiveness", "severities", i)
-        if _compare(level.response, level.resolution, calendar) == 1:
+        if compare_durations(level.response, level.resolution, calendar) == 1:
             yield source.problem(
                 (*loc, "response"),
                 f"{level.id}: the response target ({level.response}) is longer than the "
@@ -270,7 +256,7 @@ def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
                 expected=f"at most {level.resolution}",
                 code="response-after-resolution",
             )
-        if level.update and _compare(level.update, level.resolution, calendar) == 1:
+        if level.update and compare_durations(level.update, level.resolution, calendar) == 1:
             yield warn(
                 source,
                 (*loc, "update"),
@@ -294,7 +280,7 @@ def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
             a, b = getattr(upper, target), getattr(lower, target)
             if a is None or b is None:
                 continue
-            order = _compare(a, b, calendar)
+            order = compare_durations(a, b, calendar)
             if order is not None and order > 0:
                 yield source.problem(
                     ("responsiveness", "severities", i, target),

@@ -10,8 +10,10 @@ higher one (adjacent tiers of an offer, or a document and the one above it in a 
   (time to claim a credit: longer).  Two business-time targets compare in
   business minutes (a business day being the calendar's prime day); two clock
   targets in minutes; a clock target no longer than a business-time target is
-  better.  Any other mix cannot be ordered without knowing when tickets
-  arrive, and is a warning, not an error;
+  better, and a business-time target at least as long as a clock target is
+  worse (B business minutes always take at least B clock minutes: "2 business
+  days" is never faster than "4h").  Any other mix cannot be ordered without
+  knowing when tickets arrive, and is a warning, not an error;
 - service, support and business-time hours: more prime minutes per week is better;
 - service credits: at every availability level (every band bound of either
   tier and every point between them) the higher tier credits at least as much;
@@ -38,6 +40,7 @@ from typing import Any, Literal
 
 from slaforge.arithmetic.business_time import business_minutes
 from slaforge.arithmetic.credits import band_for
+from slaforge.spec.calendars import compare_durations, counts_in_business_time
 from slaforge.spec.models import CreditBand
 from slaforge.spec.units import Duration, Money, Pct
 from slaforge.terms.comparable import POSITION_RANK, TermValue
@@ -102,22 +105,26 @@ def compare(lower: TermValue, higher: TermValue) -> Verdict:
 
 def _durations(higher: tuple[Duration, Any], lower: tuple[Duration, Any]) -> Verdict:
     (h, h_calendar), (l_, l_calendar) = higher, lower
-    h_business = h.business and not h_calendar.always
-    l_business = l_.business and not l_calendar.always
-    h_min = business_minutes(h, h_calendar) if h.business else h.minutes
-    l_min = business_minutes(l_, l_calendar) if l_.business else l_.minutes
-    if h_business == l_business or (not h_business and h_min <= l_min):
-        verdict = _order(h_min, l_min, bigger_is_better=False)
-        if verdict.outcome == "worse" and h_business and h_calendar != l_calendar:
-            why = (
-                f"in business minutes: {format_decimal(h_min)} of {h_calendar.name} "
-                f"against {format_decimal(l_min)} of {l_calendar.name}"
-            )
-            return Verdict("worse", why)
-        return verdict
-    return Verdict(
-        "incomparable", f"{h} and {l_} count in different clocks, so which is faster depends on when a ticket arrives"
-    )
+    order = compare_durations(h, l_, h_calendar, l_calendar)
+    if order is None:
+        why = f"{h} and {l_} count in different clocks, so which is faster depends on when a ticket arrives"
+        return Verdict("incomparable", why)
+    if order < 0:
+        return Verdict("better")
+    if order == 0:
+        return Verdict("same")
+    h_business = counts_in_business_time(h, h_calendar)
+    if h_business and not counts_in_business_time(l_, l_calendar):
+        why = f"{h} counts only within {h_calendar.name}, so it never falls due sooner than {l_}"
+        return Verdict("worse", why)
+    if h_business and h_calendar != l_calendar:
+        h_min, l_min = business_minutes(h, h_calendar), business_minutes(l_, l_calendar)
+        why = (
+            f"in business minutes: {format_decimal(h_min)} of {h_calendar.name} "
+            f"against {format_decimal(l_min)} of {l_calendar.name}"
+        )
+        return Verdict("worse", why)
+    return Verdict("worse")
 
 
 def credit_at(bands: tuple[CreditBand, ...], availability: Decimal) -> Decimal:
