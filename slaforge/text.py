@@ -27,17 +27,14 @@ def and_list(items: Iterable[Any], word: str = "and") -> str:
     return f"{', '.join(texts[:-1])} {word} {texts[-1]}"
 
 
-def in_sentence(text: Any, lower: bool = True) -> str:
-    """A list item written as a sentence, made a phrase inside one: "Keep contacts up to date." -> "keep
-    contacts up to date".  Trims, drops one trailing full stop or semicolon, and lower-cases the first
-    letter unless the first word has capitals after it (an acronym or a name such as "ERP" or "McKinsey").
+def in_sentence(text: Any) -> str:
+    """A list item as its author wrote it, without the closing punctuation the clause supplies: "Keep
+    contacts up to date." -> "Keep contacts up to date".  Trims and drops one trailing full stop or
+    semicolon; never changes the case of a letter, so "KvK 24387719" and "Edge Functions" stay as written.
     """
     phrase = str(text).strip()
     if phrase.endswith((".", ";")):
         phrase = phrase[:-1].rstrip()
-    first_word = phrase.split(" ", 1)[0]
-    if lower and first_word[1:] == first_word[1:].lower():
-        phrase = phrase[:1].lower() + phrase[1:]
     return phrase
 
 

@@ -346,15 +346,17 @@ def test_sub_clause_numbering_keeps_lead_ins_with_what_follows() -> None:
 @pytest.mark.parametrize(
     ("item", "phrase"),
     [
-        ("Keep its contacts up to date.", "keep its contacts up to date"),
-        ("A remediation plan after two failed months;", "a remediation plan after two failed months"),
+        ("Keep its contacts up to date.", "Keep its contacts up to date"),
+        ("A remediation plan after two failed months;", "A remediation plan after two failed months"),
         ("ERP connector faults", "ERP connector faults"),
         ("  McKinsey reviews  ", "McKinsey reviews"),
+        ("kvK is not ours to correct", "kvK is not ours to correct"),
+        ("Version 2.", "Version 2"),
         ("x", "x"),
         ("", ""),
     ],
 )
-def test_list_items_read_as_phrases_inside_a_sentence(item: str, phrase: str) -> None:
+def test_list_items_keep_the_authors_words_and_lose_only_their_closing_mark(item: str, phrase: str) -> None:
     from slaforge.text import in_sentence
 
     assert in_sentence(item) == phrase

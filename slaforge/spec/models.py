@@ -113,7 +113,11 @@ class Party(Model):
     name: Text = Field(description="Legal name")
     short_name: str | None = Field(None, description="How the text refers to the party, e.g. 'Northwind'")
     address: Text
-    registration: str | None = Field(None, description="Company number or other registration")
+    registration: str | None = Field(
+        None,
+        description="Company number or other registration, printed as written after the name, e.g. "
+        "'registered in England and Wales, company number 08812345'",
+    )
     internal: bool = Field(False, description="True for a department of the provider's own organisation")
     contacts: list[Contact] = Field(default_factory=list)
 
@@ -465,7 +469,11 @@ class DisputeResolution(Model):
         default_factory=lambda: ["negotiation", "executive-escalation", "mediation", "courts"]
     )
     negotiation_period: DurationValue = Field(default_factory=lambda: _default_duration("20 business days"))
-    mediator: str | None = Field(None, description="e.g. 'CEDR'")
+    mediator: str | None = Field(
+        None,
+        description="The body that nominates the mediator, printed after 'a mediator nominated by', "
+        "e.g. 'the Centre for Effective Dispute Resolution (CEDR)'",
+    )
     venue: str | None = Field(None, description="Courts or seat of arbitration")
 
 

@@ -1,0 +1,166 @@
+"""What a contracts lawyer reading the built samples must not find.
+
+The corpus test composes every sample document (every agreement and every document of the sample
+portfolio) in every clause position and reads the words of each clause independently of the code
+(``diff_corpus.clause_texts``); the read-back tests build two samples and read the PDF, DOCX and
+HTML, the documents a counterparty receives.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from slaforge.cli import app
+from slaforge.cli.clauses import read_sample
+from slaforge.compose import compose
+from slaforge.library.clauses import load_library
+from tests.diff_corpus import clause_texts
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted(
+    [
+        *(ROOT / "samples").glob("*.yaml"),
+        ROOT / "samples" / "measurements" / "agreement.yaml",
+        ROOT / "samples" / "portfolio" / "portfolio.yaml",
+    ]
+)
+POSITIONS = sorted({p for c in load_library([]).ordered() for p in c.wordings})
+DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _lowered(text: str) -> str | None:
+    """The author's text as a rule that lower-cases a first letter would print it, or None when no such rule
+    could change it (it starts with no capital), or when it is too short to be the author's alone: the library
+    itself may say "personal data" where a spec says "Personal data"."""
+    phrase = text.strip().rstrip(".;")
+    if len(phrase.split()) < 3 or not phrase[:1].isupper():
+        return None
+    return phrase[:1].lower() + phrase[1:]
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: str(p.relative_to(ROOT / "samples")))
+def test_no_sample_in_any_position_has_the_artefacts_of_careless_drafting(sample: Path, position: str) -> None:
+    library = load_library([])
+    for each in read_sample(sample, library):
+        document = compose(each.agreement, library, position, omit=each.omit, external=each.external)
+        texts = clause_texts(document)
+        spec = each.agreement.spec
+        authored = {s for s in _strings(spec.model_dump(mode="json", exclude={"positions"})) if _lowered(s)}
+        # the author's words lower-cased where they start a line (a list item, a cell), a parenthesis or a
+        # phrase after a colon, a semicolon or a table's column mark
+        lowered = {w: re.compile(rf"(?:^|\(|[:;|] ){re.escape(_lowered(w) or '')}") for w in authored}
+        parties = 1 + len(spec.customers)
+        for clause_id, text in texts.items():
+            flat = " ".join(text.split("\n", 1)[-1].split())  # the words after the title
+            where = f"{each.name}, {position}: clause {clause_id}"
+            lines = text.split("\n")[1:]  # each paragraph, list item, caption and table row after the title
+            doubled = [m.group(0) for line in lines for m in DOUBLED.finditer(line)]
+            assert not doubled, f"{where} repeats a word: {doubled}"
+            assert "None given" not in flat, where
+            assert "nominated by a mediator" not in flat, where
+            if parties > 2:
+                assert "both parties" not in flat, f"{where} says 'both parties' with {parties} parties"
+            for written, pattern in lowered.items():
+                found = [line for line in lines if pattern.search(line)]
+                assert not found, f"{where} prints {written!r} with a lower-case first letter: {found[0]!r}"
+
+
+def test_the_corpus_test_sees_a_lower_cased_item_and_a_doubled_word() -> None:
+    """The checks above can fail: the old list-item rule's output and a doubled word are caught."""
+    assert _lowered("Keep every managed router on a supported software release.") == (
+        "keep every managed router on a supported software release"
+    )
+    assert (
+        _lowered("Amtsgericht Berlin-Charlottenburg, HRB 214877 B") == "amtsgericht Berlin-Charlottenburg, HRB 214877 B"
+    )
+    assert _lowered("Northwind") is None and _lowered("Personal data") is None
+    assert [m.group(0) for m in DOUBLED.finditer("shall notify the the Customer")] == ["the the"]
+
+
+# ------------------------------------------------------------------ read back from PDF, DOCX and HTML
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    """The words of the e-invoicing and WAN samples, per format, whitespace made single spaces (and the PDF's
+    lines as extracted)."""
+    out = tmp_path_factory.mktemp("drafting")
+    specs = [ROOT / "samples" / "saas-platform.yaml", ROOT / "samples" / "managed-network.yaml"]
+    result = CliRunner().invoke(app, ["build", *map(str, specs), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    words: dict[str, dict[str, str]] = {}
+    for pdf in sorted(out.glob("*.pdf")):
+        stem = pdf.stem
+        document = docx.Document(str(out / f"{stem}.docx"))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        page = (out / f"{stem}.html").read_text(encoding="utf-8")
+        body = html.unescape(re.sub(r"<[^>]+>", " ", page.split("<body", 1)[1]))
+        pages = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
+        words[stem.split("-v")[0]] = {
+            "pdf-lines": pages,
+            "pdf": " ".join(pages.split()),
+            "docx": " ".join(" ".join([*(p.text for p in document.paragraphs), *cells]).split()),
+            "html": " ".join(body.split()),
+        }
+    return words
+
+
+def _document(built: dict[str, dict[str, str]], prefix: str) -> dict[str, str]:
+    return next(formats for stem, formats in built.items() if stem.startswith(prefix))
+
+
+@pytest.mark.parametrize("form", ["pdf", "docx", "html"])
+def test_the_authors_words_keep_their_capitals(built: dict[str, dict[str, str]], form: str) -> None:
+    saas = _document(built, "LDG")[form]
+    # the registrations as the spec writes them, which the parties clause once lower-cased
+    assert "Amtsgericht Berlin-Charlottenburg, HRB 214877 B" in saas
+    assert "KvK 24387719" in saas
+    assert "amtsgericht" not in saas and "kvK" not in saas
+    # a list item as written, with the full stop the clause gives it
+    assert "Validation of every document against EN 16931 and the Dutch NLCIUS rules." in saas
+    assert "validation of every document" not in saas
+    # the responsibilities: the author's duties and the library's own, all sentences
+    assert "Keep API credentials secret and rotate them at least every 90 days." in saas
+    assert "keep API credentials" not in saas
+    assert "a mediator nominated by the German Institution of Arbitration (DIS)" in saas
+
+
+@pytest.mark.parametrize("form", ["pdf", "docx", "html"])
+def test_a_severity_without_examples_has_an_empty_cell(built: dict[str, dict[str, str]], form: str) -> None:
+    wan = _document(built, "NWN")[form]
+    assert "None given" not in wan
+    # both examples of P1, each a sentence of its own, neither lower-cased
+    assert (
+        "The Leeds distribution centre cannot reach the warehouse management system. Both circuits at a site are down."
+    ) in wan
+
+
+def test_a_list_item_that_fits_the_line_after_its_first_word_is_not_broken_there(
+    built: dict[str, dict[str, str]],
+) -> None:
+    """A line break (whitespace) before the end of a list item once made the PDF break a two-line item after
+    its first word: "(a) Synthetic / transactions against the web application ... locations."."""
+    lines = [" ".join(line.split()) for line in _document(built, "LDG")["pdf-lines"].splitlines()]
+    item = next(line for line in lines if "Synthetic" in line)
+    assert item.startswith("(a) Synthetic transactions against the web application"), item
