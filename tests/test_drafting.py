@@ -71,6 +71,9 @@ def test_no_sample_in_any_position_has_the_artefacts_of_careless_drafting(sample
         # phrase after a colon, a semicolon or a table's column mark
         lowered = {w: re.compile(rf"(?:^|\(|[:;|] ){re.escape(_lowered(w) or '')}") for w in authored}
         parties = 1 + len(spec.customers)
+        for section in document.sections:
+            repeated = [c.id for c in section.clauses if c.title.casefold() == section.title.casefold()]
+            assert not repeated, f"{each.name}: clauses {repeated} repeat the heading of their section"
         for clause_id, text in texts.items():
             flat = " ".join(text.split("\n", 1)[-1].split())  # the words after the title
             where = f"{each.name}, {position}: clause {clause_id}"

@@ -249,7 +249,7 @@ def test_summary_comes_first_and_links_every_change_to_its_clause() -> None:
 
 def test_html_marks_insertions_deletions_and_moves(tmp_path: Path) -> None:
     html = render(redline(structural()), "html", RenderOptions(theme=Theme.load(None))).decode()
-    assert '<span class="title"><del>Monitoring and measurement</del> <ins>How it is measured</ins></span>' in html
+    assert '<span class="title"><del>Measurement of performance</del> <ins>How it is measured</ins></span>' in html
     assert "<del>4</del>" in html.replace(" </del>", "</del>") and "<ins>2</ins>" in html.replace(" </ins>", "</ins>")
     assert 'class="clause inserted moved-to"' in html and "Moved from clause 11.1" in html
     assert 'class="clause deleted moved-from"' in html and "Moved to clause 4.6" in html
