@@ -22,7 +22,10 @@ from typer.testing import CliRunner
 from slaforge.cli import app
 from slaforge.cli.clauses import read_sample
 from slaforge.compose import compose
+from slaforge.compose.resolve import resolve
+from slaforge.document import BulletList, NumberedList, Paragraph, plain
 from slaforge.library.clauses import load_library
+from slaforge.spec import load_spec
 from tests.diff_corpus import clause_texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +74,15 @@ def test_no_sample_in_any_position_has_the_artefacts_of_careless_drafting(sample
         # phrase after a colon, a semicolon or a table's column mark
         lowered = {w: re.compile(rf"(?:^|\(|[:;|] ){re.escape(_lowered(w) or '')}") for w in authored}
         parties = 1 + len(spec.customers)
+        for clause in document.clauses():
+            for block, after in zip(clause.blocks, clause.blocks[1:], strict=False):
+                lead = plain(block.runs) if isinstance(block, Paragraph) else ""
+                if (
+                    "any of the following" in lead
+                    and lead.endswith(":")
+                    and isinstance(after, NumberedList | BulletList)
+                ):
+                    assert len(after.items) > 1, f"{each.name}: clause {clause.id} lists one item after {lead!r}"
         for section in document.sections:
             repeated = [c.id for c in section.clauses if c.title.casefold() == section.title.casefold()]
             assert not repeated, f"{each.name}: clauses {repeated} repeat the heading of their section"
@@ -82,6 +94,7 @@ def test_no_sample_in_any_position_has_the_artefacts_of_careless_drafting(sample
             assert not doubled, f"{where} repeats a word: {doubled}"
             assert "None given" not in flat, where
             assert "nominated by a mediator" not in flat, where
+            assert "the previous paragraph" not in flat, f"{where} refers to a paragraph by its place"
             if parties > 2:
                 assert "both parties" not in flat, f"{where} says 'both parties' with {parties} parties"
             for written, pattern in lowered.items():
@@ -167,3 +180,38 @@ def test_a_list_item_that_fits_the_line_after_its_first_word_is_not_broken_there
     lines = [" ".join(line.split()) for line in _document(built, "LDG")["pdf-lines"].splitlines()]
     item = next(line for line in lines if "Synthetic" in line)
     assert item.startswith("(a) Synthetic transactions against the web application"), item
+
+
+def test_one_circumstance_that_suspends_the_service_levels_is_no_list(tmp_path: Path) -> None:
+    wan = ROOT / "samples" / "managed-network.yaml"
+    library = load_library([])
+
+    def suspension(text: str) -> str:
+        spec = tmp_path / "spec.yaml"
+        spec.write_text(text, encoding="utf-8")
+        clause = next(
+            c for c in compose(resolve(load_spec(spec)), library).clauses() if c.id == "restrictions.suspension"
+        )
+        return clause_texts_of(clause)
+
+    one = suspension(wan.read_text(encoding="utf-8"))
+    assert "for as long as the Customer's account, or its access to a Service, is suspended" in one
+    assert "any of the following" not in one
+    two = suspension(
+        wan.read_text(encoding="utf-8").replace(
+            "  - kind: third-party\n", "  - kind: third-party\n    voids_agreement: true\n", 1
+        )
+    )
+    assert "for as long as any of the following circumstances continues:" in two
+    assert two.count("\n- ") == 2
+
+
+def clause_texts_of(clause: Any) -> str:
+    """A clause's paragraphs, with each list item on a line of its own starting "- "."""
+    lines = []
+    for block in clause.blocks:
+        if isinstance(block, Paragraph):
+            lines.append(plain(block.runs))
+        elif isinstance(block, NumberedList | BulletList):
+            lines.extend(f"- {plain(item.runs)}" for item in block.items)
+    return "\n".join(lines)
