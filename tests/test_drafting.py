@@ -160,6 +160,9 @@ def test_the_authors_words_keep_their_capitals(built: dict[str, dict[str, str]],
     assert "Keep API credentials secret and rotate them at least every 90 days." in saas
     assert "keep API credentials" not in saas
     assert "a mediator nominated by the German Institution of Arbitration (DIS)" in saas
+    # the claim already identifies the Service and the Measurement Window; the evidence does not repeat them
+    assert "The affected calendar month and service" not in saas
+    assert "The Customer's calculation of the Service Credit it claims." in saas
 
 
 @pytest.mark.parametrize("form", ["pdf", "docx", "html"])
