@@ -2,7 +2,7 @@
 
 The corpus test composes every sample document (every agreement and every document of the sample
 portfolio) in every clause position and reads the words of each clause independently of the code
-(``diff_corpus.clause_texts``); the read-back tests build two samples and read the PDF, DOCX and
+(``diff_corpus.clause_texts``); the read-back tests read the session's build of two samples: the PDF, DOCX and
 HTML, the documents a counterparty receives.
 """
 
@@ -16,10 +16,8 @@ from typing import Any
 
 import docx
 import pytest
-from pypdf import PdfReader
-from typer.testing import CliRunner
+from shared import Samples, pdf_pages
 
-from slaforge.cli import app
 from slaforge.cli.clauses import read_sample
 from slaforge.compose import compose
 from slaforge.compose.resolve import resolve
@@ -118,22 +116,17 @@ def test_the_corpus_test_sees_a_lower_cased_item_and_a_doubled_word() -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
-    """The words of the e-invoicing and WAN samples, per format, whitespace made single spaces (and the PDF's
-    lines as extracted)."""
-    out = tmp_path_factory.mktemp("drafting")
-    specs = [ROOT / "samples" / "saas-platform.yaml", ROOT / "samples" / "managed-network.yaml"]
-    result = CliRunner().invoke(app, ["build", *map(str, specs), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+def built(samples: Samples) -> dict[str, dict[str, str]]:
+    """The words of the e-invoicing and WAN samples (the session's one build of each), per format,
+    whitespace made single spaces (and the PDF's lines as extracted)."""
     words: dict[str, dict[str, str]] = {}
-    for pdf in sorted(out.glob("*.pdf")):
-        stem = pdf.stem
-        document = docx.Document(str(out / f"{stem}.docx"))
+    for name in ("saas-platform", "managed-network"):
+        document = docx.Document(str(samples.file(name, "docx")))
         cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-        page = (out / f"{stem}.html").read_text(encoding="utf-8")
+        page = samples.file(name, "html").read_text(encoding="utf-8")
         body = html.unescape(re.sub(r"<[^>]+>", " ", page.split("<body", 1)[1]))
-        pages = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
-        words[stem.split("-v")[0]] = {
+        pages = "\n".join(pdf_pages(samples.file(name, "pdf")))
+        words[name] = {
             "pdf-lines": pages,
             "pdf": " ".join(pages.split()),
             "docx": " ".join(" ".join([*(p.text for p in document.paragraphs), *cells]).split()),
@@ -142,13 +135,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]
     return words
 
 
-def _document(built: dict[str, dict[str, str]], prefix: str) -> dict[str, str]:
-    return next(formats for stem, formats in built.items() if stem.startswith(prefix))
+def _document(built: dict[str, dict[str, str]], name: str) -> dict[str, str]:
+    return built[name]
 
 
 @pytest.mark.parametrize("form", ["pdf", "docx", "html"])
 def test_the_authors_words_keep_their_capitals(built: dict[str, dict[str, str]], form: str) -> None:
-    saas = _document(built, "LDG")[form]
+    saas = _document(built, "saas-platform")[form]
     # the registrations as the spec writes them, which the parties clause once lower-cased
     assert "Amtsgericht Berlin-Charlottenburg, HRB 214877 B" in saas
     assert "KvK 24387719" in saas
@@ -167,7 +160,7 @@ def test_the_authors_words_keep_their_capitals(built: dict[str, dict[str, str]],
 
 @pytest.mark.parametrize("form", ["pdf", "docx", "html"])
 def test_a_severity_without_examples_has_an_empty_cell(built: dict[str, dict[str, str]], form: str) -> None:
-    wan = _document(built, "NWN")[form]
+    wan = _document(built, "managed-network")[form]
     assert "None given" not in wan
     # both examples of P1, each a sentence of its own, neither lower-cased
     assert (
@@ -180,7 +173,7 @@ def test_a_list_item_that_fits_the_line_after_its_first_word_is_not_broken_there
 ) -> None:
     """A line break (whitespace) before the end of a list item once made the PDF break a two-line item after
     its first word: "(a) Synthetic / transactions against the web application ... locations."."""
-    lines = [" ".join(line.split()) for line in _document(built, "LDG")["pdf-lines"].splitlines()]
+    lines = [" ".join(line.split()) for line in _document(built, "saas-platform")["pdf-lines"].splitlines()]
     item = next(line for line in lines if "Synthetic" in line)
     assert item.startswith("(a) Synthetic transactions against the web application"), item
 
