@@ -26,6 +26,7 @@ from slaforge.library.texts import Texts
 from slaforge.portal.measured import Measured
 from slaforge.renderers import chart
 from slaforge.reports.facts import claim_last_day, window_facts
+from slaforge.reports.figures import money_total
 from slaforge.reports.report import OUTLINE, report_context, trend_chart
 from slaforge.spec.portfolio_file import Kind
 from slaforge.spec.units import Money
@@ -218,9 +219,8 @@ def _total(measured: Measured) -> str | None:
         for c in result.current.credits
         if c.result and c.result.payable.amount > 0
     ]
-    if not owed or len({m.currency for m in owed}) != 1:
-        return None
-    return str(Money(sum((m.amount for m in owed), Decimal(0)), owed[0].currency))
+    total = money_total(owed)
+    return str(total) if total else None
 
 
 def customer_json(measured: list[Measured], agreements: list[dict[str, Any]], customer: Party) -> dict[str, Any]:
@@ -273,11 +273,14 @@ def exposure(customers: dict[str, list[Measured]]) -> dict[str, Any]:
                         "met": availability.met,
                     }
                 )
-        currencies = {m.currency for m in owed}
-        total = (
-            str(Money(sum((m.amount for m in owed), Decimal(0)), owed[0].currency)) if len(currencies) == 1 else None
+        total = money_total(owed)
+        rows.append(
+            {
+                "customer": customer,
+                "owed": str(total) if total else None,
+                "windows": sum(len(m.windows) for m in measured),
+            }
         )
-        rows.append({"customer": customer, "owed": total, "windows": sum(len(m.windows) for m in measured)})
     nearest.sort(key=lambda r: (-r["budget_share"], r["customer"], r["service"]))
     return {
         "quarter": {"year": quarter[0], "number": quarter[1]} if quarter else None,

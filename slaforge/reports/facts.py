@@ -23,6 +23,7 @@ from slaforge.arithmetic.achievement import (
 from slaforge.arithmetic.business_time import due_after
 from slaforge.arithmetic.credits import ChronicStatus
 from slaforge.arithmetic.periods import Period
+from slaforge.reports.figures import money_total
 from slaforge.spec.models import Spec
 from slaforge.spec.units import Money
 
@@ -206,11 +207,9 @@ def _credits(result: Achievement, now: WindowAchievement) -> dict[str, Any] | No
             }
         )
     owed = [c.result.payable for c in now.credits if c.result and c.result.payable.amount > 0]
-    currencies = {m.currency for m in owed}
-    total = Money(sum((m.amount for m in owed), Decimal(0)), owed[0].currency) if len(currencies) == 1 else None
     return {
         "services": services,
-        "total_owed": _money(total) if owed else None,
+        "total_owed": _money(money_total(owed)),
         "claim": {
             "due": due.isoformat() if due else None,
             "last_day": last.isoformat() if last else None,
