@@ -121,11 +121,12 @@ def _share(used: Decimal, allowed: Decimal) -> Decimal:
     return (used * 100 / allowed).quantize(Decimal(1), rounding=ROUND_DOWN)
 
 
-def window_rows(measured: Measured, formats: tuple[str, ...], href: ReportHref) -> list[dict[str, Any]]:
+def window_rows(
+    measured: Measured, contexts: list[dict[str, Any]], formats: tuple[str, ...], href: ReportHref
+) -> list[dict[str, Any]]:
     """A row per window, per service: the report's figures for that window."""
     rows = []
-    for index, result in enumerate(measured.windows):
-        context = report_context(result)
+    for index, (result, context) in enumerate(zip(measured.windows, contexts, strict=True)):
         now = result.current
         last = claim_last_day(result.spec, now.period)
         reports = [{"format": fmt, "href": href(measured, index, fmt)} for fmt in formats]
@@ -155,16 +156,16 @@ def _owed(result: Achievement, service_id: str) -> str | None:
 def measured_view(measured: Measured, texts: Texts, formats: tuple[str, ...], href: ReportHref) -> dict[str, Any]:
     latest = measured.latest
     brand = latest.spec.agreement.branding.colour  # the report's chart colours
-    context = report_context(latest)
+    contexts = [report_context(result) for result in measured.windows]  # the report's figures, once per window
+    context = contexts[-1]
     words = particulars(texts, OUTLINE, context, ("chart_caption", "chart_description"))
     drawn = chart.svg(trend_chart(latest, words), brand)
     spec = latest.spec
-    rows = window_rows(measured, formats, href)
+    rows = window_rows(measured, contexts, formats, href)
     credits: list[dict[str, Any]] = []
     late: list[dict[str, Any]] = []
     severities: list[dict[str, Any]] = []
-    for result in measured.windows:
-        window = report_context(result)
+    for result, window in zip(measured.windows, contexts, strict=True):
         label = result.current.period.label
         last = claim_last_day(spec, result.current.period)
         for owed in window["credits"].get("owed", []) if window["credits"]["scheme"] else []:
