@@ -281,6 +281,10 @@ class DocumentMeta:
     # properties, zip entries): SOURCE_DATE_EPOCH when set, else derived from the
     # spec, never the wall clock, so that two builds give the same bytes
     timestamp: int = 315532800  # 1980-01-01T00:00:00Z
+    # who made the changes a redline marks, and when (seconds since the epoch): the author and date of
+    # its tracked changes and comments; without them, the author and the timestamp above
+    revised_by: str | None = None
+    revised_at: int | None = None
 
     @property
     def is_draft(self) -> bool:

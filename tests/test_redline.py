@@ -175,8 +175,12 @@ def test_tracked_changes_carry_author_date_and_unique_ids() -> None:
     root = body_xml(docx(document))
     marks = [*root.iter(q("ins")), *root.iter(q("del"))]
     assert len(marks) > 50
-    assert {m.get(q("author")) for m in marks} == {"Northwind Networks Ltd"}
-    assert {m.get(q("date")) for m in marks} == {"2027-04-01T00:00:00Z"}  # the new spec's latest date: effective
+    # the new version's document owner, on the date its history gives that version (not its effective date)
+    new = read()["agreement"]
+    dated = next(h["date"] for h in new["history"] if str(h["version"]) == str(new["version"]))
+    assert {m.get(q("author")) for m in marks} == {new["owner"]["name"]}
+    assert {m.get(q("date")) for m in marks} == {f"{dated.isoformat()}T00:00:00Z"}
+    assert f"{dated.isoformat()}T00:00:00Z" != f"{new['effective'].isoformat()}T00:00:00Z"
     ids = [m.get(q("id")) for m in marks] + [b.get(q("id")) for b in root.iter(q("bookmarkStart"))]
     assert len(ids) == len(set(ids))
     # deleted words are w:delText inside w:del, never w:t
@@ -190,7 +194,8 @@ def test_a_moved_clause_carries_a_comment_where_it_was_and_where_it_is() -> None
         comments = etree.fromstring(package.read("word/comments.xml"))
     notes = {c.get(q("id")): "".join(t.text for t in c.iter(q("t"))) for c in comments.iter(q("comment"))}
     assert sorted(notes.values()) == ["Moved from clause 11.1", "Moved to clause 4.6"]
-    assert {c.get(q("date")) for c in comments.iter(q("comment"))} == {"2027-04-01T00:00:00Z"}
+    assert {c.get(q("date")) for c in comments.iter(q("comment"))} == {"2027-02-15T00:00:00Z"}  # 2.1's date
+    assert {c.get(q("author")) for c in comments.iter(q("comment"))} == {"Priya Raman"}  # the document owner
     root = body_xml(data)
     for comment_id, note in notes.items():
         start = root.find(f".//w:commentRangeStart[@w:id='{comment_id}']", NS)
@@ -219,6 +224,20 @@ def test_a_clause_inserted_near_the_top_is_the_only_mark_in_the_body(tmp_path: P
     assert numbers[marked[0]] == "1.2"
     assert all(p.find(".//w:del", NS) is None for p in marked)
     assert len(texts) == 2 and texts[1].startswith("The Provider (Northwind Networks Ltd) shall keep a written record")
+
+
+def test_the_reviewer_names_the_author_of_the_changes(tmp_path: Path) -> None:
+    target = tmp_path / "redline.docx"
+    args = ["diff", str(V1), str(V2), "--format", "docx", "-o", str(target)]
+    result = CliRunner().invoke(app, [*args, "--author", "  Jane Counsel, Contoso Legal "])
+    assert result.exit_code == 0, result.output
+    root = body_xml(target.read_bytes())
+    marks = [*root.iter(q("ins")), *root.iter(q("del"))]
+    assert marks and {m.get(q("author")) for m in marks} == {"Jane Counsel, Contoso Legal"}
+    assert {m.get(q("date")) for m in marks} == {"2027-03-08T00:00:00Z"}  # version 2.2 in v2.yaml's history
+    blank = CliRunner().invoke(app, [*args, "--author", " "])
+    assert blank.exit_code == 1 and "--author: given an empty name" in blank.output
+    assert "Traceback" not in blank.output
 
 
 def test_the_redline_docx_is_reproducible() -> None:

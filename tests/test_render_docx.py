@@ -621,7 +621,8 @@ def test_core_properties_come_from_the_meta(word: docx.document.Document) -> Non
     assert props.keywords == "SLA, managed network, availability"
     assert props.category == "service"
     assert props.revision == 1
-    assert props.created == props.modified == props.last_printed == stamp
+    assert props.created == props.modified == stamp
+    assert props.last_printed is None  # never printed
     assert props.identifier == "NW-SLA-001" and props.version == "1.2"
 
 

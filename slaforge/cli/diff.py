@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.options import ClauseDirs, DocumentId, PdfEngine, Strict, ThemeDir, pdf_engine_of
+from slaforge.errors import InvalidArgument
 
 commands = typer.Typer()
 
@@ -29,6 +30,10 @@ def diff(
     pdf_engine: PdfEngine = "weasyprint",
     document: DocumentId = None,
     strict: Strict = False,
+    author: Annotated[
+        str | None,
+        typer.Option("--author", help="Whose changes the redline's tracked changes are (default: the document owner)."),
+    ] = None,
 ) -> None:
     """Compare two versions of an agreement: changed values and clauses, or a redline."""
     from slaforge.diff.build import DiffOptions, check_format, run_diff
@@ -37,7 +42,12 @@ def diff(
     target = Path(output) if output else None
     chosen = check_format(fmt)
     engine = pdf_engine_of(pdf_engine, (chosen,))
-    options = DiffOptions(chosen, target, theme_dir, tuple(clause_dirs or ()), strict, folder, engine, document)
+    if author is not None and not author.strip():
+        raise InvalidArgument("--author: given an empty name, expected the name of the person who made the changes")
+    reviser = author.strip() if author else None
+    options = DiffOptions(
+        chosen, target, theme_dir, tuple(clause_dirs or ()), strict, folder, engine, document, reviser
+    )
     data, written = run_diff(old, new, options)
     if not written:  # a change list, or a portfolio in which no document changed
         sys.stdout.write(data.decode("utf-8"))

@@ -32,6 +32,7 @@ class DiffOptions:
     into_folder: bool = False  # ``output`` names a folder even before it exists (``-o out/diff/``)
     pdf_engine: str = DEFAULT_PDF_ENGINE  # a PDF redline's
     document: str | None = None  # portfolios: compare only this document
+    author: str | None = None  # whose changes the redline's tracked changes are (default: the document owner)
 
     @property
     def build(self) -> BuildOptions:
@@ -56,7 +57,7 @@ def render_comparison(comparison: Comparison, fmt: str, options: DiffOptions) ->
     from slaforge.diff.redline import redline
     from slaforge.library.texts import texts_for
 
-    document = redline(comparison, texts_for(options.theme_dir))
+    document = redline(comparison, texts_for(options.theme_dir), options.author)
     return render_formats(document, (fmt,), options.theme_dir, pdf_engine=options.pdf_engine)[fmt]
 
 

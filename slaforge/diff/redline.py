@@ -15,6 +15,7 @@ their values.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -27,17 +28,29 @@ from slaforge.library.texts import Texts, builtin_texts
 MOVED_SUFFIX = "--was"
 
 
-def redline(comparison: Comparison, texts: Texts | None = None) -> Document:
-    """The summary (from the theme's ``text/redline/``), then the new version with every change marked."""
+def redline(comparison: Comparison, texts: Texts | None = None, author: str | None = None) -> Document:
+    """The summary (from the theme's ``text/redline/``), then the new version with every change marked.
+
+    The changes are ``author``'s (by default the new version's document owner), made on the date the
+    new version's history gives it (else on the build's timestamp).
+    """
     summary = compose_texts(texts or builtin_texts(), "redline/outline", summary_context(comparison))
     new_meta = comparison.new.document.meta
+    agreement = comparison.new.agreement.spec.agreement
+    dated = next((entry.date for entry in reversed(agreement.history) if entry.version == agreement.version), None)
     meta = replace(
         new_meta,
         subtitle=summary.particulars["subtitle"],
         marking=summary.particulars["marking"],
         keywords=(*new_meta.keywords, "redline"),
+        revised_by=author or agreement.owner.name,
+        revised_at=None if dated is None else _midnight_utc(dated),
     )
     return Document(meta=meta, sections=(*summary.sections, *body_sections(comparison)))
+
+
+def _midnight_utc(day: dt.date) -> int:
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
 # ------------------------------------------------------------------ the body

@@ -85,6 +85,9 @@ def set_settings(settings: Element) -> None:
             setting.set(w("val"), "15")
 
 
+CP_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
 def set_properties(word: WordDocument, meta: DocumentMeta) -> None:
     """Core properties from the meta, every date from ``meta.timestamp``; slaforge as the application."""
     props = word.core_properties
@@ -99,7 +102,10 @@ def set_properties(word: WordDocument, meta: DocumentMeta) -> None:
     props.identifier = safe_text(meta.agreement_id)
     props.version = safe_text(meta.version)
     props.revision = revision_number(meta.version)
-    props.created = props.modified = props.last_printed = stamp
+    props.created = props.modified = stamp
+    printed = props._element.find(f"{{{CP_NS}}}lastPrinted")
+    if printed is not None:  # a generated file has never been printed
+        props._element.remove(printed)
 
 
 def _property(text: str) -> str:

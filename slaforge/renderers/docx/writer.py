@@ -62,7 +62,7 @@ def render(document: Document, options: RenderOptions) -> bytes:
         for section in document.sections
         for node_id in (section.id, *(clause.id for clause in section.clauses))
     ]
-    annotations = Annotations(meta.author, meta.timestamp)
+    annotations = Annotations(*revision_of(meta))
     body = word.element.body
     section_props = body.sectPr
     for child in list(body):
@@ -92,11 +92,17 @@ def render(document: Document, options: RenderOptions) -> bytes:
     return normalise_zip(buffer.getvalue(), meta.timestamp)
 
 
+def revision_of(meta: DocumentMeta) -> tuple[str, int]:
+    """(author, seconds since the epoch) of the document's tracked changes and comments."""
+    return meta.revised_by or meta.author, meta.timestamp if meta.revised_at is None else meta.revised_at
+
+
 def add_comment(word: WordDocument, meta: DocumentMeta, text: str) -> str:
-    """A comment in the comments part (created on first use), by the agreement's author, undated."""
-    comment = word.comments.add_comment(text=safe_text(text), author=safe_text(meta.author), initials="")
-    # python-docx stamps the clock; the build timestamp keeps the file reproducible
-    comment._comment_elm.set(w("date"), w3c_date(meta.timestamp))
+    """A comment in the comments part (created on first use), by the reviser, dated as the changes."""
+    author, when = revision_of(meta)
+    comment = word.comments.add_comment(text=safe_text(text), author=safe_text(author), initials="")
+    # python-docx stamps the clock; the revision's own date keeps the file reproducible
+    comment._comment_elm.set(w("date"), w3c_date(when))
     return str(comment.comment_id)
 
 
