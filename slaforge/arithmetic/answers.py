@@ -22,7 +22,7 @@ from slaforge.arithmetic.downtime import SECONDS_PER_DAY, WINDOW_DAYS, allowed_d
 from slaforge.arithmetic.periods import Period, parse_period, period_for
 from slaforge.errors import InvalidArgument, UsageError
 from slaforge.spec.loader import LoadedSpec, load_spec
-from slaforge.spec.models import Service, Window
+from slaforge.spec.models import Commitment, Service, Window
 from slaforge.spec.units import Money, Pct, parse_money, parse_percent
 from slaforge.text import format_decimal, long_date
 
@@ -87,6 +87,29 @@ def _service(loaded: LoadedSpec, service_id: str | None) -> Service:
         ) from None
 
 
+def _commitment(loaded: LoadedSpec, service: Service, commitment_id: str | None) -> Commitment:
+    commitments = service.all_commitments
+    if commitment_id is None:
+        if len(commitments) == 1:
+            return commitments[0]
+        raise InvalidArgument(
+            f"service {service.id!r} makes several commitments; name one with --commitment: "
+            + ", ".join(c.id for c in commitments)
+        )
+    found = next((c for c in commitments if c.id == commitment_id), None)
+    if found is None:
+        raise InvalidArgument(
+            f"service {service.id!r} in {loaded.path} has no commitment {commitment_id!r}; it has: "
+            + ", ".join(c.id for c in commitments)
+        )
+    return found
+
+
+def _named(service: Service, commitment: Commitment) -> dict[str, str]:
+    """The commitment's id, for an answer about a service that makes several."""
+    return {"commitment": commitment.id} if len(service.all_commitments) > 1 else {}
+
+
 def hms(seconds: Decimal) -> str:
     return format_seconds(seconds)
 
@@ -102,18 +125,21 @@ def downtime_answer(
     period = _period(period_text) if period_text else None
     answer: dict[str, Any] = {"target": str(target), "window": window.value}
     if hours:
-        spec_path, _, service_id = hours.partition("#")
+        spec_path, _, named = hours.partition("#")
+        service_id, _, commitment_id = named.partition(".")
         loaded = load(Path(spec_path))
         service = _service(loaded, service_id or None)
+        commitment = _commitment(loaded, service, commitment_id or None)
         calendar = loaded.spec.service_hours[service.hours]
         if period is None:
             period = period_for(window, loaded.spec.agreement.effective.replace(day=1))
         base = seconds_within(calendar, period.dates())
-        maintenance = service.availability.maintenance
+        maintenance = commitment.maintenance
         excluded = maintenance_seconds(calendar, maintenance.windows, period.dates()) if maintenance else Decimal(0)
         answer.update(
             {
                 "service": service.id,
+                **_named(service, commitment),
                 "hours": calendar.name,
                 "timezone": calendar.timezone,
                 "service_seconds": _number(base),
@@ -251,6 +277,7 @@ def deadline_text(answer: dict[str, Any]) -> str:
 def credit_answer(
     spec_path: Path,
     service_id: str | None,
+    commitment_id: str | None,
     uptime: str,
     fee_text: str | None,
     period_text: str | None,
@@ -261,6 +288,7 @@ def credit_answer(
     loaded = load(spec_path)
     spec = loaded.spec
     service = _service(loaded, service_id)
+    commitment = _commitment(loaded, service, commitment_id)
     credits = spec.service_credits
     if credits is None:
         raise InvalidArgument(f"{spec_path} has no service credits")
@@ -278,7 +306,7 @@ def credit_answer(
             f"--fee {fee_text!r}: the agreement's amounts are in {', '.join(sorted(agreed))}; "
             "give the fee in that currency"
         )
-    window = service.availability.window
+    window = commitment.window
     period = _period(period_text) if period_text else period_for(window, spec.agreement.effective.replace(day=1))
     try:
         parsed_events = parse_events(events)
@@ -287,7 +315,7 @@ def credit_answer(
     past = [_percent(h, "--history") for h in history]
     result = compute_credit(
         credits,
-        service.availability.target,
+        commitment.target,
         availability,
         fee,
         Decimal(period.days * SECONDS_PER_DAY),
@@ -297,6 +325,7 @@ def credit_answer(
     chronic = result.chronic
     return {
         "service": service.id,
+        **_named(service, commitment),
         "period": period.label,
         "availability": str(result.availability),
         "target": str(result.target),
@@ -334,7 +363,9 @@ def credit_answer(
 
 def credit_text(answer: dict[str, Any]) -> str:
     lines = [
-        f"service {answer['service']}, {answer['period']}: availability {answer['availability']} against "
+        f"service {answer['service']}, "
+        + (f"commitment {answer['commitment']}, " if "commitment" in answer else "")
+        + f"{answer['period']}: availability {answer['availability']} against "
         f"a target of {answer['target']} ({'met' if answer['met'] else 'missed'}); fee {answer['fee']}"
     ]
     if answer["band"]:

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from slaforge.arithmetic.calendars import seconds_within
 from slaforge.arithmetic.periods import period_for
 from slaforge.library.texts import label
-from slaforge.spec.models import Service, Spec, Window
+from slaforge.spec.models import Commitment, Service, Spec, Window
 from slaforge.text import format_decimal
 
 SECONDS_PER_DAY = 86_400
@@ -71,9 +71,9 @@ def unit_word(window: Window) -> str:
     return label(f"window_units.{window.value}")
 
 
-def allowed_downtime(spec: Spec, service: Service) -> str:
-    """The downtime a service's target allows, as the agreement should quote it."""
-    availability = service.availability
+def allowed_downtime(spec: Spec, service: Service, commitment: Commitment) -> str:
+    """The downtime a commitment's target allows, as the agreement should quote it."""
+    availability = commitment
     if availability.target >= 100:
         return "no downtime at all"
     calendar = spec.service_hours.get(service.hours)

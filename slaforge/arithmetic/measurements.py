@@ -269,7 +269,8 @@ class RowReader:
         exclusion = None
         flag = row.get("exclusion", "")
         if flag and service is not None:
-            allowed = [e.value for e in self.services[service].availability.exclusions]
+            commitments = self.services[service].all_commitments
+            allowed = [e.value for e in Exclusion if any(e in c.exclusions for c in commitments)]
             if flag not in allowed:
                 self.problem(
                     f"the agreement does not exclude {flag!r} outages of service {service!r}",

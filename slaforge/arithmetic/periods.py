@@ -78,7 +78,7 @@ def first_window_start(spec: Spec, window: Window, fiscal_year_start: str | None
     """The window boundary on or before the effective date: the agreement's windows are counted from it."""
     effective = spec.agreement.effective
     if window == Window.fiscal_quarter:
-        fiscal = fiscal_year_start or spec.services[0].availability.fiscal_year_start or "01-01"
+        fiscal = fiscal_year_start or spec.services[0].all_commitments[0].fiscal_year_start or "01-01"
         month, day = (int(p) for p in fiscal.split("-"))
         start = dt.date(effective.year, month, day)
         return start if start <= effective else start.replace(year=start.year - 1)

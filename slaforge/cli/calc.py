@@ -14,6 +14,7 @@ from slaforge.errors import UsageError
 
 app = typer.Typer(help="SLA arithmetic: downtime budgets, deadlines, service credits.", no_args_is_help=True)
 Service = Annotated[str | None, typer.Option("--service", help="Service id.")]
+Commitment = Annotated[str | None, typer.Option("--commitment", help="Commitment id, when the service makes several.")]
 
 
 def _loader(document: str | None) -> Any:
@@ -35,7 +36,8 @@ def calc_downtime(
     ),
     period: Annotated[str | None, typer.Option("--period", help="2027-02, 2027-Q1, 2027 or A..B")] = None,
     hours: Annotated[
-        str | None, typer.Option("--hours", help="SPEC.yaml#service: count only its service hours")
+        str | None,
+        typer.Option("--hours", help="SPEC.yaml#service[.commitment]: count only its service hours"),
     ] = None,
     document: DocumentId = None,
     as_json: Json = False,
@@ -71,6 +73,7 @@ def calc_credit(
     spec: Annotated[Path, typer.Argument(help="Spec file, or a portfolio with --document.")],
     uptime: Annotated[str, typer.Option("--uptime", help="Measured availability, e.g. 99.2")],
     service: Service = None,
+    commitment: Commitment = None,
     fee: Annotated[str | None, typer.Option("--fee", help="Fee for the window, e.g. '12000 EUR'")] = None,
     period: Annotated[str | None, typer.Option("--period", help="The measured period, e.g. 2027-03")] = None,
     event: Annotated[list[str] | None, typer.Option("--event", help="EVENT[:SEVERITY]=COUNT (repeatable)")] = None,
@@ -84,5 +87,5 @@ def calc_credit(
     from slaforge.arithmetic.answers import credit_answer, credit_text
 
     past = [h for h in (history or "").split(",") if h.strip()]
-    answer = credit_answer(spec, service, uptime, fee, period, list(event or ()), past, _loader(document))
+    answer = credit_answer(spec, service, commitment, uptime, fee, period, list(event or ()), past, _loader(document))
     _print(answer, credit_text, as_json)

@@ -16,7 +16,8 @@ from jinja2 import Template, TemplateError, Undefined
 from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from slaforge.compose.resolve import Agreement, PathDict
+from slaforge.compose.resolve import Agreement
+from slaforge.compose.views import PathDict
 from slaforge.library.markup import CLAUSE_DIRECTIVES, MarkupError, RawBlock, escape, parse_blocks
 from slaforge.library.vocabulary import Vocabulary
 from slaforge.spec.calendars import format_days

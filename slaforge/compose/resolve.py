@@ -13,30 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from slaforge.arithmetic.business_time import business_note
 from slaforge.arithmetic.credits import describe_band, worked_example
-from slaforge.arithmetic.downtime import allowed_downtime, window_name
 from slaforge.compose.context_calendars import add_calendar_values, add_site_values
+from slaforge.compose.context_commitments import add_commitments
+from slaforge.compose.views import path_view
 from slaforge.spec.loader import LoadedSpec
 from slaforge.spec.models import Spec
 from slaforge.spec.source import SourceMap
-from slaforge.text import LongDate
-
-
-class PathDict(dict[str, Any]):
-    """A mapping that knows where it sits in the spec, for error messages."""
-
-    path: str = ""
-
-
-class PathList(list[Any]):
-    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,42 +79,14 @@ def build_timestamp(spec: Spec) -> int:
     return int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC).timestamp())
 
 
-def path_view(value: Any, path: str) -> Any:
-    """``value`` (a model, mapping, list or scalar) as clause bodies read it: mappings and lists that know
-    their dotted ``path``, enums as their values, dates as a contract writes them."""
-    if isinstance(value, BaseModel):
-        out = PathDict()
-        out.path = path
-        for name in type(value).model_fields:
-            out[name] = path_view(getattr(value, name), f"{path}.{name}")
-        return out
-    if isinstance(value, dict):
-        out = PathDict()
-        out.path = path
-        for key, item in value.items():
-            out[key] = path_view(item, f"{path}.{key}")
-        return out
-    if isinstance(value, list | tuple):
-        items = PathList(path_view(item, f"{path}[{i}]") for i, item in enumerate(value))
-        items.path = path
-        return items
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return LongDate(value.year, value.month, value.day)
-    return value
-
-
 def _add_computed(view: dict[str, Any], spec: Spec) -> None:
     calendars = view["service_hours"]
     add_calendar_values(calendars, spec)
     add_site_values(view, spec)
     for service, svc in zip(spec.services, view["services"], strict=True):
-        availability = service.availability
         svc["calendar"] = calendars.get(service.hours)
         svc["support_calendar"] = calendars.get(service.support_hours or service.hours)
-        svc["window_name"] = window_name(availability.window)
-        svc["allowed_downtime"] = allowed_downtime(spec, service)
+    add_commitments(view, spec)
     responsiveness = view["responsiveness"]
     calendar = spec.service_hours.get(spec.responsiveness.hours)
     responsiveness["calendar"] = calendars.get(spec.responsiveness.hours)
@@ -141,7 +100,7 @@ def _add_computed(view: dict[str, Any], spec: Spec) -> None:
     credits = view["service_credits"]
     if credits is not None and spec.service_credits is not None:
         first = spec.services[0]
-        example = worked_example(spec.service_credits, first.fee, first.availability.window)
+        example = worked_example(spec.service_credits, first.fee, first.fee_window)
         credits["worked_example"] = path_view(example.__dict__, "service_credits.worked_example") if example else None
         for band, band_view in zip(spec.service_credits.bands, credits["bands"], strict=True):
             band_view["range"] = describe_band(band)

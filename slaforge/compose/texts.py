@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import TemplateError
 
 from slaforge.compose.environment import BodyError, compiled, compiled_condition, render_body, shared_environment
-from slaforge.compose.resolve import path_view
+from slaforge.compose.views import path_view
 from slaforge.document import Block, Clause, Section, plain
 from slaforge.errors import ClauseError, Problem
 from slaforge.library.markup import Directive, MarkupError, parse_inline

@@ -54,6 +54,10 @@ def compare(old: Version, new: Version) -> Comparison:
     return Comparison(old, new, values, clauses, places(values, clauses, old.params, new.params))
 
 
+# context names that are not spec keys, and the part of the spec each is made from
+SPEC_PART = {"commitments": "services"}
+
+
 def places(
     values: tuple[ValueChange, ...],
     clauses: ClauseComparison,
@@ -77,7 +81,7 @@ def places(
         best: str | None = None
         top = value.field.split(".")[0]
         for clause_id, (old_text, new_text) in texts.items():
-            if top not in params.get(clause_id, (top,)):
+            if top not in {SPEC_PART.get(p, p) for p in params.get(clause_id, (top,))}:
                 continue
             gained = any(new_text.count(f.lower()) > old_text.count(f.lower()) for f in value.new_forms)
             lost = any(old_text.count(f.lower()) > new_text.count(f.lower()) for f in value.old_forms)

@@ -154,7 +154,7 @@ class _Walk:
 
     def add(self, where: _Where, kind: ValueKind, old: Any, new: Any) -> None:
         note = None
-        if where.field == "services.availability.target" and kind == "changed":
+        if where.field in ("services.availability.target", "services.commitments.target") and kind == "changed":
             note = f"downtime allowed: {_downtime(old)} -> {_downtime(new)}"
         self.changes.append(
             ValueChange(

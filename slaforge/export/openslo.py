@@ -40,6 +40,7 @@ from slaforge.arithmetic.periods import first_window_start, period_for
 from slaforge.errors import Problem
 from slaforge.library.texts import label
 from slaforge.spec.models import DowntimeKind, SeverityLevel, Spec, Window
+from slaforge.spec.objectives import PlacedCommitment, iter_commitments
 from slaforge.spec.source import SourceMap
 from slaforge.spec.units import format_percent
 
@@ -130,13 +131,15 @@ class Names:
     source: str
     support: str
     services: dict[str, str]
-    slos: dict[tuple[str, str], str]  # (service id, "availability") or (severity id, "response"|"resolution")
+    slos: dict[tuple[str, str], str]  # (service id, commitment id) or (severity id, "response"|"resolution")
 
     @classmethod
     def of(cls, spec: Spec) -> Names:
         agreement = spec.agreement.id
         services = unique_names({s.id: (s.id,) for s in spec.services} | {"": (agreement, "support")})
-        wanted = {(s.id, "availability"): (services[s.id], "availability") for s in spec.services}
+        wanted = {
+            (p.service.id, p.commitment.id): (services[p.service.id], p.commitment.id) for p in iter_commitments(spec)
+        }
         for level in spec.responsiveness.severities:
             for what in ("response", "resolution"):
                 wanted[(level.id, what)] = (services[""], level.id, what)
@@ -162,9 +165,13 @@ def capped(export: Export, source: SourceMap | None, loc: tuple[str | int, ...],
     return " " + words
 
 
-def availability_slo(spec: Spec, index: int, names: Names, export: Export, source: SourceMap | None) -> dict[str, Any]:
-    service = spec.services[index]
-    availability = service.availability
+def availability_slo(
+    spec: Spec, placed: PlacedCommitment, names: Names, export: Export, source: SourceMap | None
+) -> dict[str, Any]:
+    service, availability = placed.service, placed.commitment
+    display = (
+        f"{service.name} availability" if placed.only else f"{service.name} {availability.name or availability.id}"
+    )
     calendar = spec.service_hours[service.hours]
     downtime = availability.downtime
     target, was_capped = objective_target(availability.target)
@@ -192,13 +199,12 @@ def availability_slo(spec: Spec, index: int, names: Names, export: Export, sourc
         f"({downtime.kind.value} downtime); excluded: {excluded or 'nothing'}."
     )
     if was_capped:
-        loc = ("services", index, "availability", "target")
-        description += capped(export, source, loc, f"{service.name} availability")
-    slo_name = names.slos[(service.id, "availability")]
+        description += capped(export, source, (*placed.loc, "target"), display)
+    slo_name = names.slos[(service.id, availability.id)]
     return {
         "apiVersion": API_VERSION,
         "kind": "SLO",
-        "metadata": {"name": slo_name, "displayName": f"{service.name} availability"},
+        "metadata": {"name": slo_name, "displayName": display},
         "spec": {
             "description": description,
             "service": names.services[service.id],
@@ -284,20 +290,19 @@ def openslo_export(
     names = Names.of(spec)
     export = Export([data_source(spec, names, data_source_type)])
     documents = export.documents
-    for index, service in enumerate(spec.services):
+    for service in spec.services:
         documents.append(service_document(names.services[service.id], service.name, service.description))
-        documents.append(availability_slo(spec, index, names, export, source))
+        documents.extend(
+            availability_slo(spec, p, names, export, source) for p in iter_commitments(spec) if p.service is service
+        )
     documents.append(
         service_document(
             names.support, f"Support under {spec.agreement.id}", f"Incident handling under {spec.agreement.title}"
         )
     )
-    first = spec.services[0]
+    first = spec.services[0].all_commitments[0]
     window = time_window(
-        spec,
-        first.availability.window,
-        spec.service_hours[spec.responsiveness.hours].timezone,
-        first.availability.fiscal_year_start,
+        spec, first.window, spec.service_hours[spec.responsiveness.hours].timezone, first.fiscal_year_start
     )
     for index in range(len(spec.responsiveness.severities)):
         for what in ("response", "resolution"):

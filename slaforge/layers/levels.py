@@ -31,6 +31,7 @@ from typing import Any
 
 from slaforge.errors import Problem, merge_repeats
 from slaforge.layers.inherit import Portfolio, PortfolioDocument
+from slaforge.spec.objectives import service_commitments
 from slaforge.spec.paths import PathError, tokens
 from slaforge.spec.portfolio_file import Kind
 from slaforge.spec.units import Pct
@@ -192,25 +193,27 @@ def _support(portfolio: Portfolio, terms: dict[str, dict[str, TermValue]], repor
 
 
 def _series(document: PortfolioDocument, index: int, supporting: list[PortfolioDocument], report: LevelReport) -> None:
-    service = document.spec.services[index]
-    target = service.availability.target
+    """Each commitment of the service needs components whose weakest promises, multiplied, reach its target."""
     combined = Decimal(1)
     parts = []
     for helper in supporting:
         for j, component in enumerate(helper.spec.services):
-            combined *= component.availability.target / 100
-            origin = helper.source.origin(("services", j, "availability", "target"))
+            weakest = min(service_commitments(helper.spec, j), key=lambda p: p.commitment.target)
+            combined *= weakest.commitment.target / 100
+            origin = helper.source.origin((*weakest.loc, "target"))
             parts.append(
-                f"{component.name} {component.availability.target} ({helper.kind_name} {helper.spec.agreement.id}, "
+                f"{component.name} {weakest.commitment.target} ({helper.kind_name} {helper.spec.agreement.id}, "
                 f"{origin.where if origin else helper.source.file})"
             )
     combined_pct = Pct((combined * 100).quantize(Decimal("0.0001")))
-    if combined * 100 < target:
-        loc = ("services", index, "availability", "target")
+    for placed in service_commitments(document.spec, index):
+        service, target = placed.service, placed.commitment.target
+        if combined * 100 >= target:
+            continue
         report.errors.append(
             replace(
                 document.source.problem(
-                    loc,
+                    (*placed.loc, "target"),
                     f"{service.name}: the target of {target} is not supported: the components it depends on "
                     f"work in series, so together they are available only {combined_pct} of the time: "
                     + " x ".join(parts),
@@ -218,7 +221,7 @@ def _series(document: PortfolioDocument, index: int, supporting: list[PortfolioD
                     expected=f"components whose combined availability reaches {target}",
                     code="unsupported-target",
                 ),
-                path=f"services[{service.id}].availability.target",
+                path=f"{placed.key}.target",
             )
         )
 

@@ -29,7 +29,8 @@ from slaforge.compose.assembly import Composition, selected
 from slaforge.compose.environment import shared_environment, template_context
 from slaforge.compose.lint import Sample
 from slaforge.compose.numbering import number_clauses
-from slaforge.compose.resolve import Agreement, build_timestamp, path_view
+from slaforge.compose.resolve import Agreement, build_timestamp
+from slaforge.compose.views import path_view
 from slaforge.layers.inherit import Portfolio, PortfolioDocument
 from slaforge.layers.levels import LevelReport
 from slaforge.library.clauses import ClauseSource, Library
@@ -45,9 +46,13 @@ _QUOTED = re.compile(r"[\"']([a-z_.]+)[\"']")
 COMPUTED_SERVICE_FIELDS = {
     "calendar": {"hours"},
     "support_calendar": {"hours", "support_hours"},
-    "window_name": {"availability"},
-    "allowed_downtime": {"availability", "hours"},
+    "window_name": {"availability", "commitments"},
+    "allowed_downtime": {"availability", "commitments", "hours"},
+    "title": {"name"},  # a commitment's title is its service's name (with its own)
+    "commitments": {"availability", "commitments"},
 }
+# what a clause reading the context's ``commitments`` (every service's commitments) reads of each service
+COMMITMENT_FIELDS = {"availability", "commitments"}
 
 
 @dataclass(frozen=True)
@@ -164,8 +169,8 @@ def service_fields(clause: ClauseSource) -> set[str]:
 def _same(lower: PortfolioDocument, upper: PortfolioDocument, name: str, clause: ClauseSource) -> bool:
     """Whether ``upper`` says the same as ``lower`` about spec key ``name``, for what ``lower`` covers."""
     mine, theirs = getattr(lower.spec, name, None), getattr(upper.spec, name, None)
-    if name == "services":
-        fields = service_fields(clause)
+    if name in ("services", "commitments"):
+        fields = service_fields(clause) | (COMMITMENT_FIELDS if name == "commitments" else set())
         by_id = {s.id: s for s in upper.spec.services}
         return all(
             s.id in by_id and all(getattr(by_id[s.id], f) == getattr(s, f) for f in fields) for s in lower.spec.services

@@ -171,7 +171,7 @@ def _step_ups(tiers: Sequence[TierColumn]) -> list[dict[str, Any]]:
                 continue
             gain = {"credits": False, "label": term.label, "text": term.text, "before": lower.text if lower else None}
             downtime = key.removesuffix(".target") + ".downtime"
-            if key.endswith(".availability.target") and downtime in high.terms and downtime in low.terms:
+            if term.kind == "availability" and downtime in high.terms and downtime in low.terms:
                 text = high.terms[downtime].text
                 gain["downtime"] = text[0].lower() + text[1:]
             gains.append(gain)

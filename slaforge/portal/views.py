@@ -19,7 +19,9 @@ from typing import Any
 from markupsafe import Markup
 
 from slaforge.arithmetic.achievement import Achievement
+from slaforge.arithmetic.availability import CommitmentAvailability
 from slaforge.arithmetic.downtime import allowed_downtime, window_name
+from slaforge.compose.context_commitments import commitment_name
 from slaforge.compose.texts import particulars
 from slaforge.layers.inherit import Portfolio, PortfolioDocument
 from slaforge.library.texts import Texts
@@ -28,6 +30,7 @@ from slaforge.renderers import chart
 from slaforge.reports.facts import claim_last_day, window_facts
 from slaforge.reports.figures import money_total
 from slaforge.reports.report import OUTLINE, report_context, trend_chart
+from slaforge.spec.objectives import iter_commitments
 from slaforge.spec.portfolio_file import Kind
 from slaforge.spec.units import Money
 from slaforge.text import long_date
@@ -84,15 +87,15 @@ def promises(document: PortfolioDocument) -> dict[str, Any]:
     """The service levels a document promises, as figures the template puts in plain words."""
     spec = document.spec
     services = []
-    for service in spec.services:
-        availability = service.availability
+    for placed in iter_commitments(spec):
+        service, availability = placed.service, placed.commitment
         hours = spec.service_hours.get(service.hours)
         services.append(
             {
-                "name": service.name,
+                "name": commitment_name(placed),
                 "target": f"{availability.target.normalize():f}%",
                 "window": window_name(availability.window),
-                "allowed": allowed_downtime(spec, service),
+                "allowed": allowed_downtime(spec, service, availability),
                 "hours_only": availability.service_hours_only,
                 "hours": hours.name if hours else None,
             }
@@ -130,7 +133,7 @@ def window_rows(
         now = result.current
         last = claim_last_day(result.spec, now.period)
         reports = [{"format": fmt, "href": href(measured, index, fmt)} for fmt in formats]
-        for service, availability in zip(context["services"], now.services, strict=True):
+        for service, availability in zip(context["services"], now.commitments, strict=True):
             used = _share(Decimal(availability.downtime_seconds), availability.allowed_seconds)
             rows.append(
                 {
@@ -138,7 +141,7 @@ def window_rows(
                     "window": now.period.label,
                     "budget_share": int(used),
                     "budget_bar": int(min(used, Decimal(100))),
-                    "owed_amount": _owed(result, availability.service.id),
+                    "owed_amount": _owed(result, availability),
                     "claim_by": long_date(last) if last else None,
                     "reports": reports,
                 }
@@ -146,9 +149,9 @@ def window_rows(
     return rows
 
 
-def _owed(result: Achievement, service_id: str) -> str | None:
+def _owed(result: Achievement, availability: CommitmentAvailability) -> str | None:
     for credit in result.current.credits:
-        if credit.service.id == service_id and credit.result and credit.result.payable.amount > 0:
+        if credit.commitment is availability.commitment and credit.result and credit.result.payable.amount > 0:
             return str(credit.result.payable)
     return None
 
@@ -261,13 +264,13 @@ def exposure(customers: dict[str, list[Measured]]) -> dict[str, Any]:
                 if quarter_of(result) != quarter:
                     continue
                 owed.extend(c.result.payable for c in result.current.credits if c.result and c.result.payable.amount)
-            for availability in m.latest.current.services:
+            for availability in m.latest.current.commitments:
                 used = _share(Decimal(availability.downtime_seconds), availability.allowed_seconds)
                 nearest.append(
                     {
                         "customer": customer,
                         "agreement": m.document.spec.agreement.id,
-                        "service": availability.service.name,
+                        "service": commitment_name(availability.placed),
                         "window": m.latest.current.period.label,
                         "budget_share": int(used),
                         "budget_bar": int(min(used, Decimal(100))),

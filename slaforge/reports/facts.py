@@ -13,15 +13,12 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slaforge.arithmetic.achievement import (
-    Achievement,
-    ServiceAvailability,
-    SeverityAttainment,
-    TicketOutcome,
-    WindowAchievement,
-)
+from slaforge.arithmetic.achievement import Achievement, WindowAchievement
+from slaforge.arithmetic.attainment import SeverityAttainment, TicketOutcome
+from slaforge.arithmetic.availability import CommitmentAvailability
 from slaforge.arithmetic.business_time import due_after
 from slaforge.arithmetic.credits import ChronicStatus
+from slaforge.arithmetic.credits_owed import CommitmentCredit
 from slaforge.arithmetic.periods import Period
 from slaforge.reports.figures import money_total
 from slaforge.spec.models import Spec
@@ -62,7 +59,7 @@ def window_facts(result: Achievement) -> dict[str, Any]:
         "window": result.window.value,
         "period": _period(now.period),
         "as_of": result.as_of.isoformat(),
-        "services": [_service(a) for a in now.services],
+        "services": [_service(a) for a in now.commitments],
         "severities": [_severity(s) for s in now.severities],
         "credits": _credits(result, now),
     }
@@ -87,14 +84,17 @@ def _money(value: Money | None) -> dict[str, str] | None:
     return {"amount": _decimal(value.amount.quantize(Decimal("0.01"))), "currency": value.currency}
 
 
-def _service(a: ServiceAvailability) -> dict[str, Any]:
+def _service(a: CommitmentAvailability) -> dict[str, Any]:
+    """One commitment's figures; ``commitment`` only for a service that makes several."""
+    named = {} if a.placed.only else {"commitment": a.commitment.id, "commitment_name": a.commitment.name}
     return {
         "id": a.service.id,
+        **named,
         "name": a.service.name,
         "target": _decimal(a.target),
         "achieved": _decimal(a.achieved),
         "met": a.met,
-        "service_hours_only": a.service.availability.service_hours_only,
+        "service_hours_only": a.commitment.service_hours_only,
         "window_seconds": a.window_seconds,
         "excluded_seconds": a.excluded_seconds,
         "measured_seconds": a.measured_seconds,
@@ -170,6 +170,11 @@ def _chronic(status: ChronicStatus | None) -> dict[str, Any] | None:
     return {"reached": status.reached, "failed": status.failed, "out_of": status.out_of}
 
 
+def _of(credit: CommitmentCredit) -> dict[str, str]:
+    """The commitment a credit is for, when its service makes several."""
+    return {"commitment": credit.commitment.id} if len(credit.service.all_commitments) > 1 else {}
+
+
 def _credits(result: Achievement, now: WindowAchievement) -> dict[str, Any] | None:
     spec = result.spec
     scheme = spec.service_credits
@@ -180,11 +185,12 @@ def _credits(result: Achievement, now: WindowAchievement) -> dict[str, Any] | No
     for credit in now.credits:
         outcome = credit.result
         if outcome is None:
-            services.append({"service": credit.service.id, "owed": None, "reason": credit.reason})
+            services.append({"service": credit.service.id, **_of(credit), "owed": None, "reason": credit.reason})
             continue
         services.append(
             {
                 "service": credit.service.id,
+                **_of(credit),
                 "band": outcome.band,
                 "band_percent": _decimal(outcome.band_percent),
                 "band_amount": _money(outcome.band_amount),

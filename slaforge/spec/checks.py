@@ -17,6 +17,7 @@ from slaforge.errors import Problem
 from slaforge.spec.calendars import TimeWindow, compare_durations
 from slaforge.spec.checks_calendars import check_holidays, check_sites, check_spans, unknown_reference
 from slaforge.spec.models import CreditBand, ServiceCredits, Spec
+from slaforge.spec.objectives import iter_commitments, service_commitments
 from slaforge.spec.source import SourceMap, dotted
 from slaforge.spec.units import Money, format_percent
 
@@ -62,6 +63,40 @@ def check_unique_ids(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
         )
 
 
+def check_commitments(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
+    """Each service makes its commitments one way (format 1's ``availability`` or a ``commitments`` list), with
+    unique ids."""
+    for i, service in enumerate(spec.services):
+        if service.availability is not None and service.commitments:
+            yield source.problem(
+                ("services", i, "commitments"),
+                f"service {service.id!r} gives both 'availability' and 'commitments'",
+                given="availability and commitments",
+                expected="'availability' for one commitment, or every commitment under 'commitments'",
+                code="availability-and-commitments",
+            )
+        elif service.availability is None and not service.commitments:
+            yield source.problem(
+                ("services", i),
+                f"service {service.id!r} has no availability commitment",
+                expected="'availability' (a target and how it is measured), or a list of 'commitments'",
+                code="missing",
+            )
+        seen: set[str] = set()
+        for placed in service_commitments(spec, i):
+            if placed.format_1:
+                continue
+            if placed.commitment.id in seen:
+                yield source.problem(
+                    (*placed.loc, "id"),
+                    f"duplicate commitment id {placed.commitment.id!r} in service {service.id!r}",
+                    given=placed.commitment.id,
+                    expected="commitment ids unique in the service",
+                    code="duplicate-id",
+                )
+            seen.add(placed.commitment.id)
+
+
 def check_references(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
     calendars = sorted(spec.service_hours)
     severities = [s.id for s in spec.responsiveness.severities]
@@ -102,11 +137,11 @@ def check_references(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
 
 
 def check_percent_ranges(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
-    for i, service in enumerate(spec.services):
-        target = service.availability.target
+    for placed in iter_commitments(spec):
+        target = placed.commitment.target
         if not (Decimal(0) < target <= Decimal(100)):
             yield source.problem(
-                ("services", i, "availability", "target"),
+                (*placed.loc, "target"),
                 "availability target out of range",
                 given=format_percent(target),
                 expected="a percentage in (0, 100]",
@@ -115,7 +150,7 @@ def check_percent_ranges(spec: Spec, source: SourceMap, base: Path) -> Iterator[
         elif target == 100:
             yield warn(
                 source,
-                ("services", i, "availability", "target"),
+                (*placed.loc, "target"),
                 "a 100% target allows no downtime at all; any outage is a breach",
                 code="target-100",
                 given="100%",
@@ -218,13 +253,13 @@ def check_credit_bands(spec: Spec, source: SourceMap, base: Path) -> Iterator[Pr
                 code="credit-order",
             )
     top_index, top = bands[-1]
-    for s, service in enumerate(spec.services):
-        target = service.availability.target
+    for placed in iter_commitments(spec):
+        target = placed.commitment.target
         if top.upper > target or (top.upper == target and top.upper_inclusive):
             yield source.problem(
                 ("service_credits", "bands", top_index),
-                f"the top credit band reaches {_bound_text(top.upper, top.upper_inclusive, False)}, so service "
-                f"{service.id!r} would earn a credit while meeting its {format_percent(target)} target",
+                f"the top credit band reaches {_bound_text(top.upper, top.upper_inclusive, False)}, so "
+                f"{placed.subject} would earn a credit while meeting its {format_percent(target)} target",
                 given=_bound_text(top.upper, top.upper_inclusive, False),
                 expected=f"below {format_percent(target)}",
                 code="credit-above-target",
@@ -232,9 +267,9 @@ def check_credit_bands(spec: Spec, source: SourceMap, base: Path) -> Iterator[Pr
         elif top.upper < target or top.upper_inclusive:
             yield warn(
                 source,
-                ("services", s, "availability", "target"),
+                (*placed.loc, "target"),
                 f"availability from {_bound_text(top.upper, not top.upper_inclusive, True)} to below "
-                f"{format_percent(target)} misses the target of service {service.id!r} but earns no credit",
+                f"{format_percent(target)} misses the target of {placed.subject} but earns no credit",
                 code="credit-gap-below-target",
             )
 
@@ -303,13 +338,13 @@ def _overlap(a: TimeWindow, b: TimeWindow) -> list[str]:
 
 
 def check_maintenance(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
-    for i, service in enumerate(spec.services):
-        maintenance = service.availability.maintenance
+    for placed in iter_commitments(spec):
+        service, maintenance = placed.service, placed.commitment.maintenance
         calendar = spec.service_hours.get(service.hours)
         if maintenance is None or calendar is None or not maintenance.outside_prime_hours:
             continue
         for w, window in enumerate(maintenance.windows):
-            loc = ("services", i, "availability", "maintenance", "windows", w)
+            loc = (*placed.loc, "maintenance", "windows", w)
             if calendar.always:
                 yield source.problem(
                     loc,
@@ -407,6 +442,7 @@ def check_currencies(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
 
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
+    check_commitments,
     check_references,
     check_currencies,
     check_percent_ranges,

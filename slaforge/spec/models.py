@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from slaforge.spec.base import Identifier, Model, Text
 from slaforge.spec.calendars import ServiceHours, Site, TimeWindow, every_year_day
@@ -217,7 +217,29 @@ class Availability(Model):
         return self
 
 
+FORMAT_1_COMMITMENT = "availability"  # the id of the one commitment that format 1's ``availability`` writes
+
+
+class Commitment(Availability):
+    """One promise a service makes: a target over a measurement window, measured one way.
+
+    A service that makes one promise writes it as ``availability``; one that makes several (a
+    region-level and an instance-level promise, say) lists them under ``commitments``, each with
+    its own id.
+    """
+
+    id: Identifier = Field(description="Names the commitment within its service, e.g. region-level")
+    name: Text | None = Field(None, description="How the text names the commitment, e.g. 'Region-Level SLA'")
+
+
 # ------------------------------------------------------------------ services
+
+
+def _availability_not_null(schema: dict[str, Any]) -> None:
+    """In the schema an editor reads, ``availability`` is a mapping or absent, never ``null``."""
+    field = schema["properties"]["availability"]
+    field["$ref"] = next(o["$ref"] for o in field.pop("anyOf") if "$ref" in o)
+    field.pop("default", None)
 
 
 class Service(Model):
@@ -229,12 +251,40 @@ class Service(Model):
     dependencies: list[Text] = Field(default_factory=list, description="What the service relies on")
     hours: Identifier = Field(description="Key of the service_hours calendar that applies")
     support_hours: Identifier | None = Field(None, description="Calendar for support, if not 'hours'")
-    availability: Availability
+    model_config = ConfigDict(**Model.model_config, json_schema_extra=_availability_not_null)
+
+    availability: Availability | None = Field(
+        None, description="The service's availability commitment, when it makes one; for several, write 'commitments'"
+    )
+    commitments: list[Commitment] = Field(
+        default_factory=list,
+        description="The service's commitments, each with its own id, target, window and measurement "
+        "(instead of 'availability')",
+    )
     supplier: str | None = Field(None, description="Supplier that underpins the service, if any")
     customers: list[Identifier] = Field(
         default_factory=list, description="Customer ids that take this service (all when empty)"
     )
     fee: MoneyValue | None = Field(None, description="Service fee per measurement window")
+
+    _all_commitments: tuple[Commitment, ...] = PrivateAttr(())
+
+    def model_post_init(self, context: object) -> None:
+        written = []
+        if self.availability is not None:
+            fields = {name: getattr(self.availability, name) for name in Availability.model_fields}
+            written.append(Commitment(id=FORMAT_1_COMMITMENT, **fields))
+        self._all_commitments = (*written, *self.commitments)
+
+    @property
+    def all_commitments(self) -> tuple[Commitment, ...]:
+        """Every commitment of the service, format 1's ``availability`` (id ``availability``) first."""
+        return self._all_commitments
+
+    @property
+    def fee_window(self) -> Window:
+        """The window its ``fee`` is for: the window of its first commitment (a calendar month without one)."""
+        return self._all_commitments[0].window if self._all_commitments else Window.calendar_month
 
 
 # ------------------------------------------------------------------ responsiveness

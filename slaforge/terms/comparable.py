@@ -23,6 +23,7 @@ from slaforge.arithmetic.credits import describe_band
 from slaforge.arithmetic.downtime import allowed_downtime, window_name
 from slaforge.spec.calendars import ServiceHours
 from slaforge.spec.models import CreditBand, Spec
+from slaforge.spec.objectives import iter_commitments
 from slaforge.spec.paths import field_of
 from slaforge.spec.source import Loc
 from slaforge.spec.units import Duration, Money, Pct
@@ -80,10 +81,12 @@ def _prefix(spec: Spec, name: str) -> str:
 
 def _availability(spec: Spec) -> list[TermValue]:
     out = []
-    for i, service in enumerate(spec.services):
-        a = service.availability
-        key = f"services[{service.id}].availability"
+    for placed in iter_commitments(spec):
+        service, a = placed.service, placed.commitment
+        key = placed.key
         pre = _prefix(spec, service.name)
+        if not placed.only:
+            pre = f"{service.name}, {a.name or a.id}: "
         window = window_name(a.window)
         same = (a.target.normalize(), a.window.value, a.service_hours_only)
         target_text = f"{a.target}" + (" (within service hours)" if a.service_hours_only else "")
@@ -92,20 +95,20 @@ def _availability(spec: Spec) -> list[TermValue]:
                 f"{key}.target",
                 f"{pre}Availability target per {window}",
                 "Availability",
-                ("services", i, "availability", "target"),
+                (*placed.loc, "target"),
                 target_text,
                 "availability",
                 same,
                 same,
             )
         )
-        text = allowed_downtime(spec, service)
+        text = allowed_downtime(spec, service, a)
         out.append(
             TermValue(
                 f"{key}.downtime",
                 f"{pre}Downtime allowed per {window}",
                 "Availability",
-                ("services", i, "availability", "target"),
+                (*placed.loc, "target"),
                 text[0].upper() + text[1:],
                 "info",
                 same,
@@ -354,7 +357,7 @@ def _price(spec: Spec) -> list[TermValue]:
     out = []
     fees = []
     for i, service in enumerate(spec.services):
-        window = window_name(service.availability.window)
+        window = window_name(service.fee_window)
         fee = service.fee
         fees.append(fee)
         out.append(

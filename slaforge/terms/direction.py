@@ -112,6 +112,19 @@ DIRECTIONS: dict[str, Better] = {
 }
 
 
+# format 1's ``availability`` is one commitment: every commitment field compares as it does
+DIRECTIONS.update(
+    {
+        "services.commitments": Better.more,
+        **{
+            "services.commitments." + key.removeprefix("services.availability."): way
+            for key, way in DIRECTIONS.items()
+            if key.startswith("services.availability.")
+        },
+    }
+)
+
+
 def better(field: str) -> Better:
     """Which way is better for the customer for ``field`` (a path without list selectors)."""
     return DIRECTIONS.get(field, Better.neither)

@@ -1,0 +1,123 @@
+"""Availability achieved by each commitment in a window, from the outages measured: pure arithmetic.
+
+Availability of a commitment in a window (its service's time zone)::
+
+    measured  = the window (or only its prime service hours) minus excluded time
+    downtime  = time inside the window covered by outages that count, outside excluded time
+    achieved  = (measured - downtime) / measured
+    allowed   = (100% - target) x measured
+
+Times are whole seconds between aware instants, so a window on the night the
+clocks change is as long as it really was (March 2027 in Berlin is 743 hours).
+Overlapping outages count once.  An outage flagged with an exclusion is excluded
+time for a commitment that allows that exclusion, and downtime for one that does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from slaforge.arithmetic.calendars import intersect, intervals_within, merge
+from slaforge.arithmetic.downtime import allowed_downtime_seconds
+from slaforge.arithmetic.measurements import Measurements, Outage
+from slaforge.arithmetic.periods import Period
+from slaforge.arithmetic.spans import Span, epoch, length, local_instant, subtract
+from slaforge.spec.calendars import ServiceHours
+from slaforge.spec.models import Commitment, Service, Spec
+from slaforge.spec.objectives import PlacedCommitment
+
+
+def window_spans(period: Period, calendar: ServiceHours, hours_only: bool) -> list[Span]:
+    """The window in real time: the whole period in the calendar's zone, or only its business spans."""
+    zone = ZoneInfo(calendar.timezone)
+    if not hours_only:
+        return [(local_instant(period.start, 0, zone), local_instant(period.end, 0, zone))]
+    return merge(intervals_within(calendar, period.dates(), "business"))
+
+
+def outage_span(outage: Outage) -> Span:
+    return epoch(outage.start), epoch(outage.end)
+
+
+@dataclass(frozen=True)
+class OutageShare:
+    outage: Outage
+    seconds: int  # of this outage inside the window (and outside excluded time, for downtime)
+
+
+@dataclass(frozen=True)
+class CommitmentAvailability:
+    placed: PlacedCommitment
+    period: Period
+    window_seconds: int
+    excluded_seconds: int
+    downtime_seconds: int
+    downtime: tuple[OutageShare, ...]
+    excluded: tuple[OutageShare, ...]
+
+    @property
+    def service(self) -> Service:
+        return self.placed.service
+
+    @property
+    def commitment(self) -> Commitment:
+        return self.placed.commitment
+
+    @property
+    def target(self) -> Decimal:
+        return self.commitment.target
+
+    @property
+    def measured_seconds(self) -> int:
+        return self.window_seconds - self.excluded_seconds
+
+    @property
+    def achieved(self) -> Decimal:
+        """Percent, exact to 28 significant digits."""
+        if self.measured_seconds <= 0:
+            return Decimal(100)
+        return Decimal(self.measured_seconds - self.downtime_seconds) * 100 / Decimal(self.measured_seconds)
+
+    @property
+    def allowed_seconds(self) -> Decimal:
+        return allowed_downtime_seconds(self.target, self.measured_seconds)
+
+    @property
+    def met(self) -> bool:
+        return self.downtime_seconds <= self.allowed_seconds
+
+
+def service_calendar(spec: Spec, service: Service) -> ServiceHours:
+    return spec.service_hours[service.hours]
+
+
+def availability_in(spec: Spec, placed: PlacedCommitment, period: Period, data: Measurements) -> CommitmentAvailability:
+    service, commitment = placed.service, placed.commitment
+    window = window_spans(period, service_calendar(spec, service), commitment.service_hours_only)
+    mine = [o for o in data.outages if o.service == service.id]
+
+    def excluded(outage: Outage) -> bool:
+        return outage.exclusion is not None and outage.exclusion in commitment.exclusions
+
+    excluded_in = intersect(merge(outage_span(o) for o in mine if excluded(o)), window)
+    down_in = subtract(intersect(merge(outage_span(o) for o in mine if not excluded(o)), window), excluded_in)
+    downtime = []
+    excluded_shares = []
+    for outage in mine:
+        inside = intersect([outage_span(outage)], window)
+        if excluded(outage):
+            if seconds := length(inside):
+                excluded_shares.append(OutageShare(outage, seconds))
+        elif seconds := length(subtract(inside, excluded_in)):
+            downtime.append(OutageShare(outage, seconds))
+    return CommitmentAvailability(
+        placed=placed,
+        period=period,
+        window_seconds=length(window),
+        excluded_seconds=length(excluded_in),
+        downtime_seconds=length(down_in),
+        downtime=tuple(sorted(downtime, key=lambda s: s.outage.start)),
+        excluded=tuple(sorted(excluded_shares, key=lambda s: s.outage.start)),
+    )

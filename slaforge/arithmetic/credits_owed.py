@@ -1,0 +1,74 @@
+"""Service credits owed for a window, from what was achieved: :func:`slaforge.arithmetic.credits.compute_credit`
+with per-event counts from the tickets and the earlier windows' availability as history for the
+chronic-failure rule.
+
+Per-event credits belong to a service, not to one of its commitments: they are counted once, with
+the service's first commitment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from slaforge.arithmetic.attainment import TicketOutcome
+from slaforge.arithmetic.availability import CommitmentAvailability
+from slaforge.arithmetic.credits import CreditResult, compute_credit
+from slaforge.spec.models import Commitment, Service, Spec
+from slaforge.spec.units import Money
+
+
+@dataclass(frozen=True)
+class CommitmentCredit:
+    service: Service
+    commitment: Commitment
+    result: CreditResult | None
+    reason: str | None = None  # why there is no result
+
+
+def _event_counts(spec: Spec, service: Service, outcomes: list[TicketOutcome]) -> list[tuple[str, str | None, int]]:
+    credits = spec.service_credits
+    assert credits is not None
+    counts: dict[tuple[str, str], int] = {}
+    for item in outcomes:
+        if item.ticket.service != service.id:
+            continue
+        for event, verdict in (
+            ("missed-response", item.responded_in_time),
+            ("missed-resolution", item.resolved_in_time),
+        ):
+            if verdict is False:
+                key = (event, item.ticket.severity)
+                counts[key] = counts.get(key, 0) + 1
+    return [
+        (event, severity, count)
+        for (event, severity), count in sorted(counts.items())
+        if any(r.event == event and (not r.severities or severity in r.severities) for r in credits.per_event)
+    ]
+
+
+def credits_for(
+    spec: Spec,
+    availability: CommitmentAvailability,
+    outcomes: list[TicketOutcome],
+    history: list[Decimal],
+) -> CommitmentCredit:
+    service, commitment = availability.service, availability.commitment
+    credits = spec.service_credits
+    if credits is None:
+        return CommitmentCredit(service, commitment, None, "the agreement provides no service credits")
+    fee: Money | None = service.fee or credits.fee
+    if fee is None:
+        return CommitmentCredit(service, commitment, None, "the agreement sets no fee for this service")
+    first = commitment is service.all_commitments[0]
+    events = _event_counts(spec, service, outcomes) if first else []
+    result = compute_credit(
+        credits,
+        availability.target,
+        availability.achieved,
+        fee,
+        Decimal(availability.measured_seconds),
+        events,
+        history,
+    )
+    return CommitmentCredit(service, commitment, result)
