@@ -160,6 +160,45 @@ def test_calc_downtime_text_shows_minutes_and_hms() -> None:
     assert "allowed downtime: 44.64 minutes (44 minutes 38.4 seconds)" in result.output
 
 
+@pytest.mark.parametrize(
+    ("period", "window", "days"),
+    [
+        ("2021-Q1", "calendar-quarter", 31 + 28 + 31),  # not the calendar month that --window defaults to
+        ("2021-02", "calendar-month", 28),
+        ("2024", "rolling-year", 366),  # the twelve months ending in December
+        ("2021-01-05..2021-02-03", None, 30),  # a stretch of days is no window of its own
+    ],
+)
+def test_calc_downtime_names_the_window_its_period_is(period: str, window: str | None, days: int) -> None:
+    answer = calc_json("downtime", "99.9%", "--period", period)
+    assert (answer["window"], answer["days"]) == (window, days)
+    assert Fraction(answer["allowed_seconds"]) == Fraction(days * 86400, 1000)
+    result = CliRunner().invoke(app, ["calc", "downtime", "99.9%", "--period", period])
+    first = result.output.splitlines()[0]
+    assert first == (f"target 99.9% over a {window} window" if window else "target 99.9% over the period")
+
+
+def test_calc_downtime_refuses_a_window_its_period_is_not() -> None:
+    result = CliRunner().invoke(app, ["calc", "downtime", "99.9%", "--window", "month", "--period", "2021-Q1"])
+    assert result.exit_code == 1
+    assert "--period 2021-Q1 is Q1 2021, which is not a calendar-month window" in result.output
+    assert calc_json("downtime", "99.9%", "--window", "quarter", "--period", "2021-Q1")["days"] == 90
+
+
+def test_calc_credit_says_which_window_it_used_without_a_period() -> None:
+    effective = dt.date.fromisoformat(
+        next(line.split(":", 1)[1].strip() for line in SAAS.read_text().splitlines() if "effective:" in line)
+    )
+    month = f"{effective:%B %Y}"  # the sample's windows are calendar months, counted from the effective date
+    result = CliRunner().invoke(app, ["calc", "credit", str(SAAS), "--uptime", "99.2"])
+    assert result.exit_code == 0, result.output
+    assert f"  {month}: the agreement's first calendar-month window (no --period was given)" in result.output
+    answer = calc_json("credit", str(SAAS), "--uptime", "99.2")
+    assert (answer["period"], answer["period_given"], answer["window"]) == (month, False, "calendar-month")
+    given = CliRunner().invoke(app, ["calc", "credit", str(SAAS), "--uptime", "99.2", "--period", "2027-03"])
+    assert "no --period was given" not in given.output and "March 2027" in given.output
+
+
 def test_calc_downtime_within_service_hours_minus_maintenance(tmp_path: Path) -> None:
     # Mon-Fri 08:00-19:00 Berlin in March 2027: 23 weekdays, minus the 8 March holiday, Good Friday and
     # Easter Monday = 20 days of 11 hours; the spec's Saturday maintenance window is outside those hours.

@@ -19,7 +19,7 @@ from slaforge.arithmetic.business_time import due_times
 from slaforge.arithmetic.calendars import holiday_list_end, maintenance_seconds, seconds_within, support_calendar
 from slaforge.arithmetic.credits import compute_credit, parse_events
 from slaforge.arithmetic.downtime import SECONDS_PER_DAY, WINDOW_DAYS, allowed_downtime_seconds, format_seconds
-from slaforge.arithmetic.periods import Period, parse_period, period_for
+from slaforge.arithmetic.periods import Period, first_window_start, parse_period, period_for
 from slaforge.errors import InvalidArgument, UsageError
 from slaforge.spec.loader import LoadedSpec, load_spec
 from slaforge.spec.models import Commitment, Service, Window
@@ -117,13 +117,39 @@ def hms(seconds: Decimal) -> str:
 # ------------------------------------------------------------------ downtime
 
 
-def downtime_answer(
-    target_text: str, window_text: str, period_text: str | None, hours: str | None, load: Loader = load_spec
-) -> dict[str, Any]:
-    target = _percent(target_text, "target")
+def _window_of(period: Period) -> Window | None:
+    """The window kind ``period`` is one of, when it is one: a month, a quarter, a calendar year."""
+    for window in (Window.calendar_month, Window.calendar_quarter, Window.rolling_year):
+        window_period = period_for(window, period.start)
+        if (window_period.start, window_period.end) == (period.start, period.end):
+            return window
+    return None
+
+
+def _window_for(window_text: str | None, period: Period | None, period_text: str | None) -> Window | None:
+    """The window the answer is about: ``--window`` (which must fit ``--period``), else the period's own kind."""
+    if window_text is None:
+        return _window_of(period) if period is not None else None
     window = _window(window_text)
+    if period is not None:
+        fitting = period_for(window, period.start)
+        if (fitting.start, fitting.end) != (period.start, period.end):
+            raise InvalidArgument(
+                f"--period {period_text} is {period.label}, which is not a {window.value} window; "
+                "leave out --window to take the period as it is, or give a period of that window"
+            )
+    return window
+
+
+def downtime_answer(
+    target_text: str, window_text: str | None, period_text: str | None, hours: str | None, load: Loader = load_spec
+) -> dict[str, Any]:
+    """What ``target_text`` allows: over ``--period`` (a window of its own kind unless ``--window`` says which),
+    over a window of ``--window``, or over the window of the commitment named by ``--hours``."""
+    target = _percent(target_text, "target")
     period = _period(period_text) if period_text else None
-    answer: dict[str, Any] = {"target": str(target), "window": window.value}
+    window = _window_for(window_text, period, period_text)
+    answer: dict[str, Any] = {"target": str(target), "window": window.value if window else None}
     if hours:
         spec_path, _, named = hours.partition("#")
         service_id, _, commitment_id = named.partition(".")
@@ -132,7 +158,9 @@ def downtime_answer(
         commitment = _commitment(loaded, service, commitment_id or None)
         calendar = loaded.spec.service_hours[service.hours]
         if period is None:
-            period = period_for(window, loaded.spec.agreement.effective.replace(day=1))
+            window = window or commitment.window
+            answer["window"] = window.value
+            period = period_for(window, first_window_start(loaded.spec, window, commitment.fiscal_year_start))
         base = seconds_within(calendar, period.dates())
         maintenance = commitment.maintenance
         excluded = maintenance_seconds(calendar, maintenance.windows, period.dates()) if maintenance else Decimal(0)
@@ -150,6 +178,8 @@ def downtime_answer(
     elif period is not None:
         measured = Decimal(period.days * SECONDS_PER_DAY)
     else:
+        window = window or Window.calendar_month
+        answer["window"] = window.value
         days = WINDOW_DAYS[window]
         answer["per_length"] = [
             {"days": d, "allowed_seconds": _number(allowed_downtime_seconds(target, d * SECONDS_PER_DAY))} for d in days
@@ -177,7 +207,8 @@ def downtime_answer(
 
 
 def downtime_text(answer: dict[str, Any]) -> str:
-    lines = [f"target {answer['target']} over a {answer['window']} window"]
+    over = f"a {answer['window']} window" if answer["window"] else "the period"
+    lines = [f"target {answer['target']} over {over}"]
     if "period" in answer:
         lines.append(
             f"period: {answer['period']} ({answer['period_start']} to {answer['period_end']}, {answer['days']} days)"
@@ -307,7 +338,10 @@ def credit_answer(
             "give the fee in that currency"
         )
     window = commitment.window
-    period = _period(period_text) if period_text else period_for(window, spec.agreement.effective.replace(day=1))
+    if period_text:
+        period = _period(period_text)
+    else:  # the agreement's first window, and the answer says so
+        period = period_for(window, first_window_start(spec, window, commitment.fiscal_year_start))
     try:
         parsed_events = parse_events(events)
     except ValueError as exc:
@@ -327,6 +361,8 @@ def credit_answer(
         "service": service.id,
         **_named(service, commitment),
         "period": period.label,
+        "period_given": period_text is not None,
+        "window": window.value,
         "availability": str(result.availability),
         "target": str(result.target),
         "met": result.met,
@@ -368,6 +404,8 @@ def credit_text(answer: dict[str, Any]) -> str:
         + f"{answer['period']}: availability {answer['availability']} against "
         f"a target of {answer['target']} ({'met' if answer['met'] else 'missed'}); fee {answer['fee']}"
     ]
+    if not answer["period_given"]:
+        lines.append(f"  {answer['period']}: the agreement's first {answer['window']} window (no --period was given)")
     if answer["band"]:
         lines.append(
             f"  band hit: {answer['band']} ({answer['band_bounds']}) -> {answer['band_credit_percent']}% "

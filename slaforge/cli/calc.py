@@ -31,9 +31,14 @@ def _print(answer: dict[str, Any], text: Callable[[dict[str, Any]], str], as_jso
 @app.command("downtime")
 def calc_downtime(
     target: Annotated[str, typer.Argument(help="Availability target, e.g. 99.95%")],
-    window: Annotated[str, typer.Option("--window", help="calendar-month, 30d, quarter, fiscal-quarter, year")] = (
-        "calendar-month"
-    ),
+    window: Annotated[
+        str | None,
+        typer.Option(
+            "--window",
+            help="calendar-month, 30d, quarter, fiscal-quarter, year (default: the --period's own kind, else the "
+            "commitment's window with --hours, else calendar-month)",
+        ),
+    ] = None,
     period: Annotated[str | None, typer.Option("--period", help="2027-02, 2027-Q1, 2027 or A..B")] = None,
     hours: Annotated[
         str | None,
