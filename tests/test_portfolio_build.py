@@ -222,7 +222,7 @@ def test_rebuilds_render_exactly_the_documents_a_change_feeds(tmp_path: Path) ->
     # one service SLA's own file: only that document
     edit(path.parent / "customers" / "fabrikam-desk.yaml", "Saturday morning cover", "Saturday cover")
     assert build(path, out, "-f", "docx")[0] == ["fabrikam-desk"]
-    # a lost or changed output file is rendered again; a new version replaces the old file
+    # a lost or changed output file is rendered again; a new version moves the old file to issued/
     stem = expected_paths()["contoso-wan"]
     (out / f"{stem}.docx").unlink()
     assert build(path, out, "-f", "docx")[0] == ["contoso-wan"]
@@ -230,15 +230,17 @@ def test_rebuilds_render_exactly_the_documents_a_change_feeds(tmp_path: Path) ->
     supporting = [str(d["id"]) for d in documents() if "wan" in d.get("supports", [])]  # they list its version
     assert build(path, out, "-f", "docx")[0] == ["contoso-wan", *supporting]
     assert not (out / f"{stem}.docx").exists() and (out / f"{stem.removesuffix('-v1.1')}-v1.2.docx").exists()
+    assert (out / "issued" / f"{stem}.docx").is_file()  # the issued version is kept
     # another format is another build, and it leaves the files of the formats it was not asked for
     docx_files = sorted(out.rglob("*.docx"))
     assert len(build(path, out, "-f", "html")[0]) == len(every)
     assert sorted(out.rglob("*.docx")) == docx_files and len(list(out.rglob("*.html"))) == len(every) + 1
-    # and a new version then replaces the files of every format of the old one
+    # and a new version then archives the files of every format of the old one
     edit(path.parent / "customers" / "contoso-wan.yaml", 'version: "1.2"', 'version: "1.3"')
     build(path, out, "-f", "html")
     old_stem = f"{stem.removesuffix('-v1.1')}-v1.2"
     assert not (out / f"{old_stem}.docx").exists() and not (out / f"{old_stem}.html").exists()
+    assert (out / "issued" / f"{old_stem}.docx").is_file() and (out / "issued" / f"{old_stem}.html").is_file()
 
 
 def test_a_damaged_cache_manifest_is_ignored_and_never_deletes_outside_the_output(tmp_path: Path) -> None:

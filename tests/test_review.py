@@ -154,3 +154,19 @@ def test_bump_raises_versions_with_the_change_in_the_history_and_keeps_the_file(
     unknown = invoke("bump", "portfolio/portfolio.yaml", "--document", "contoso-web")
     assert unknown.exit_code == 1 and "contoso-wan" in unknown.output
     assert git(repo.parent, "status", "--porcelain").count("\n") == 2  # corporate.yaml and contoso.yaml only
+
+
+def test_bump_refuses_a_version_that_a_shared_fragment_sets_for_several_documents(repo: Path) -> None:
+    # the OLA and the underpinning contract take their version from the file they both extend
+    operations = repo / "operations"
+    for name, version in (("ola-network.yaml", "1.2"), ("uc-metrolink.yaml", "3.0")):
+        edit(operations / name, f'\n  version: "{version}"\n', "\n")
+    edit(operations / "base.yaml", "agreement:\n", 'agreement:\n  version: "3.0"\n')
+    git(repo.parent, "commit", "-qam", "one version for both")
+    edit(operations / "uc-metrolink.yaml", "target: 99.97%", "target: 99.98%")
+    before = git(repo.parent, "status", "--porcelain")
+    result = invoke("bump", "portfolio/portfolio.yaml", "--document", "uc-metrolink")
+    assert result.exit_code == 1, result.output
+    assert "its agreement.version is set in" in result.output and "base.yaml" in result.output
+    assert "sets the version of ola-network too" in result.output
+    assert git(repo.parent, "status", "--porcelain") == before  # nothing written

@@ -121,6 +121,12 @@ def build(
     standalone: Annotated[
         bool, typer.Option("--standalone", help="Portfolios: lower documents repeat the terms they inherit.")
     ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune", help="Portfolios: move the files of documents no longer in the portfolio to OUT/issued/."
+        ),
+    ] = False,
 ) -> None:
     """Build agreements (or every document of a portfolio) as PDF, DOCX and HTML (default: all three, into out/)."""
     from slaforge.build import BuildOptions
@@ -132,16 +138,16 @@ def build(
     engine = pdf_engine_of(pdf_engine, chosen)
     options = BuildOptions(chosen, out, theme_dir, tuple(clause_dirs or ()), pdf_variant, strict, engine)
     # each spec is built on its own: one that fails does not stop the others, and the command fails
-    failed = [path for path in specs if not _build_one(path, options, jobs, standalone)]
+    failed = [path for path in specs if not _build_one(path, options, jobs, standalone, prune)]
     if failed:
         raise typer.Exit(1)
 
 
-def _build_one(path: Path, options: BuildOptions, jobs: int, standalone: bool) -> bool:
+def _build_one(path: Path, options: BuildOptions, jobs: int, standalone: bool, prune: bool) -> bool:
     """Build one spec or portfolio; False when it failed (its problems are printed)."""
     try:
         if is_portfolio(path):
-            _build_portfolio(path, options, jobs, standalone)
+            _build_portfolio(path, options, jobs, standalone, prune)
         else:
             from slaforge.build import build_spec
 
@@ -155,17 +161,23 @@ def _build_one(path: Path, options: BuildOptions, jobs: int, standalone: bool) -
     return True
 
 
-def _build_portfolio(path: Path, options: BuildOptions, jobs: int, standalone: bool) -> None:
+def _build_portfolio(path: Path, options: BuildOptions, jobs: int, standalone: bool, prune: bool) -> None:
     from slaforge.portfolio.build import PortfolioOptions, build_portfolio
     from slaforge.portfolio.progress import ProgressReport
 
     progress = ProgressReport(sys.stderr)
     try:
-        result = build_portfolio(path, PortfolioOptions(**vars(options), standalone=standalone, jobs=jobs), progress)
+        chosen = PortfolioOptions(**vars(options), standalone=standalone, jobs=jobs, prune=prune)
+        result = build_portfolio(path, chosen, progress)
     finally:
         progress.close()
     warn(result.warnings)
     wrote([*result.outputs, result.index])
+    issued = options.out_dir / "issued"
+    for document_id, version in result.archived:
+        typer.echo(f"{document_id}: v{version} kept in {issued} (issued before)", err=True)
+    for document_id in result.pruned:
+        typer.echo(f"{document_id}: no longer in the portfolio, its files moved to {issued}", err=True)
     typer.echo(
         f"{path}: {len(result.rendered)} document(s) rendered"
         + (f" ({', '.join(result.rendered)})" if result.rendered else "")

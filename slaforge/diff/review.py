@@ -218,6 +218,19 @@ def bump(
         if origin is None or origin.level != document.kind.value:
             raise SpecError(f"document {document_id}: its own files do not set agreement.version")
         file = Path(origin.file)
+        sharing = [
+            other.id
+            for other in portfolio.documents.values()
+            if other is not document
+            and (theirs := other.source.origin(("agreement", "version"))) is not None
+            and Path(theirs.file).resolve() == file.resolve()
+        ]
+        if sharing:  # raising it there would give them the new version too, with no history of their own
+            raise SpecError(
+                f"document {document_id}: its agreement.version is set in {origin.file} (line {origin[0]}), "
+                f"which sets the version of {', '.join(sharing)} too; give each document its version in a "
+                "file of its own, then bump it"
+            )
         new_version = to or next_version(agreement.version)
         history = list(agreement.history)
         writer = author or (history[-1].author if history else None)

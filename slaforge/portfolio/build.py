@@ -38,6 +38,7 @@ from slaforge.layers.levels import LevelReport, check_levels
 from slaforge.layers.subordination import Plan, plan_documents
 from slaforge.library.clauses import Library, load_library
 from slaforge.library.texts import texts_for
+from slaforge.portfolio.issued import ISSUED, REGISTER, Archive, Issue, inside
 from slaforge.spec.portfolio_file import Kind
 from slaforge.writers import render_formats, write_all
 
@@ -50,6 +51,7 @@ class PortfolioOptions(BuildOptions):
 
     standalone: bool = False
     jobs: int = 1
+    prune: bool = False  # move the files of documents no longer in the portfolio to issued/
 
 
 @dataclass
@@ -62,6 +64,10 @@ class PortfolioResult:
     outputs: list[Path] = field(default_factory=list)
     index: Path | None = None
     warnings: list[Problem] = field(default_factory=list)
+    # earlier versions moved to issued/ (document id, version), and documents no longer in the portfolio
+    archived: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
 
 
 # progress(event, done, total, document): event is "up to date", "rendered" or "failed"
@@ -164,7 +170,7 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
     )
     files: dict[Path, bytes] = {}
     manifests: dict[Path, bytes] = {}
-    stale: list[Path] = []
+    archive = Archive(out)
     kept_versions: list[Problem] = []
     for job, (content, rendered) in finished:
         document = portfolio.documents[job.document_id]
@@ -178,9 +184,14 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
         last = _read_manifest(out, document)
         if last.content not in (None, content) and last.version == agreement.version:
             kept_versions.append(_kept_version(document))
-        path, manifest, gone = _manifest(out, document, keys[document.id], written, content)
+        reissued = archive.reissued(document.id, agreement.id, agreement.version, content)
+        if reissued is not None:
+            archive.problems.append(reissued)
+        path, manifest, earlier = _manifest(out, document, keys[document.id], written, content)
         manifests[path] = manifest
-        stale.extend(gone)
+        if earlier is not None:  # the version this one replaces goes to the archive
+            archive.keep(earlier)
+            result.archived.append((document.id, earlier.version))
         same = all(last.outputs.get(name) == sha and (out / name).is_file() for name, sha in written.items())
         if same and last.content == content:
             result.unchanged.append(document.id)
@@ -188,18 +199,70 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
                 files.pop(out / name)
         else:
             result.rendered.append(document.id)
+    # every file a document of the portfolio tracks now: never archived as a removed document's
+    tracked = {name for d in result.up_to_date for name in _read_manifest(out, portfolio.documents[d]).outputs}
+    tracked.update(name for data in manifests.values() for name in json.loads(data)["outputs"])
+    for document_id, last in _removed(out, portfolio, tracked):
+        if options.prune:
+            archive.keep(last)
+            manifests[_manifest_path(out, document_id)] = b""  # marks it for removal below
+            result.pruned.append(document_id)
+        else:
+            result.removed.append(document_id)
+            result.warnings.append(_removed_warning(out, last))
     # a document that says something new under the number it was issued with
     Problems(as_errors(kept_versions) if options.strict else []).raise_errors()
+    # an issued version is never overwritten with other bytes
+    Problems(archive.problems).raise_errors()
     result.warnings.extend(kept_versions)
     from slaforge.portfolio.index import index_html
 
+    files.update(archive.files)
+    register = archive.register_bytes()
+    if register is not None:
+        files[out / ISSUED / REGISTER] = register
     result.outputs = write_all(files)
-    for name in stale:  # an earlier version's file
+    for name in archive.remove:  # its copy is in issued/ now
         name.unlink(missing_ok=True)
+    gone = [path for path, data in manifests.items() if not data]
+    for path in gone:
+        path.unlink(missing_ok=True)
+        del manifests[path]
     result.index = out / "index.html"
     manifests[result.index] = index_html(portfolio, {d: folder_of(portfolio.documents[d]) for d in plans}, options)
     write_all(manifests)
     return result
+
+
+def _removed(out: Path, portfolio: Portfolio, tracked: set[str]) -> list[tuple[str, Issue]]:
+    """(document id, its last build) of each document built into ``out`` that the portfolio no longer has
+    (only its files that no current document tracks)."""
+    cache = out / CACHE
+    if not cache.is_dir():
+        return []
+    found = []
+    for path in sorted(cache.glob("*.json")):
+        document_id = path.stem
+        if document_id in portfolio.documents:
+            continue
+        last = _read_manifest_file(path)
+        outputs = {n: sha for n, sha in last.outputs.items() if n not in tracked and (out / n).is_file()}
+        if not outputs:
+            continue
+        agreement = last.agreement or Path(next(iter(outputs))).stem.rpartition("-v")[0]
+        version = last.version or Path(next(iter(outputs))).stem.rpartition("-v")[2]
+        found.append((document_id, Issue(document_id, agreement, version, outputs, last.content)))
+    return found
+
+
+def _removed_warning(out: Path, last: Issue) -> Problem:
+    names = ", ".join(str(out / name) for name in sorted(last.outputs))
+    return Problem(
+        f"document {last.document} ({last.agreement} v{last.version}) is no longer in the portfolio; its files "
+        f"stay where they are: {names} (build with --prune to move them to {out / ISSUED})",
+        code="document-removed",
+        severity="warning",
+    )
 
 
 def _run(jobs: list[Job], workers: int) -> Any:
@@ -315,8 +378,9 @@ def theme_digest(theme_dir: Path | None) -> str:
     return digest.hexdigest()
 
 
-def _manifest_path(out: Path, document: PortfolioDocument) -> Path:
-    return out / CACHE / f"{document.id}.json"
+def _manifest_path(out: Path, document: PortfolioDocument | str) -> Path:
+    name = document if isinstance(document, str) else document.id
+    return out / CACHE / f"{name}.json"
 
 
 @dataclass(frozen=True)
@@ -327,16 +391,22 @@ class Manifest:
     outputs: dict[str, str] = field(default_factory=dict)
     version: str | None = None
     content: str | None = None
+    agreement: str | None = None
 
 
 def _read_manifest(out: Path, document: PortfolioDocument) -> Manifest:
-    """The document's last build; an empty record for a missing, unreadable or foreign manifest.
+    """The document's last build; an empty record for a missing, unreadable or foreign manifest."""
+    return _read_manifest_file(_manifest_path(out, document))
+
+
+def _read_manifest_file(path: Path) -> Manifest:
+    """A manifest as :func:`_read_manifest` reads it.
 
     Output names are kept only when they are plain relative paths inside the output folder, so a
-    tampered manifest can never make the build read or delete a file elsewhere.
+    tampered manifest can never make the build read, move or delete a file elsewhere.
     """
     try:
-        manifest = json.loads(_manifest_path(out, document).read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return Manifest()
     if not isinstance(manifest, dict):
@@ -345,19 +415,14 @@ def _read_manifest(out: Path, document: PortfolioDocument) -> Manifest:
     safe = {
         name: sha
         for name, sha in (outputs.items() if isinstance(outputs, dict) else ())
-        if isinstance(name, str) and isinstance(sha, str) and _inside(name)
+        if isinstance(name, str) and isinstance(sha, str) and inside(name)
     }
 
     def text(key: str) -> str | None:
         value = manifest.get(key)
         return value if isinstance(value, str) else None
 
-    return Manifest(text("key"), safe, text("version"), text("content"))
-
-
-def _inside(name: str) -> bool:
-    path = Path(name)
-    return bool(name) and not path.is_absolute() and ".." not in path.parts
+    return Manifest(text("key"), safe, text("version"), text("content"), text("agreement"))
 
 
 def _up_to_date(out: Path, document: PortfolioDocument, key: str) -> bool:
@@ -373,28 +438,37 @@ def _up_to_date(out: Path, document: PortfolioDocument, key: str) -> bool:
 
 def _manifest(
     out: Path, document: PortfolioDocument, key: str, outputs: dict[str, str], content: str
-) -> tuple[Path, bytes, list[Path]]:
-    """The document's new manifest (where, what) and the files of earlier versions it no longer tracks."""
+) -> tuple[Path, bytes, Issue | None]:
+    """The document's new manifest (where, what) and the earlier version whose files it no longer
+    tracks (they go to the archive), if any."""
     path = _manifest_path(out, document)
-    old = _read_manifest(out, document).outputs
+    last = _read_manifest(out, document)
     current = {Path(name).with_suffix("") for name in outputs}
     # this version's files in formats not built now stay, and stay tracked, so that a later version
-    # removes them with the rest
+    # archives them with the rest
     kept: dict[str, str] = {}
-    stale: list[Path] = []
-    for name, sha in old.items():
+    earlier: dict[str, str] = {}
+    for name, sha in last.outputs.items():
         if Path(name).with_suffix("") not in current:
-            stale.append(out / name)
+            earlier[name] = sha
         elif name not in outputs and (out / name).is_file():
             kept[name] = sha
+    agreement = document.spec.agreement
+    replaced = None
+    if earlier:
+        old_agreement, _, old_version = Path(next(iter(earlier))).stem.rpartition("-v")
+        replaced = Issue(
+            document.id, last.agreement or old_agreement, last.version or old_version, earlier, last.content
+        )
     manifest = {
         "document": document.id,
+        "agreement": agreement.id,
         "key": key,
         "version": document.spec.agreement.version,
         "content": content,
         "outputs": dict(sorted({**kept, **outputs}.items())),
     }
-    return path, (json.dumps(manifest, indent=2) + "\n").encode(), stale
+    return path, (json.dumps(manifest, indent=2) + "\n").encode(), replaced
 
 
 def _kept_version(document: PortfolioDocument) -> Problem:

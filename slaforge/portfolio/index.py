@@ -1,4 +1,5 @@
-"""``index.html`` of a built portfolio: every document, its level, version and the documents above it.
+"""``index.html`` of a built portfolio: every document, its level, version, the documents above it and
+its earlier issued versions (in ``issued/``).
 
 The page is the theme's ``portfolio/index.html.j2`` (its words and its small stylesheet), rendered in
 the theme's sandboxed environment. Every value handed to it is plain text, escaped here as the page
@@ -15,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from slaforge.layers.inherit import Portfolio, PortfolioDocument
+from slaforge.portfolio.issued import issued_of
 from slaforge.renderers.theme import Theme
 from slaforge.spec.portfolio_file import Kind
 
@@ -27,7 +29,7 @@ def _ref(document: PortfolioDocument) -> dict[str, str]:
     return {"kind_name": document.kind_name, "agreement_id": agreement.id, "version": agreement.version}
 
 
-def _row(portfolio: Portfolio, document: PortfolioDocument, folder: Path, formats: tuple[str, ...]) -> dict[str, Any]:
+def _row(portfolio: Portfolio, document: PortfolioDocument, folder: Path, options: Any) -> dict[str, Any]:
     agreement = document.spec.agreement
     stem = f"{agreement.id}-v{agreement.version}"
     supporting = document.kind in (Kind.ola, Kind.underpinning)
@@ -42,7 +44,11 @@ def _row(portfolio: Portfolio, document: PortfolioDocument, folder: Path, format
         "services": [{"name": s.name, "tier": tiers.get(s.id)} for s in document.spec.services],
         "supporting": supporting,
         "related": [_ref(d) for d in related],
-        "files": [{"path": (folder / f"{stem}.{fmt}").as_posix(), "format": fmt} for fmt in formats],
+        "files": [{"path": (folder / f"{stem}.{fmt}").as_posix(), "format": fmt} for fmt in options.formats],
+        "issued": [
+            {"version": version, "files": [{"path": n, "format": Path(n).suffix.lstrip(".")} for n in names]}
+            for version, names in issued_of(options.out_dir, document.id)
+        ],
     }
 
 
@@ -62,7 +68,7 @@ def index_html(portfolio: Portfolio, folders: dict[str, Path], options: Any) -> 
     for kind in ORDER:
         documents = [d for d in portfolio.documents.values() if d.kind == kind]
         if documents:
-            sections.append((kind.value, [_row(portfolio, d, folders[d.id], options.formats) for d in documents]))
+            sections.append((kind.value, [_row(portfolio, d, folders[d.id], options) for d in documents]))
     page = (
         Theme.load(options.theme_dir)
         .env.get_template(TEMPLATE)
