@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from slaforge.errors import Problem, Problems, SpecError, in_order, merge_repeats
+from slaforge.layers.parties import document_party_problems, registry_problems
 from slaforge.library.texts import label
 from slaforge.spec.fragments import Fragment, FragmentReader, LayeredSourceMap, Origin, origins
 from slaforge.spec.loader import LoadedSpec, read_yaml
@@ -179,7 +180,10 @@ def read_portfolio(path: Path | str, strict: bool = False) -> Portfolio:
     raw.file = display(path)
     file = validate_portfolio_file(data, raw)
     source = origins(raw, "portfolio")
-    problems: list[Problem] = []
+    problems: list[Problem] = registry_problems(
+        {"provider": [file.provider], "customers": file.customers, "teams": file.teams, "suppliers": file.suppliers},
+        source,
+    )
     warnings: list[Problem] = []
     builder = _Builder(path, file, source, problems)
     documents: dict[str, PortfolioDocument] = {}
@@ -358,6 +362,12 @@ class _Builder:
         del own_agreement
         main = own[-1].path if entry.spec else self.path
         layered = LayeredSourceMap(display(main), positions)
+        # the parties are the registry's, in every document
+        registry = layers[0]
+        parties = document_party_problems(registry.data, registry.positions, data, layered, entry.id)
+        if parties:
+            self.problems.extend(parties)
+            return None
         checked = check_data(data, layered, self.base, strict)
         self.problems.extend(_in_document(p, entry) for p in checked.errors)
         warnings.extend(_in_document(p, entry) for p in checked.warnings)
