@@ -273,6 +273,7 @@ class DocumentMeta:
     keywords: tuple[str, ...] = ()
     brand_colour: str | None = None  # "#1f4e79"
     logo: str | None = None  # absolute path to an image inside an allowed folder
+    logo_folder: str | None = None  # the folder the logo must lie in (the spec's): the renderers' asset folder
     subtitle: str | None = None  # e.g. "Service Level Agreement - Service level"
     classification: str | None = None  # e.g. "Commercial in confidence"
     # a handling mark that must head every page, e.g. "INTERNAL — NOT FOR THE CUSTOMER"

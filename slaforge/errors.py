@@ -11,6 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from slaforge.inputs.limits import MESSAGE_CHARS
+from slaforge.inputs.limits import MESSAGE_VALUE_CHARS as VALUE_CHARS
+from slaforge.text import cut
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -38,13 +42,13 @@ class Problem:
     def format(self) -> str:
         head = f"{self.location}: {self.severity}: "
         if self.path:
-            head += f"{self.path}: "
-        text = head + self.message
+            head += f"{cut(self.path, VALUE_CHARS)}: "
+        text = head + cut(self.message, MESSAGE_CHARS)
         details = []
         if self.given is not None:
-            details.append(f"given: {self.given}")
+            details.append(f"given: {cut(self.given, VALUE_CHARS)}")
         if self.expected is not None:
-            details.append(f"expected: {self.expected}")
+            details.append(f"expected: {cut(self.expected, MESSAGE_CHARS)}")
         if details:
             text += "\n    " + "; ".join(details)
         return text
@@ -56,10 +60,10 @@ class Problem:
             "file": self.file,
             "line": self.line,
             "column": self.column,
-            "path": self.path,
-            "message": self.message,
-            "given": self.given,
-            "expected": self.expected,
+            "path": None if self.path is None else cut(self.path, VALUE_CHARS),
+            "message": cut(self.message, MESSAGE_CHARS),
+            "given": None if self.given is None else cut(self.given, VALUE_CHARS),
+            "expected": None if self.expected is None else cut(self.expected, MESSAGE_CHARS),
         }
 
 
@@ -75,9 +79,9 @@ class SlaforgeError(Exception):
 
     def format(self) -> str:
         if not self.problems:
-            return f"error: {self.message}"
+            return f"error: {cut(self.message, MESSAGE_CHARS)}"
         lines = [p.format() for p in self.problems]
-        lines.append(self.message)
+        lines.append(cut(self.message, MESSAGE_CHARS))
         return "\n".join(lines)
 
 
@@ -107,6 +111,11 @@ class UsageError(SlaforgeError):
     argument, a value outside a fixed set of choices, two options that exclude each other (exit 2)."""
 
     exit_code = 2
+
+
+class InputError(SlaforgeError):
+    """A file the user gave cannot be read as what it should be: missing, not a regular file, too large,
+    not UTF-8, not valid YAML, or outside the folder it belongs to (:mod:`slaforge.inputs`)."""
 
 
 class DataError(SlaforgeError):

@@ -46,3 +46,37 @@ def format_decimal(value: Decimal) -> str:
 def count(n: int, noun: str) -> str:
     """``count(1, "problem")`` -> ``1 problem``; ``count(3, "problem")`` -> ``3 problems``."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def cut(text: str, limit: int = 200) -> str:
+    """``text`` as it may be quoted in a message: at most ``limit`` characters, the cut said so."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} characters in all)"
+
+
+# C0 and C1 controls (but tab and line feed), DEL, and the marks that reorder what a terminal shows
+_UNPRINTABLE = {
+    *range(0x00, 0x09),
+    *range(0x0B, 0x20),
+    *range(0x7F, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+}
+_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNPRINTABLE}
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters and escape sequences written as ``\\x1b``.
+
+    A spec value, a file name or a message can hold an escape sequence that would recolour, clear or
+    retitle the terminal; printed through this, it shows as the characters it is made of.  Surrogates
+    that cannot be printed are written as ``\\udxxx`` too.
+    """
+    out = text.translate(_ESCAPES)
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in out):
+        out = "".join(f"\\u{ord(ch):04x}" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in out)
+    return out

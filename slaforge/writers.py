@@ -26,8 +26,14 @@ _THEMES: dict[tuple[Path | None, tuple[Path, ...]], Theme] = {}
 
 
 def theme_for(document: Document, theme_dir: Path | None = None) -> Theme:
-    """The theme a document renders with: ``theme_dir`` over the built-in theme, and its logo's folder."""
-    assets = (Path(document.meta.logo).parent,) if document.meta.logo else ()
+    """The theme a document renders with: ``theme_dir`` over the built-in theme, and the folder its logo lies in.
+
+    The asset folder is the spec's own folder, not the logo's: a logo that leads elsewhere (``..``, a
+    symbolic link) is outside every allowed folder, and the renderers refuse to read it.
+    """
+    meta = document.meta
+    folder = meta.logo_folder or (str(Path(meta.logo).parent) if meta.logo else None)
+    assets = (Path(folder),) if folder else ()
     key = (theme_dir, assets)
     if key not in _THEMES:
         _THEMES[key] = Theme.load(theme_dir, asset_folders=assets)

@@ -12,7 +12,7 @@ own room (a folder, or a file of its own)::
     terms/                                  comparable terms and their direction
     arithmetic/                             downtime, business time, credits, periods
     spec/               library/            side by side
-    document.py text.py errors.py resources.py (and the package's version)
+    document.py text.py errors.py resources.py inputs/ (and the package's version)
 
 Renderers read only the document tree: they import their own modules and the bottom floor, never a
 spec model.  No two modules import each other, directly or in a longer circle.
@@ -30,7 +30,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "slaforge"
 
-BOTTOM = ("slaforge", "slaforge.document", "slaforge.text", "slaforge.errors", "slaforge.resources")
+BOTTOM = (
+    "slaforge",
+    "slaforge.document",
+    "slaforge.text",
+    "slaforge.errors",
+    "slaforge.resources",
+    "slaforge.inputs",  # the boundary where every user file is read, and its limits
+)
 FEATURES = ("slaforge.portfolio", "slaforge.offers", "slaforge.diff", "slaforge.reports", "slaforge.export")
 # room -> floor; rooms on one floor never import each other
 FLOORS: dict[str, int] = {

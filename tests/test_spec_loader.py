@@ -141,10 +141,13 @@ def test_an_impossible_date_is_located_not_a_traceback(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
-    path.write_bytes(MINIMAL.read_text(encoding="utf-8").replace("Tomasz", "Tomás").encode("latin-1"))
+    text = MINIMAL.read_text(encoding="utf-8").replace("Tomasz", "Tomás")
+    path.write_bytes(text.encode("latin-1"))
     with pytest.raises(SpecError) as info:
         load_spec(path)
-    assert f"{path}: not UTF-8 text" in info.value.message
+    (problem,) = info.value.problems
+    assert problem.file == str(path) and problem.message.startswith("not UTF-8 text: byte 0xe1")
+    assert (problem.line, problem.column) == at(text, "á")  # the first Tomás: where the bad byte is
 
 
 def test_a_missing_file(tmp_path: Path) -> None:

@@ -89,6 +89,7 @@ def document_meta(agreement: Agreement, texts: Texts | None = None) -> DocumentM
         + and_list(c.name for c in spec.customers),
         keywords=("service level agreement", level, *(s.name for s in spec.services)),
         logo=str((agreement.base / branding.logo).resolve()) if branding.logo else None,
+        logo_folder=str(agreement.base.resolve()) if branding.logo else None,
         subtitle=subtitle,
         timestamp=agreement.timestamp,
     )

@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from slaforge.errors import Problem, Problems, SpecError, in_order, merge_repeats
+from slaforge.inputs.files import present, read_text
+from slaforge.inputs.yaml import parse_yaml
 from slaforge.layers.parties import document_party_problems, registry_problems
 from slaforge.library.texts import label
 from slaforge.spec.fragments import Fragment, FragmentReader, LayeredSourceMap, Origin, origins
@@ -154,16 +156,16 @@ class Portfolio:
 
 
 def is_portfolio_file(path: Path) -> bool:
-    """True when ``path`` is a readable YAML mapping with ``portfolio`` at the top."""
+    """True when ``path`` is a readable YAML mapping with ``portfolio`` at the top.
+
+    Anything else (no file, not a regular file, too large, not YAML) is not a portfolio: it is read
+    again as a spec, which says what is wrong with it.
+    """
     try:
-        with path.open(encoding="utf-8") as handle:
-            head = handle.read(200_000)
-    except (OSError, UnicodeDecodeError):
-        return False
-    if "portfolio" not in head:
-        return False
-    try:
-        data, _ = read_yaml(path)
+        text = read_text(path, what="YAML file", error=SpecError)
+        if "portfolio" not in text:
+            return False  # a spec, read once as a spec
+        data, _ = parse_yaml(text, str(path), error=SpecError)
     except SpecError:
         return False
     return is_portfolio_data(data)
@@ -215,7 +217,7 @@ class _Builder:
         out: list[Fragment] = []
         for i, name in enumerate(entry.spec):
             target = self.base / name
-            if not target.is_file():
+            if not present(target):
                 self.problems.append(
                     self.source.problem(
                         ("documents", index, "spec", i) if len(entry.spec) > 1 else ("documents", index, "spec"),
@@ -235,7 +237,7 @@ class _Builder:
     def catalogue_fragment(self, service_id: str) -> Fragment | None:
         index, service = self.catalogue[service_id]
         target = self.base / service.spec
-        if not target.is_file():
+        if not present(target):
             self.problems.append(
                 self.source.problem(
                     ("services", index, "spec"),

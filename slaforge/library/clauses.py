@@ -15,7 +15,9 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from slaforge.errors import ClauseError, Problem
-from slaforge.library.frontmatter import front_line, read_front_matter
+from slaforge.inputs.files import confined, is_inside, read_text
+from slaforge.inputs.yaml import parse_yaml
+from slaforge.library.frontmatter import read_front_matter
 from slaforge.resources import clauses_dir
 
 LEVELS = ("corporate", "customer", "service")
@@ -86,6 +88,10 @@ class ClauseSource:
     path: Path
     wordings: dict[str, Wording]
     builtin: bool
+    lines: dict[str, int] = field(default_factory=dict, compare=False)  # front matter key -> its line
+
+    def line(self, key: str) -> int | None:
+        return self.lines.get(key)
 
     @property
     def id(self) -> str:
@@ -145,6 +151,17 @@ def load_library(user_folders: list[Path] | None = None, include_builtin: bool =
         for path in sorted(folder.rglob("*.md")):
             if path.name == "README.md":
                 continue
+            if not is_inside(path, folder):
+                problems.append(
+                    Problem(
+                        f"the clause file lies outside its folder {folder} (through a symbolic link); "
+                        "refusing to read it",
+                        file=str(path),
+                        expected=f"a clause file inside {folder}",
+                        code="outside-folder",
+                    )
+                )
+                continue
             clause = read_clause(path, builtin=folder == builtin, problems=problems)
             if clause is None:
                 continue
@@ -167,7 +184,7 @@ def load_library(user_folders: list[Path] | None = None, include_builtin: bool =
                 Problem(
                     f"clause {clause.id}: unknown category {clause.meta.category!r}",
                     file=str(clause.path),
-                    line=_front_line(clause.path, "category"),
+                    line=clause.line("category"),
                     path="category",
                     expected="one of: " + ", ".join(sorted(known)),
                     code="unknown-category",
@@ -178,39 +195,66 @@ def load_library(user_folders: list[Path] | None = None, include_builtin: bool =
     return library
 
 
-def _categories(folders: list[Path], problems: list[Problem]) -> list[Category]:
-    from ruamel.yaml import YAML
+CATEGORIES_EXPECTED = "a list of categories: - {id: reliability, title: Availability} (an 'after' is optional)"
 
+
+def _categories(folders: list[Path], problems: list[Problem]) -> list[Category]:
+    """The categories of every folder's ``categories.yaml`` (built-in first); each problem located."""
     ordered: list[Category] = []
     for folder in reversed(folders):
         path = folder / "categories.yaml"
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             continue
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or []
+        try:
+            confined(path, folder, what="categories file", error=ClauseError)
+            text = read_text(path, what="categories file", error=ClauseError)
+            data, positions = parse_yaml(text, str(path), error=ClauseError)
+        except ClauseError as error:
+            problems.extend(error.problems or [Problem(error.message, file=str(path), code="unreadable")])
+            continue
+        if data is None:
+            data = []
+        if not isinstance(data, list):
+            problems.append(
+                Problem(
+                    "the categories file must be a list of categories",
+                    file=str(path),
+                    line=positions.get((), (1, 1))[0],
+                    given="a mapping" if isinstance(data, dict) else repr(data)[:80],
+                    expected=CATEGORIES_EXPECTED,
+                    code="invalid-category",
+                )
+            )
+            continue
         for index, entry in enumerate(data):
-            if not isinstance(entry, dict) or "id" not in entry or "title" not in entry:
+            line, column = positions.get((index,), (None, None))
+            if not (
+                isinstance(entry, dict)
+                and isinstance(entry.get("id"), str)
+                and isinstance(entry.get("title"), str)
+                and isinstance(entry.get("after"), str | None)
+            ):
                 problems.append(
                     Problem(
-                        "each category needs an id and a title",
+                        "each category needs an id and a title (text)",
                         file=str(path),
+                        line=line,
+                        column=column,
                         path=f"[{index}]",
+                        expected=CATEGORIES_EXPECTED,
                         code="invalid-category",
                     )
                 )
                 continue
             if any(c.id == entry["id"] for c in ordered):
                 continue
-            category = Category(str(entry["id"]), str(entry["title"]))
+            category = Category(entry["id"], entry["title"])
             after = entry.get("after")
             if after and any(c.id == after for c in ordered):
                 ordered.insert(next(i for i, c in enumerate(ordered) if c.id == after) + 1, category)
             else:
                 ordered.append(category)
     return ordered
-
-
-def _front_line(path: Path, key: str) -> int | None:
-    return front_line(path.read_text(encoding="utf-8"), key)
 
 
 def read_clause(path: Path, builtin: bool, problems: list[Problem]) -> ClauseSource | None:
@@ -224,7 +268,7 @@ def read_clause(path: Path, builtin: bool, problems: list[Problem]) -> ClauseSou
             Problem(
                 f"clause {meta.id}: unknown level(s) {', '.join(bad_levels)}",
                 file=str(path),
-                line=_front_line(path, "levels"),
+                line=read.line("levels"),
                 path="levels",
                 expected=", ".join(LEVELS),
                 code="unknown-level",
@@ -257,7 +301,7 @@ def read_clause(path: Path, builtin: bool, problems: list[Problem]) -> ClauseSou
             Problem(
                 f"clause {meta.id}: position {name!r} is declared but has no wording",
                 file=str(path),
-                line=_front_line(path, "positions"),
+                line=read.line("positions"),
                 code="missing-position",
             )
         )
@@ -270,4 +314,5 @@ def read_clause(path: Path, builtin: bool, problems: list[Problem]) -> ClauseSou
                 code="undeclared-position",
             )
         )
-    return ClauseSource(meta=meta, path=path, wordings=wordings, builtin=builtin)
+    lines = {str(loc[0]): line for loc, (line, _) in read.positions.items() if len(loc) == 1}
+    return ClauseSource(meta=meta, path=path, wordings=wordings, builtin=builtin, lines=lines)

@@ -23,7 +23,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from slaforge.errors import ClauseError, InvalidArgument, Problem
+from slaforge.errors import ClauseError, InvalidArgument, Problem, summary
+from slaforge.inputs.files import confined, read_text
+from slaforge.inputs.yaml import parse_yaml
 from slaforge.library.frontmatter import read_front_matter
 from slaforge.resources import theme_folders
 
@@ -79,12 +81,15 @@ class Texts:
     _texts: dict[str, Text] = field(default_factory=dict)
 
     def find(self, name: str) -> Path:
-        """The first folder's ``text/<name>`` (user folders first), never a file outside them."""
+        """The first folder's ``text/<name>`` (user folders first), never a file outside them.
+
+        A name that is there but leads outside its folder (a symbolic link, ``..``) is refused.
+        """
         for folder in self.folders:
             root = (folder / TEXT_FOLDER).resolve()
-            candidate = (root / name).resolve()
-            if candidate.is_file() and candidate.is_relative_to(root):
-                return candidate
+            candidate = root / name
+            if candidate.exists() or candidate.is_symlink():
+                return confined(candidate, root, what="document text", error=ClauseError)
         raise ClauseError(f"no document text {name!r} in {', '.join(str(f / TEXT_FOLDER) for f in self.folders)}")
 
     def text(self, name: str) -> Text:
@@ -124,8 +129,8 @@ class Texts:
         merged: dict[str, Any] = {}
         for folder in reversed(self.folders):
             path = folder / LABELS
-            if path.is_file():
-                merged = _merge(merged, _yaml(path))
+            if path.exists() or path.is_symlink():
+                merged = _merge(merged, _yaml(confined(path, folder, what="labels file", error=InvalidArgument)))
         return merged
 
     def label(self, key: str) -> str:
@@ -154,15 +159,20 @@ def label(key: str, texts: Texts | None = None) -> str:
 
 
 def _yaml(path: Path) -> dict[str, Any]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-    except YAMLError as exc:
-        raise InvalidArgument(f"{path} is not valid YAML: {exc}") from None
+    """A theme's YAML file (labels, an outline), read through :mod:`slaforge.inputs`; a mapping."""
+    data, positions = parse_yaml(
+        read_text(path, what="YAML file", error=InvalidArgument), str(path), error=InvalidArgument
+    )
     if not isinstance(data, dict):
-        raise InvalidArgument(f"{path} must be a YAML mapping")
+        problem = Problem(
+            "the file must be a YAML mapping",
+            file=str(path),
+            line=positions.get((), (1, 1))[0] if data is not None else None,
+            given="an empty file" if data is None else type(data).__name__,
+            expected="a mapping of keys to values",
+            code="not-a-mapping",
+        )
+        raise InvalidArgument(summary(1), [problem])
     return data
 
 

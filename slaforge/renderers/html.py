@@ -42,17 +42,15 @@ from slaforge.document import (
     list_label,
     merge_runs,
 )
-from slaforge.errors import RenderError, SlaforgeError
+from slaforge.errors import Problem, RenderError, SlaforgeError
+from slaforge.inputs.files import read_bytes
+from slaforge.inputs.limits import ASSET_FILE_BYTES
 from slaforge.renderers import RenderOptions
+from slaforge.renderers.css import MalformedURL, Reference, references, rewrite
 from slaforge.renderers.theme import Theme
 
 TEMPLATE = "document.html.j2"
 LANGUAGE = "en"
-# url("x") / url('x') / url(x), and @import "x" (a bare string) in CSS
-CSS_REFERENCE = re.compile(
-    r"""url\(\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^)"'\s]*))\s*\)"""
-    r"""|@import\s+(?:"(?P<idq>[^"]*)"|'(?P<isq>[^']*)')"""
-)
 CSS_NAME_SPLIT = re.compile(r"[^a-z0-9]+")
 BRAND_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 IMAGE_TYPES = {
@@ -120,30 +118,53 @@ def page(document: Document, theme: Theme, *, embed: bool) -> str:
 def stylesheets(theme: Theme, reference: Callable[[Path], str], *, refuse_absolute: bool) -> list[Markup]:
     """The theme's CSS files, one ``<style>`` body each, with theme-relative URLs made absolute or inlined.
 
-    A relative reference is looked up like any theme file (user folders first,
-    never outside them).  The CSS is the theme author's code, not tree text, so
-    it goes into the page unescaped; only ``</`` is broken up so that it can
-    never close the ``<style>`` element.  One element per file keeps an
+    Every URL the CSS names is found by parsing it (:mod:`slaforge.renderers.css`), in whatever
+    spelling.  A relative reference is looked up like any theme file (user folders first, never
+    outside them); with ``refuse_absolute`` (the self-contained HTML file) any other URL is refused,
+    and the rewritten CSS is parsed once more to prove that nothing but ``data:`` URIs is left.  The
+    CSS is the theme author's code, not tree text, so it goes into the page unescaped; only ``</``
+    is broken up so that it can never close the ``<style>`` element.  One element per file keeps an
     ``@import`` at the top of a user's ``extra.css`` valid.
     """
+    out = []
+    for path, css in theme.stylesheets():
 
-    def replace(match: re.Match[str]) -> str:
-        target = next(group for group in match.groups() if group is not None)
-        scheme = urlsplit(target).scheme
-        if not target or target.startswith("#") or scheme == "data":
-            return match[0]
-        if scheme or target.startswith(("/", "\\")):
+        def resolve(found: Reference, path: Path = path) -> str | None:
+            target = found.url.strip()
+            scheme = urlsplit(target).scheme
+            if not target or target.startswith("#") or scheme.lower() == "data":
+                return None
+            if scheme or target.startswith(("/", "\\")):
+                if refuse_absolute:
+                    raise css_problem(
+                        path,
+                        found,
+                        f"the theme's CSS refers to {target!r}; a self-contained HTML file may only use "
+                        "files inside the theme folders (give them as relative URLs)",
+                    )
+                return None
+            return reference(theme_file(theme, urlsplit(target).path))
+
+        try:
+            text = rewrite(css, resolve)
             if refuse_absolute:
-                raise RenderError(
-                    f"the theme's CSS refers to {target!r}; a self-contained HTML file may only use "
-                    "files inside the theme folders (give them as relative URLs)"
-                )
-            return match[0]
-        path = theme_file(theme, urlsplit(target).path)
-        url = reference(path)
-        return f'url("{url}")' if match[0].startswith("url") else f'@import url("{url}")'
+                for left in references(text):
+                    if not left.url.startswith(("data:", "#")) and left.url:
+                        raise css_problem(
+                            path, left, f"the theme's CSS refers to {left.url!r} in a way slaforge cannot inline"
+                        )
+        except MalformedURL as error:
+            raise css_problem(
+                path, Reference("", error.line, error.column), "the theme's CSS has a malformed url(...)"
+            ) from None
+        out.append(Markup(text.replace("</", "<\\/")))
+    return out
 
-    return [Markup(CSS_REFERENCE.sub(replace, css).replace("</", "<\\/")) for css in theme.stylesheets()]
+
+def css_problem(path: Path, found: Reference, message: str) -> RenderError:
+    """A refused reference of a stylesheet, located at its line and column."""
+    problem = Problem(message, file=str(path), line=found.line, column=found.column, code="css-reference")
+    return RenderError(message, [problem])
 
 
 def theme_file(theme: Theme, name: str) -> Path:
@@ -232,7 +253,9 @@ def _media_type(path: Path) -> str:
 
 
 def _data_uri(path: Path) -> str:
-    return f"data:{_media_type(path)};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    """A theme file or the logo inlined (read through the boundary: a regular file of bounded size)."""
+    data = read_bytes(path, limit=ASSET_FILE_BYTES, what="theme or asset file", error=RenderError)
+    return f"data:{_media_type(path)};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _file_url(path: Path) -> str:

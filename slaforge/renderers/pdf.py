@@ -39,6 +39,8 @@ from urllib.parse import unquote, urlsplit
 
 from slaforge.document import Document, anchor
 from slaforge.errors import RenderError
+from slaforge.inputs.files import read_bytes
+from slaforge.inputs.limits import ASSET_FILE_BYTES
 from slaforge.renderers import PDF_VARIANTS, RenderOptions
 from slaforge.renderers.html import render_html_for_print
 from slaforge.renderers.tagging import conform
@@ -167,9 +169,8 @@ def _fetcher_class() -> type:
                 return super().fetch(url, headers)
             path = self.resources.path_for(url)
             media_type = FONT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
-            return URLFetcherResponse(
-                path.as_uri(), path.read_bytes(), {"Content-Type": media_type or "application/octet-stream"}
-            )
+            data = read_bytes(path, limit=ASSET_FILE_BYTES, what="theme or asset file", error=RenderError)
+            return URLFetcherResponse(path.as_uri(), data, {"Content-Type": media_type or "application/octet-stream"})
 
     return ThemeFetcher
 

@@ -3,20 +3,27 @@
 A theme is a list of folders.  A file in a user theme folder replaces the
 built-in file of the same name; a user template can also extend the built-in
 one as ``{% extends "builtin/document.html.j2" %}``.  Only files inside these
-folders (and an explicitly allowed asset folder, e.g. the spec's logo folder)
-may ever be read while rendering.
+folders (and an explicitly allowed asset folder, e.g. the spec's folder for its
+logo) may ever be read while rendering: every theme file, template and asset is
+read through :mod:`slaforge.inputs.files`, with every symbolic link followed,
+and a file that then lies outside its folder is refused, never read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, PrefixLoader, StrictUndefined, TemplateNotFound
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from slaforge.errors import InvalidArgument
+from slaforge.errors import InvalidArgument, RenderError
+from slaforge.inputs.files import confined, read_bytes, read_text
+from slaforge.inputs.limits import ASSET_FILE_BYTES
 from slaforge.resources import theme_folders
 
 
@@ -33,24 +40,36 @@ class Theme:
     def builtin(self) -> Path:
         return self.folders[-1]
 
-    def find(self, name: str) -> Path:
-        """The first folder's file called ``name`` (user folders first)."""
-        for folder in self.folders:
-            candidate = (folder / name).resolve()
-            if candidate.is_file() and candidate.is_relative_to(folder):
-                return candidate
+    def find(self, name: str, folders: tuple[Path, ...] | None = None) -> Path:
+        """The first folder's file called ``name`` (user folders first), links followed, inside its folder.
+
+        A name that is there but leads outside its folder (a symbolic link to elsewhere, ``..``) is
+        refused rather than passed over.
+        """
+        for folder in self.folders if folders is None else folders:
+            candidate = folder / name
+            if candidate.exists() or candidate.is_symlink():
+                return confined(candidate, folder, what="theme file", error=RenderError)
         raise InvalidArgument(f"theme file {name!r} not found in {', '.join(map(str, self.folders))}")
 
-    def read_text(self, name: str) -> str:
-        return self.find(name).read_text(encoding="utf-8")
+    def read_text(self, name: str, folders: tuple[Path, ...] | None = None) -> str:
+        return read_text(self.find(name, folders), what="theme file", error=RenderError)
 
-    def stylesheets(self) -> list[str]:
-        """The theme's CSS: the chosen ``style.css`` plus any ``extra.css`` a user folder adds."""
-        css = [self.read_text("style.css")]
+    def read_bytes(self, path: Path) -> bytes:
+        """An asset (a font, an image, the logo) inside the allowed folders; refused anywhere else."""
+        if not self.is_allowed(path):
+            raise RenderError(f"{path} is outside the theme and asset folders; refusing to read it")
+        return read_bytes(path.resolve(), limit=ASSET_FILE_BYTES, what="theme or asset file", error=RenderError)
+
+    def stylesheets(self) -> list[tuple[Path, str]]:
+        """The theme's CSS files with their text: the chosen ``style.css``, then any ``extra.css`` of a user folder."""
+        found = self.find("style.css")
+        css = [(found, read_text(found, what="stylesheet", error=RenderError))]
         for folder in self.folders[:-1]:
             extra = folder / "extra.css"
-            if extra.is_file():
-                css.append(extra.read_text(encoding="utf-8"))
+            if extra.exists() or extra.is_symlink():
+                path = confined(extra, folder, what="stylesheet", error=RenderError)
+                css.append((path, read_text(path, what="stylesheet", error=RenderError)))
         return css
 
     @property
@@ -66,10 +85,7 @@ class Theme:
     def env(self) -> ImmutableSandboxedEnvironment:
         """Sandboxed, autoescaping Jinja environment over the theme's templates."""
         loader = ChoiceLoader(
-            [
-                FileSystemLoader([str(f) for f in self.folders]),
-                PrefixLoader({"builtin": FileSystemLoader(str(self.builtin))}),
-            ]
+            [ThemeLoader(self, self.folders), PrefixLoader({"builtin": ThemeLoader(self, (self.builtin,))})]
         )
         return ImmutableSandboxedEnvironment(
             loader=loader,
@@ -79,3 +95,21 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+
+
+class ThemeLoader(BaseLoader):
+    """Page templates from the theme's folders (in order), each read as :meth:`Theme.find` finds files."""
+
+    def __init__(self, theme: Theme, folders: tuple[Path, ...]) -> None:
+        self.theme = theme
+        self.folders = folders
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        parts = split_template_path(template)  # refuses ".." and absolute names
+        try:
+            path = self.theme.find("/".join(parts), self.folders)
+        except InvalidArgument:
+            raise TemplateNotFound(template) from None
+        source = read_text(path, what="page template", error=RenderError)
+        mtime = path.stat().st_mtime
+        return source, str(path), lambda: path.exists() and path.stat().st_mtime == mtime

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from slaforge.errors import Problem
+from slaforge.inputs.files import is_inside, is_regular
 from slaforge.spec.calendars import TimeWindow, compare_durations
 from slaforge.spec.checks_calendars import check_holidays, check_sites, check_spans, unknown_reference
 from slaforge.spec.models import CreditBand, ServiceCredits, Spec
@@ -123,10 +124,19 @@ def check_references(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
             for j, sev in enumerate(event.severities):
                 yield from ref(("service_credits", "per_event", i, "severities", j), sev, severities, "severity")
     logo = spec.agreement.branding.logo
-    if logo and not (base / logo).is_file():
+    if logo and not is_inside(base / logo, base):
         yield source.problem(
             ("agreement", "branding", "logo"),
-            "logo file not found",
+            "the logo lies outside the spec's folder (through '..', an absolute path or a symbolic link); "
+            "refusing to read it",
+            given=logo,
+            expected=f"an image file inside {base.resolve()}",
+            code="outside-folder",
+        )
+    elif logo and not is_regular(base / logo):
+        yield source.problem(
+            ("agreement", "branding", "logo"),
+            "logo file not found" if not (base / logo).exists() else "the logo is not a regular file",
             given=logo,
             expected=f"an image file relative to {base}",
             code="missing-file",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from slaforge.errors import Problem, SpecError
+from slaforge.inputs.files import present
 from slaforge.spec.loader import read_yaml
 from slaforge.spec.source import Loc, SourceMap, dotted
 
@@ -112,7 +113,7 @@ class FragmentReader:
     _cache: dict[Path, Fragment | None] = field(default_factory=dict)
 
     def read(self, path: Path, stack: tuple[tuple[Path, Origin | None], ...] = ()) -> Fragment | None:
-        path = path.resolve()
+        given, path = path, path.resolve()
         on_stack = [p for p, _ in stack]
         if path in on_stack:
             self.problems.append(self._cycle(stack[on_stack.index(path) :], path))
@@ -120,9 +121,9 @@ class FragmentReader:
         if path in self._cache:
             return self._cache[path]
         try:
-            data, raw = read_yaml(path)
+            data, raw = read_yaml(path, self.display(given))
         except SpecError as error:
-            self.problems.extend(error.problems or [Problem(error.message, file=self.display(path))])
+            self.problems.extend(error.problems or [Problem(error.message, file=self.display(given))])
             self._cache[path] = None
             return None
         raw.file = self.display(path)
@@ -152,7 +153,7 @@ class FragmentReader:
             loc: Loc = ("extends",) if isinstance(extends, str) else ("extends", i)
             where = source.positions.get(loc) or source.positions.get(("extends",))
             target = path.parent / link
-            if not target.is_file():
+            if not present(target):  # anything else there is read, and refused with its reason
                 self.problems.append(
                     source.problem(
                         loc,

@@ -140,8 +140,9 @@ def write_logo(word: WordDocument, path: Path, alt: str, options: RenderOptions)
         raise RenderError(f"logo {path} is outside the theme and asset folders; refusing to read it")
     if path.suffix.lower() not in LOGO_SUFFIXES:
         return  # Word cannot embed this format (e.g. SVG) without a raster fallback: the cover omits it
+    data = options.theme.read_bytes(path)  # a regular file of bounded size, links followed, inside its folder
     try:
-        picture = word.add_paragraph(style="Normal").add_run().add_picture(str(path), height=Cm(1.6))
+        picture = word.add_paragraph(style="Normal").add_run().add_picture(io.BytesIO(data), height=Cm(1.6))
     except (OSError, ValueError, UnrecognizedImageError) as error:
         raise RenderError(f"logo {path} could not be embedded in the DOCX: {error}") from error
     picture._inline.docPr.set("descr", safe_text(alt))

@@ -27,6 +27,8 @@ from pathlib import Path
 
 from slaforge.document import Document
 from slaforge.errors import RenderError
+from slaforge.inputs.files import read_bytes
+from slaforge.inputs.limits import ASSET_FILE_BYTES
 from slaforge.renderers.html import IMAGE_TYPES
 from slaforge.renderers.theme import Theme
 from slaforge.renderers.typst.markup import Source, chart_path
@@ -86,7 +88,7 @@ def staged(source: Source, theme: Theme, logo: Path | None, brand: str | None) -
     with tempfile.TemporaryDirectory(prefix="slaforge-typst-") as folder:
         root = Path(folder)
         for name, path in files.items():
-            text = path.read_bytes()
+            text = read_bytes(path, limit=ASSET_FILE_BYTES, what="Typst theme file", error=RenderError)
             package = PACKAGE_IMPORT.search(text.decode("utf-8", "replace"))
             if package:
                 raise RenderError(
@@ -97,7 +99,7 @@ def staged(source: Source, theme: Theme, logo: Path | None, brand: str | None) -
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(text)
         if logo is not None and source.logo is not None:
-            _write(root, source.logo, logo.read_bytes())
+            _write(root, source.logo, theme.read_bytes(logo))
         for index, chart in enumerate(source.charts):
             _write(root, chart_path(index), svg(chart, brand).encode("utf-8"))
         (root / MAIN).write_text(source.text, encoding="utf-8")

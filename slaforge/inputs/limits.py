@@ -1,0 +1,35 @@
+"""The limits every input is read within, in one place (the user's reference is docs/limits.md).
+
+Each bounds what a hostile or broken file can cost: how many bytes are read, how deep a YAML
+document nests, how many values its aliases expand to, how long a number may be, how far into
+the future a date may lie, how long a value quoted in a message may be.  No genuine agreement comes near
+any of them; the tests of ``tests/hostile/`` check that each one is reported as a located
+problem, never as a hang, a memory error or a traceback.
+"""
+
+from __future__ import annotations
+
+KIB = 1024
+MIB = 1024 * KIB
+
+# ------------------------------------------------------------------ files
+
+# a spec, fragment, portfolio, offer, labels, outline or categories file; a clause or document
+# text; a theme's CSS or page template (the largest sample spec is under 20 KiB)
+TEXT_FILE_BYTES = 2 * MIB
+# a font, an image or a logo
+ASSET_FILE_BYTES = 32 * MIB
+
+# ------------------------------------------------------------------ YAML
+
+YAML_DEPTH = 64  # mappings and lists inside each other (a spec nests at most about 8 deep)
+YAML_VALUES = 200_000  # values of a document, every alias counted as the values it repeats
+NUMBER_DIGITS = 30  # digits of a number literal; money and percentages use far fewer
+NUMBER_EXPONENT = 30  # 1e30 is the largest (and 1e-30 the smallest non-zero) number accepted
+
+# ------------------------------------------------------------------ values
+
+FIRST_YEAR = 1900  # dates and moments lie in [FIRST_YEAR, LAST_YEAR): calendar arithmetic
+LAST_YEAR = 9000  # around them (terms, windows, deadlines) stays inside Python's calendar
+MESSAGE_VALUE_CHARS = 200  # of a value quoted in a message ("given: ...")
+MESSAGE_CHARS = 2_000  # of one message
