@@ -16,8 +16,9 @@ from pathlib import Path
 from slaforge.build import BuildOptions
 from slaforge.compose import compose
 from slaforge.diff.comparison import Comparison, compare
-from slaforge.diff.versions import Version, git_tree, read_both, split_revision
+from slaforge.diff.versions import Version, read_both, split_revision
 from slaforge.errors import InvalidArgument, Problems, SlaforgeError, SpecError
+from slaforge.inputs.git import show, tree
 from slaforge.layers.documents import document_clause_dirs
 from slaforge.layers.inherit import is_portfolio_file, read_portfolio
 from slaforge.layers.levels import check_levels
@@ -54,11 +55,10 @@ def is_portfolio_argument(argument: str) -> bool:
     revision = split_revision(argument)
     if revision is None:
         return is_portfolio_file(Path(argument))
-    from slaforge.diff.versions import git_show
     from slaforge.spec.portfolio_file import PORTFOLIO_KEY
 
     try:
-        text = git_show(revision[0], Path(revision[1]))
+        text = show(revision[0], revision[1], what="portfolio")
     except SlaforgeError:
         return False
     with tempfile.TemporaryDirectory(prefix="slaforge-diff-") as folder:
@@ -73,7 +73,7 @@ def read_side(argument: str, options: BuildOptions) -> Side:
     if revision is None:
         return _side(argument, Path(argument), options)
     with tempfile.TemporaryDirectory(prefix="slaforge-diff-") as folder:
-        copy = git_tree(revision[0], Path(revision[1]), Path(folder))
+        copy = tree(revision[0], revision[1], Path(folder))
         prefix = str(Path(folder).resolve())
         try:
             return _side(argument, copy, options)

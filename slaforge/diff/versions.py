@@ -1,20 +1,19 @@
 """The two sides of a comparison: a spec file, or a spec at a git revision (``v1.2:samples/x.yaml``).
 
-A revision is read with git itself (``git show REV:path``, run in the
-repository that holds the path), written to a private temporary file and
-loaded like any spec; errors name it as the user wrote it.  Clause folders the
+A revision is read with git itself, through :mod:`slaforge.inputs.git` (the
+revision checked before git sees it, the path kept inside the repository),
+written to a private temporary file and loaded like any spec; errors name it
+as the user wrote it.  Clause folders the
 spec names are found next to the path in the working tree.
 
 A :class:`Version` is one agreement.  A portfolio (several agreements in one
 file) loads into several Versions, compared pair by pair, matched by agreement
 id (:mod:`slaforge.diff.portfolios`); a portfolio at a revision is read whole
-at that revision (:func:`git_tree`).
+at that revision (:func:`slaforge.inputs.git.tree`).
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,14 +25,11 @@ from slaforge.compose import compose
 from slaforge.compose.resolve import Agreement, resolve
 from slaforge.document import Document
 from slaforge.errors import Problem, Problems, SlaforgeError, SpecError
+from slaforge.inputs.git import show
 from slaforge.library.texts import texts_for
 from slaforge.spec.loader import LoadedSpec, load_spec
 
 T = TypeVar("T")
-
-
-class RevisionError(SlaforgeError):
-    """A ``REV:path`` argument that git cannot read."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +58,11 @@ def read_version(argument: str, options: BuildOptions) -> Version:
 
 def split_revision(argument: str) -> tuple[str, str] | None:
     """``"HEAD~1:samples/x.yaml"`` -> ``("HEAD~1", "samples/x.yaml")``; None for a file on disk."""
-    if Path(argument).exists():
-        return None
+    try:
+        if Path(argument).exists():
+            return None
+    except (OSError, ValueError):  # a name too long, or holding a NUL, is no file on disk
+        pass
     revision, colon, path = argument.partition(":")
     if not colon or not revision or not path:
         return None
@@ -72,7 +71,7 @@ def split_revision(argument: str) -> tuple[str, str] | None:
 
 def load_revision(revision: str, path: str, strict: bool = False) -> LoadedSpec:
     label = f"{revision}:{path}"
-    text = git_show(revision, Path(path))
+    text = show(revision, path, what="spec")
     with tempfile.TemporaryDirectory(prefix="slaforge-diff-") as folder:
         copy = Path(folder) / Path(path).name
         copy.write_bytes(text)
@@ -83,54 +82,6 @@ def load_revision(revision: str, path: str, strict: bool = False) -> LoadedSpec:
             raise SpecError(error.message.replace(str(copy), label), problems) from None
     loaded.source.file = label
     return replace(loaded, path=Path(path))
-
-
-def git_show(revision: str, path: Path) -> bytes:
-    """The bytes of ``path`` at ``revision``, from the git repository that contains ``path``."""
-    label = f"{revision}:{path}"
-    git, top, relative = _repository(path, label)
-    return _git(git, top, "show", f"{revision}:{relative.as_posix()}", label=label)
-
-
-def _repository(path: Path, label: str) -> tuple[str, Path, Path]:
-    """(git, the top of the repository that holds ``path``, ``path`` relative to it)."""
-    git = shutil.which("git")
-    if git is None:
-        raise RevisionError(f"{label}: reading a revision needs git, which is not installed")
-    absolute = (Path.cwd() / path).resolve()
-    folder = absolute.parent
-    while not folder.is_dir() and folder != folder.parent:
-        folder = folder.parent  # the file (or its folder) may be gone from the working tree
-    top = Path(_git(git, folder, "rev-parse", "--show-toplevel", label=label).decode().strip()).resolve()
-    try:
-        return git, top, absolute.relative_to(top)
-    except ValueError:
-        raise RevisionError(f"{label}: {path} is not inside the git repository at {top}") from None
-
-
-def _git(git: str, folder: Path, *args: str, label: str) -> bytes:
-    result = subprocess.run([git, "-C", str(folder), *args], capture_output=True, check=False)
-    if result.returncode:
-        reason = result.stderr.decode(errors="replace").strip().splitlines()
-        detail = reason[-1] if reason else f"git exited with {result.returncode}"
-        raise RevisionError(f"{label}: git cannot read it: {detail.removeprefix('fatal: ')}")
-    return result.stdout
-
-
-def git_tree(revision: str, path: Path, into: Path) -> Path:
-    """The repository that holds ``path`` as it was at ``revision``, unpacked into ``into``; returns
-    where ``path`` is in that copy.  (A portfolio is many files: its fragments, the files they
-    extend, its clause folders, all read at the same revision.)"""
-    import io
-    import tarfile
-
-    label = f"{revision}:{path}"
-    git, top, relative = _repository(path, label)
-    _git(git, top, "cat-file", "-e", f"{revision}:{relative.as_posix()}", label=label)
-    archive = _git(git, top, "archive", "--format=tar", revision, label=label)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")  # no member can land outside ``into``
-    return into / relative
 
 
 def read_both(old: str, new: str, read: Callable[[str], T]) -> tuple[T, T]:
