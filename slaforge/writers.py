@@ -10,12 +10,15 @@ full disk leaves every earlier output untouched and no partial file behind.
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from slaforge.document import Document
 from slaforge.errors import OutputError
+from slaforge.inputs.files import kind_of
 from slaforge.renderers import DEFAULT_PDF_ENGINE, RenderOptions, render
 from slaforge.renderers.theme import Theme
 
@@ -72,7 +75,11 @@ def write_all(files: Mapping[Path, bytes]) -> list[Path]:
     """Write every file, all or none: each to a temporary file beside it first, then each renamed into place.
 
     A target that cannot be written (its folder is a file, no permission, a full disk) is an
-    :class:`OutputError` naming it, raised before any target has changed.
+    :class:`OutputError` naming it, raised before any target has changed.  A target that is there
+    but not a regular file (a symbolic link, a FIFO, a device, a folder) is refused, never replaced.
+    Should a rename fail after others succeeded, those are put back as they were, so the folder
+    holds the old set or the new one, never a mix.  The temporary files of an earlier build that
+    was killed are removed on the way.
     """
     staged: list[tuple[str, Path]] = []
     try:
@@ -81,12 +88,20 @@ def write_all(files: Mapping[Path, bytes]) -> list[Path]:
     except BaseException:
         _discard(staged)
         raise
-    for index, (temporary, target) in enumerate(staged):
-        try:
+    kept: list[tuple[Path, str | None]] = []  # target, the hard link keeping its old bytes (None: it was new)
+    try:
+        for temporary, target in staged:
+            kept.append((target, _keep(target)))
             os.replace(temporary, target)
-        except OSError as error:
-            _discard(staged[index:])
-            raise OutputError(f"cannot write {target}: {error.strerror or error}") from error
+    except BaseException as error:
+        _restore(kept)
+        _discard(staged)
+        if isinstance(error, OSError):
+            raise OutputError(f"cannot write {kept[-1][0]}: {error.strerror or error}") from error
+        raise
+    for _, backup in kept:
+        if backup is not None:
+            Path(backup).unlink(missing_ok=True)
     return list(files)
 
 
@@ -95,23 +110,93 @@ def write_atomic(target: Path, data: bytes) -> None:
     write_all({target: data})
 
 
+def _temporary_prefix(target: Path) -> str:
+    return f".{target.name}.{os.getpid()}."
+
+
 def _stage(target: Path, data: bytes) -> str:
     blocking = next((folder for folder in target.parents if folder.exists() and not folder.is_dir()), None)
     if blocking is not None:
         raise OutputError(f"cannot write {target}: {blocking} is a file, not a folder")
+    refused = _not_regular(target)
+    if refused is not None:
+        raise OutputError(f"cannot write {target}: it is {refused}; slaforge replaces only regular files")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        _remove_stale(target)
+        fd, temporary = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".tmp", dir=target.parent)
     except OSError as error:
         raise OutputError(f"cannot write {target}: {error.strerror or error}") from error
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(temporary, 0o644)
-    except OSError as error:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {target}: {error.strerror or error}") from error
+        if isinstance(error, OSError):
+            raise OutputError(f"cannot write {target}: {error.strerror or error}") from error
+        raise
     return temporary
+
+
+def _not_regular(target: Path) -> str | None:
+    """What ``target`` is when it is there and not a regular file (never followed through a link)."""
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return f"unreadable ({error.strerror or error})"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return kind_of(mode)
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove the temporary files a killed build left for ``target`` (their process no longer runs)."""
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\.[A-Za-z0-9_]+\.tmp$")
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False) or _running(int(match[1])):
+            continue
+        Path(entry.path).unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process: leave its files alone
+    return True
+
+
+def _keep(target: Path) -> str | None:
+    """A hard link to ``target``'s current bytes, to put them back if a later rename fails."""
+    if not target.exists():
+        return None
+    backup = target.with_name(f"{_temporary_prefix(target)}old.tmp")
+    Path(backup).unlink(missing_ok=True)
+    os.link(target, backup)
+    return str(backup)
+
+
+def _restore(kept: list[tuple[Path, str | None]]) -> None:
+    for target, backup in reversed(kept):
+        try:
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        except OSError:
+            pass
 
 
 def _discard(staged: list[tuple[str, Path]]) -> None:

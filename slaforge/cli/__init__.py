@@ -17,7 +17,7 @@ import typer
 
 from slaforge import __version__
 from slaforge.cli import build, calc, clauses, diff, explain, export, offers, portal, report, resolve, review, schema
-from slaforge.cli.exits import Commands
+from slaforge.cli.exits import DEBUG, Commands, say
 
 app = typer.Typer(
     name="slaforge",
@@ -44,17 +44,23 @@ app.add_typer(review.commands)
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"slaforge {__version__}")
+        say(f"slaforge {__version__}")
         raise typer.Exit()
 
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an internal error, print its traceback (to report it).")
+    ] = False,
 ) -> None:
     """Service level agreements from a structured YAML spec and a reviewed clause library."""
+    if debug:
+        ctx.meta[DEBUG] = True
 
 
 def main() -> None:

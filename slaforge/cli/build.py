@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from slaforge.cli.exits import warn, wrote
+from slaforge.cli.exits import say, warn, wrote
 from slaforge.cli.options import (
     ClauseDirs,
     Formats,
@@ -42,14 +42,14 @@ def validate(
     ]
     failed = not all(entry["valid"] for entry in report)
     if as_json:
-        typer.echo(json.dumps({"valid": not failed, "specs": report}, indent=2))
+        say(json.dumps({"valid": not failed, "specs": report}, indent=2))
     if failed:
         raise typer.Exit(1)
 
 
 def _invalid(path: Path, error: SlaforgeError, as_json: bool) -> dict[str, Any]:
     if not as_json:
-        typer.echo(error.format(), err=True)
+        say(error.format(), err=True)
     problems = [p.as_dict() for p in error.problems]
     return {"spec": str(path), "valid": False, "problems": problems, "message": error.message}
 
@@ -67,7 +67,7 @@ def _validate(path: Path, strict: bool, as_json: bool) -> dict[str, Any]:
     if not as_json:
         warn(list(loaded.warnings))
         services = ", ".join(s.id for s in spec.services)
-        typer.echo(
+        say(
             f"{path}: ok - {spec.agreement.id} v{spec.agreement.version} ({spec.level.value} level, "
             f"{len(spec.services)} service{'s' if len(spec.services) != 1 else ''}: {services}; "
             f"{len(spec.responsiveness.severities)} severity levels; "
@@ -99,7 +99,7 @@ def _validate_portfolio(path: Path, strict: bool, as_json: bool) -> dict[str, An
     if not as_json:
         warn(warnings)
         kinds = Counter(d.kind.value for d in portfolio.documents.values())
-        typer.echo(
+        say(
             f"{path}: ok - portfolio {portfolio.file.portfolio.id}: {len(portfolio.documents)} documents ("
             + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
             + f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''})"
@@ -155,8 +155,8 @@ def _build_one(path: Path, options: BuildOptions, jobs: int, standalone: bool, p
             warn(result.warnings)
             wrote(result.outputs)
     except SlaforgeError as error:
-        typer.echo(f"{path}: build failed", err=True)
-        typer.echo(error.format(), err=True)
+        say(f"{path}: build failed", err=True)
+        say(error.format(), err=True)
         return False
     return True
 
@@ -175,10 +175,10 @@ def _build_portfolio(path: Path, options: BuildOptions, jobs: int, standalone: b
     wrote([*result.outputs, result.index])
     issued = options.out_dir / "issued"
     for document_id, version in result.archived:
-        typer.echo(f"{document_id}: v{version} kept in {issued} (issued before)", err=True)
+        say(f"{document_id}: v{version} kept in {issued} (issued before)", err=True)
     for document_id in result.pruned:
-        typer.echo(f"{document_id}: no longer in the portfolio, its files moved to {issued}", err=True)
-    typer.echo(
+        say(f"{document_id}: no longer in the portfolio, its files moved to {issued}", err=True)
+    say(
         f"{path}: {len(result.rendered)} document(s) rendered"
         + (f" ({', '.join(result.rendered)})" if result.rendered else "")
         + f", {len(result.up_to_date)} up to date"

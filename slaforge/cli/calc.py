@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from slaforge.cli.exits import say
 from slaforge.cli.options import DocumentId, Json
 from slaforge.errors import UsageError
 
@@ -25,7 +26,7 @@ def _loader(document: str | None) -> Any:
 
 
 def _print(answer: dict[str, Any], text: Callable[[dict[str, Any]], str], as_json: bool) -> None:
-    typer.echo(json.dumps(answer, indent=2) if as_json else text(answer))
+    say(json.dumps(answer, indent=2) if as_json else text(answer))
 
 
 @app.command("downtime")

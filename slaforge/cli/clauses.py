@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from slaforge.cli.exits import say
 from slaforge.cli.options import ClauseDirs, DocumentId, Json, ThemeDir, is_portfolio
 from slaforge.errors import InvalidArgument, UsageError
 
@@ -52,13 +53,13 @@ def clauses_list(
             }
             for c in rows
         ]
-        typer.echo(json.dumps(listed, indent=2))
+        say(json.dumps(listed, indent=2))
         return
     width = max((len(c.id) for c in rows), default=10)
     for c in rows:
         extra = "" if list(c.wordings) == ["standard"] else f"  [{', '.join(c.wordings)}]"
         own = "" if c.builtin else "  (own)"
-        typer.echo(f"{c.id:<{width}}  {c.meta.title}{extra}{own}")
+        say(f"{c.id:<{width}}  {c.meta.title}{extra}{own}")
 
 
 @app.command("show")
@@ -79,19 +80,19 @@ def clauses_show(
         raise InvalidArgument(f"no clause {clause_id!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
     wording = clause.wording(position)
     meta = clause.meta
-    typer.echo(f"{meta.id}  {meta.title}  (version {meta.version}, {clause.path})")
-    typer.echo(f"category: {meta.category}; levels: {', '.join(meta.levels)}; positions: {', '.join(clause.wordings)}")
-    typer.echo(f"forms: {', '.join(meta.forms)}; persons: {meta.persons}")
+    say(f"{meta.id}  {meta.title}  (version {meta.version}, {clause.path})")
+    say(f"category: {meta.category}; levels: {', '.join(meta.levels)}; positions: {', '.join(clause.wordings)}")
+    say(f"forms: {', '.join(meta.forms)}; persons: {meta.persons}")
     if meta.topic or meta.part:
-        typer.echo("; ".join(f"{key}: {value}" for key, value in (("topic", meta.topic), ("part", meta.part)) if value))
+        say("; ".join(f"{key}: {value}" for key, value in (("topic", meta.topic), ("part", meta.part)) if value))
     if meta.when:
-        typer.echo(f"when: {meta.when}")
+        say(f"when: {meta.when}")
     if meta.params:
-        typer.echo(f"params: {', '.join(meta.params)}")
+        say(f"params: {', '.join(meta.params)}")
     for term, text in meta.defines.items():
-        typer.echo(f"defines {term}: {text}")
-    typer.echo(f"--- position {position} ---")
-    typer.echo(wording.text.strip("\n"))
+        say(f"defines {term}: {text}")
+    say(f"--- position {position} ---")
+    say(wording.text.strip("\n"))
 
 
 @app.command("check")
@@ -120,9 +121,9 @@ def clauses_check(
     reader = partial(read_sample, document=document)
     report = check_library(folder, list(samples or ()), reader, texts_for(theme_dir))
     for problem in report.problems:
-        typer.echo(problem.format(), err=True)
+        say(problem.format(), err=True)
     errors = [p for p in report.problems if p.severity == "error"]
-    typer.echo(
+    say(
         f"{report.clauses} clauses checked against {report.samples} sample spec(s), and {report.texts} "
         f"document texts of the theme: {len(errors)} error(s), {len(report.problems) - len(errors)} warning(s)"
     )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from slaforge.cli.exits import say
 from slaforge.cli.options import ClauseDirs, DocumentId, PdfEngine, Strict, ThemeDir, pdf_engine_of
 from slaforge.errors import InvalidArgument
 
@@ -50,6 +50,6 @@ def diff(
     )
     data, written = run_diff(old, new, options)
     if not written:  # a change list, or a portfolio in which no document changed
-        sys.stdout.write(data.decode("utf-8"))
+        say(data.decode("utf-8"), nl=False)
     for path in written:
-        typer.echo(f"wrote {path}")
+        say(f"wrote {path}")

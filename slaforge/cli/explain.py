@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from slaforge.cli.exits import say
+
 commands = typer.Typer()
 
 
@@ -20,4 +22,4 @@ def explain(
     from slaforge.portfolio.explain import explain as explain_value
     from slaforge.portfolio.explain import explanation_text
 
-    typer.echo(explanation_text(explain_value(spec, path, document)))
+    say(explanation_text(explain_value(spec, path, document)))

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from slaforge.cli.exits import say
 from slaforge.cli.options import DocumentId, Output
 
 app = typer.Typer(help="The agreement's objectives in formats monitoring tools read.", no_args_is_help=True)
@@ -37,7 +38,7 @@ def export_openslo(
     warn(export.warnings)
     text = openslo_yaml(export.documents)
     if output is None:
-        typer.echo(text, nl=False)
+        say(text, nl=False)
     else:
         from slaforge.writers import write_atomic
 

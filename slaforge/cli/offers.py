@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from slaforge.cli.exits import warn, wrote
+from slaforge.cli.exits import say, warn, wrote
 from slaforge.cli.options import ClauseDirs, Formats, Out, PdfEngine, Strict, ThemeDir, formats_of, pdf_engine_of
 from slaforge.errors import UsageError
 
@@ -50,5 +50,5 @@ def offers(
     result = build_offer(spec, options)
     warn(result.warnings)
     for crossing in result.crossings:
-        typer.echo(f"warning: beyond a walk-away limit (allowed): {crossing}", err=True)
+        say(f"warning: beyond a walk-away limit (allowed): {crossing}", err=True)
     wrote(result.outputs)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from slaforge.cli.exits import say
 from slaforge.cli.options import Formats, PdfEngine, Strict, ThemeDir, formats_of, pdf_engine_of
 
 commands = typer.Typer()
@@ -71,7 +72,7 @@ def portal(
     from slaforge.portal.build import build_portal
 
     result = build_portal(portfolio, _options(data, out, work, formats, theme_dir, jobs, strict, pdf_engine))
-    typer.echo(_summary(result))
+    say(_summary(result))
 
 
 @commands.command()
@@ -90,4 +91,4 @@ def serve(
     from slaforge.portal.serve import serve as run
 
     options = _options(data, out, work, formats, theme_dir, jobs, False, pdf_engine)
-    run(portfolio, options, port, lambda text: typer.echo(text), lambda result: typer.echo(_summary(result)))
+    run(portfolio, options, port, lambda text: say(text), lambda result: say(_summary(result)))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from slaforge.cli.exits import wrote
+from slaforge.cli.exits import say, wrote
 from slaforge.cli.options import DocumentId, Formats, Json, Out, PdfEngine, ThemeDir, formats_of, pdf_engine_of
 
 commands = typer.Typer()
@@ -35,7 +35,7 @@ def report(
     from slaforge.reports.build import build_report, report_facts
 
     if as_json:
-        typer.echo(json.dumps(report_facts(spec, data, period=period, document=document), indent=2, ensure_ascii=False))
+        say(json.dumps(report_facts(spec, data, period=period, document=document), indent=2, ensure_ascii=False))
         return
 
     chosen = formats_of(formats)

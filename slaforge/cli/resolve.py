@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from slaforge.cli.exits import say
 from slaforge.cli.options import DocumentId, Json, Output, Strict
 
 commands = typer.Typer()
@@ -27,7 +28,7 @@ def resolve(
     resolved = resolve_document(spec, document, strict)
     text = json_text(resolved) if as_json else as_yaml(resolved)
     if output is None:
-        typer.echo(text, nl=False)
+        say(text, nl=False)
     else:
         from slaforge.writers import write_atomic
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from slaforge.cli.exits import say
 from slaforge.cli.options import ClauseDirs, Json, ThemeDir
 from slaforge.errors import InvalidArgument
 
@@ -32,7 +33,7 @@ def review(
     from slaforge.diff.review import review_json, review_text
 
     result = review_portfolio(portfolio, since, BuildOptions(theme_dir=theme_dir, clause_dirs=tuple(clause_dirs or ())))
-    typer.echo(review_json(result) if as_json else review_text(result), nl=False)
+    say(review_json(result) if as_json else review_text(result), nl=False)
 
 
 @commands.command()
@@ -62,4 +63,4 @@ def bump(
     if to is not None and not all(part.isdigit() for part in to.split(".")):
         raise InvalidArgument(f"--to {to!r} is not a version such as 1.4")
     done = bump_documents(portfolio, list(document), since=since, author=author, date=day, to=to, summary=summary)
-    typer.echo(bumped_text(done), nl=False)
+    say(bumped_text(done), nl=False)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from slaforge.cli.exits import say
 from slaforge.cli.options import Output
 from slaforge.errors import InvalidArgument, UsageError
 
@@ -29,7 +30,7 @@ def schema(
 
         text = json.dumps(spec_schema(), indent=2) + "\n"
     if output is None:
-        typer.echo(text, nl=False)
+        say(text, nl=False)
     else:
         from slaforge.writers import write_atomic
 
@@ -51,4 +52,4 @@ def init(
     if path.exists() and not force:
         raise InvalidArgument(f"{path} already exists (use --force to overwrite)")
     write_atomic(path, starter_spec(kind).encode())
-    typer.echo(f"wrote {path}: edit it, then run 'slaforge validate {path}'")
+    say(f"wrote {path}: edit it, then run 'slaforge validate {path}'")

@@ -15,6 +15,7 @@ here, so that each of these holds for all of them:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -95,6 +96,32 @@ def read_bytes(
         return b"".join(chunks)
     except OSError as exc:
         raise error(f"{name}: cannot read it ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def file_digest(path: Path, *, follow_links: bool = False) -> str | None:
+    """The SHA-256 of the regular file ``path`` (read in chunks), or None for anything else or nothing.
+
+    Without ``follow_links`` a symbolic link is not a file: the cache of a build compares and
+    removes only what it wrote itself, never what a link points to.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
     finally:
         os.close(fd)
 

@@ -19,6 +19,8 @@ MIB = 1024 * KIB
 TEXT_FILE_BYTES = 2 * MIB
 # a font, an image or a logo
 ASSET_FILE_BYTES = 32 * MIB
+# a portfolio's cache manifest (one per document, under OUT/.slaforge-cache/)
+MANIFEST_BYTES = 1 * MIB
 
 # ------------------------------------------------------------------ YAML
 

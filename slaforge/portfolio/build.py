@@ -12,7 +12,9 @@
    ``OUT/.slaforge-cache/`` is up to date; every other one is composed and
    rendered, in ``jobs`` worker processes (results are collected in document
    order, so the bytes never depend on ``jobs``).
-4. Write each output atomically, then its manifest, then ``index.html``.
+4. Write every output, every manifest and ``index.html`` at once, all or none
+   (:func:`slaforge.writers.write_all`); then remove the files of earlier
+   versions, only those the cache wrote and that are unchanged since.
 
 Tree: ``corporate/``, ``customers/<customer>/``, ``services/<service>/``
 (service SLAs), ``ola/``, ``underpinning/``, and ``index.html``.
@@ -22,6 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -31,14 +37,16 @@ from typing import Any
 from slaforge import __version__
 from slaforge.build import BuildOptions
 from slaforge.document import Document
-from slaforge.errors import ClauseError, Problem, Problems, SlaforgeError, as_errors
+from slaforge.errors import ClauseError, InputError, Problem, Problems, SlaforgeError, as_errors
+from slaforge.inputs.files import file_digest, read_text
+from slaforge.inputs.limits import MANIFEST_BYTES
 from slaforge.layers.documents import document_clause_dirs
 from slaforge.layers.inherit import Portfolio, PortfolioDocument, read_portfolio
 from slaforge.layers.levels import LevelReport, check_levels
 from slaforge.layers.subordination import Plan, plan_documents
 from slaforge.library.clauses import Library, load_library
 from slaforge.library.texts import texts_for
-from slaforge.portfolio.issued import ISSUED, REGISTER, Archive, Issue, inside
+from slaforge.portfolio.issued import ISSUED, REGISTER, Archive, Issue, inside, own_file
 from slaforge.spec.portfolio_file import Kind
 from slaforge.writers import render_formats, write_all
 
@@ -124,8 +132,37 @@ def clause_dirs(document: PortfolioDocument, options: PortfolioOptions) -> tuple
     return document_clause_dirs(document, options.clause_dirs)
 
 
+def stem_of(out: Path, document: PortfolioDocument) -> Path:
+    """Where a document's files go, without the format's suffix: OUT/<folder>/<id>-v<version>."""
+    agreement = document.spec.agreement
+    return out / folder_of(document) / f"{agreement.id}-v{agreement.version}"
+
+
+def check_outputs(portfolio: Portfolio, out: Path) -> None:
+    """Refuse two documents that would write the same files (the same agreement id and version in one folder)."""
+    seen: dict[Path, PortfolioDocument] = {}
+    problems: list[Problem] = []
+    for document in portfolio.documents.values():
+        stem = stem_of(out, document)
+        first = seen.setdefault(stem, document)
+        if first is document:
+            continue
+        problems.append(
+            document.source.problem(
+                ("agreement", "id"),
+                f"documents {first.id} and {document.id} would both be written to {stem.relative_to(out)}.*, "
+                "one over the other",
+                given=f"{document.spec.agreement.id} version {document.spec.agreement.version}",
+                expected="an agreement id and version of its own for each document",
+                code="duplicate-output",
+            )
+        )
+    Problems(problems).raise_errors()
+
+
 def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | None = None) -> PortfolioResult:
     portfolio, report = check_portfolio(path, options)
+    check_outputs(portfolio, options.out_dir)
     plans = plans_for(portfolio, report, options)
     result = PortfolioResult(path=path, warnings=[*portfolio.warnings, *report.warnings])
     out = options.out_dir
@@ -175,7 +212,7 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
     for job, (content, rendered) in finished:
         document = portfolio.documents[job.document_id]
         agreement = document.spec.agreement
-        stem = out / folder_of(document) / f"{agreement.id}-v{agreement.version}"
+        stem = stem_of(out, document)
         written: dict[str, str] = {}
         for fmt, data in rendered.items():
             target = stem.with_name(f"{stem.name}.{fmt}")
@@ -192,7 +229,7 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
         if earlier is not None:  # the version this one replaces goes to the archive
             archive.keep(earlier)
             result.archived.append((document.id, earlier.version))
-        same = all(last.outputs.get(name) == sha and (out / name).is_file() for name, sha in written.items())
+        same = all(last.outputs.get(name) == sha and _is_own_file(out, name) for name, sha in written.items())
         if same and last.content == content:
             result.unchanged.append(document.id)
             for name in written:  # the very bytes are there already
@@ -221,16 +258,17 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
     register = archive.register_bytes()
     if register is not None:
         files[out / ISSUED / REGISTER] = register
-    result.outputs = write_all(files)
-    for name in archive.remove:  # its copy is in issued/ now
-        name.unlink(missing_ok=True)
     gone = [path for path, data in manifests.items() if not data]
     for path in gone:
-        path.unlink(missing_ok=True)
         del manifests[path]
     result.index = out / "index.html"
     manifests[result.index] = index_html(portfolio, {d: folder_of(portfolio.documents[d]) for d in plans}, options)
-    write_all(manifests)
+    write_all({**files, **manifests})  # every document, manifest and the index, or none of them
+    result.outputs = list(files)
+    for name in archive.remove:  # its copy is in issued/ now
+        name.unlink(missing_ok=True)
+    for path in gone:
+        path.unlink(missing_ok=True)
     return result
 
 
@@ -238,7 +276,7 @@ def _removed(out: Path, portfolio: Portfolio, tracked: set[str]) -> list[tuple[s
     """(document id, its last build) of each document built into ``out`` that the portfolio no longer has
     (only its files that no current document tracks)."""
     cache = out / CACHE
-    if not cache.is_dir():
+    if cache.is_symlink() or not cache.is_dir():
         return []
     found = []
     for path in sorted(cache.glob("*.json")):
@@ -246,7 +284,7 @@ def _removed(out: Path, portfolio: Portfolio, tracked: set[str]) -> list[tuple[s
         if document_id in portfolio.documents:
             continue
         last = _read_manifest_file(path)
-        outputs = {n: sha for n, sha in last.outputs.items() if n not in tracked and (out / n).is_file()}
+        outputs = {n: sha for n, sha in last.outputs.items() if n not in tracked and _is_own_file(out, n)}
         if not outputs:
             continue
         agreement = last.agreement or Path(next(iter(outputs))).stem.rpartition("-v")[0]
@@ -272,8 +310,27 @@ def _run(jobs: list[Job], workers: int) -> Any:
         return
     workers = min(workers, len(jobs))
     chunk = max(1, len(jobs) // (workers * 8))  # fewer round trips when documents are quick to render
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_started, initargs=(os.getpid(),))
+    try:
         yield from zip(jobs, pool.map(render_job, jobs, chunksize=chunk), strict=True)
+    except BaseException:  # Ctrl-C, a worker that died, a fault: stop the others now, not after their documents
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def worker_started(parent: int) -> None:
+    """In each worker: leave Ctrl-C to the parent, and end as soon as the parent is gone (killed, or crashed)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="slaforge-parent-watch", daemon=True).start()
 
 
 # ------------------------------------------------------------------ one document (runs in a worker)
@@ -402,12 +459,16 @@ def _read_manifest(out: Path, document: PortfolioDocument) -> Manifest:
 def _read_manifest_file(path: Path) -> Manifest:
     """A manifest as :func:`_read_manifest` reads it.
 
-    Output names are kept only when they are plain relative paths inside the output folder, so a
-    tampered manifest can never make the build read, move or delete a file elsewhere.
+    The manifest is read through :mod:`slaforge.inputs` (a regular file of bounded size; a folder, a
+    FIFO, a link or JSON nested thousands deep is no manifest).  Output names are kept only when they
+    are plain relative paths inside the output folder, so a tampered manifest can never make the
+    build read, move or delete a file elsewhere.
     """
+    if path.is_symlink():
+        return Manifest()
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = json.loads(read_text(path, limit=MANIFEST_BYTES, what="cache manifest"))
+    except (InputError, ValueError, RecursionError):
         return Manifest()
     if not isinstance(manifest, dict):
         return Manifest()
@@ -425,13 +486,18 @@ def _read_manifest_file(path: Path) -> Manifest:
     return Manifest(text("key"), safe, text("version"), text("content"), text("agreement"))
 
 
+def _is_own_file(out: Path, name: str) -> bool:
+    target = own_file(out, name)
+    return target is not None and target.is_file()
+
+
 def _up_to_date(out: Path, document: PortfolioDocument, key: str) -> bool:
     last = _read_manifest(out, document)
     if last.key != key or not last.outputs:
         return False
     for name, sha in last.outputs.items():
-        target = out / name
-        if not target.is_file() or hashlib.sha256(target.read_bytes()).hexdigest() != sha:
+        target = own_file(out, name)
+        if target is None or file_digest(target) != sha:
             return False
     return True
 
@@ -451,7 +517,7 @@ def _manifest(
     for name, sha in last.outputs.items():
         if Path(name).with_suffix("") not in current:
             earlier[name] = sha
-        elif name not in outputs and (out / name).is_file():
+        elif name not in outputs and (own := own_file(out, name)) is not None and file_digest(own) == sha:
             kept[name] = sha
     agreement = document.spec.agreement
     replaced = None

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slaforge.errors import Problem
+from slaforge.errors import InputError, Problem
+from slaforge.inputs.files import read_text
+from slaforge.inputs.limits import TEXT_FILE_BYTES
 
 ISSUED = "issued"
 REGISTER = "register.json"
@@ -74,12 +76,16 @@ class Archive:
         """Archive the files of ``issue`` that are still in the live tree (a lost one is left out)."""
         kept: dict[str, str] = {}
         for name in sorted(issue.outputs):
-            live = self.out / name
-            if not live.is_file():
+            live = own_file(self.out, name)
+            if live is None or not live.is_file():
                 continue
             data = live.read_bytes()
             sha = hashlib.sha256(data).hexdigest()
-            target = self.out / ISSUED / name
+            if sha != issue.outputs[name]:  # not what the build wrote there: the user's, left alone
+                continue
+            target = own_file(self.out, f"{ISSUED}/{name}")
+            if target is None:  # the archive's place is a link: the live file stays where it is
+                continue
             archived = self.content_of(issue.document, issue.version)
             same = archived is not None and archived == issue.content  # the same text in another theme
             if target.is_file() and target.read_bytes() != data and not same:
@@ -133,9 +139,12 @@ def read_register(out: Path) -> list[Issue]:
     """Every issued version recorded under ``out/issued/``; nothing for a missing or damaged register.
 
     Names are kept only when they are plain relative paths, as in the build's manifests."""
+    path = own_file(out, f"{ISSUED}/{REGISTER}")
+    if path is None:
+        return []
     try:
-        data = json.loads((out / ISSUED / REGISTER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_text(path, limit=TEXT_FILE_BYTES, what="register of issued versions"))
+    except (InputError, ValueError, RecursionError):
         return []
     items = data.get("issued") if isinstance(data, dict) else None
     out_list: list[Issue] = []
@@ -165,4 +174,24 @@ def issued_of(out: Path, document: str) -> list[tuple[str, list[str]]]:
 def inside(name: str) -> bool:
     """A plain relative path that stays inside the output folder."""
     path = Path(name)
-    return bool(name) and not path.is_absolute() and ".." not in path.parts
+    return bool(name) and "\x00" not in name and not path.is_absolute() and ".." not in path.parts
+
+
+def own_file(out: Path, name: str) -> Path | None:
+    """``OUT/name`` when no part of the way to it is a symbolic link and it lies inside OUT; else None.
+
+    Only such a file is ever read, moved or removed on a manifest's or register's word, so a tampered
+    record plus a link inside OUT can never reach a file elsewhere."""
+    if not inside(name):
+        return None
+    target = out
+    for part in Path(name).parts:
+        target = target / part
+        if target.is_symlink():
+            return None
+    try:
+        if not target.resolve().is_relative_to(out.resolve()):
+            return None
+    except (OSError, RuntimeError):
+        return None
+    return target

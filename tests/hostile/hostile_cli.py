@@ -14,6 +14,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,23 +39,46 @@ class Run:
         return self.out + self.err
 
 
-def _limits() -> None:  # in the child, before slaforge starts
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+def limits(file_bytes: int | None = None) -> Callable[[], None]:
+    """What the child sets before slaforge starts: its memory and CPU time, and the largest file it may write.
+
+    A write past ``file_bytes`` fails with EFBIG (Python ignores SIGXFSZ), as a full disk fails with
+    ENOSPC: the operating system refuses the write, nothing of slaforge's is mocked.
+    """
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+        resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+        if file_bytes is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+
+    return apply
 
 
-def slaforge(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, stdin: bytes = b"") -> Run:
+def command(*args: str | Path) -> tuple[str, ...]:
+    return (sys.executable, "-m", "slaforge", *map(str, args))
+
+
+def environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", **(env or {})}
+
+
+def slaforge(
+    *args: str | Path,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    stdin: bytes = b"",
+    file_bytes: int | None = None,
+) -> Run:
     """``slaforge ARGS`` in ``cwd``, in its own process under the limits; what it printed and how it ended."""
-    command = (sys.executable, "-m", "slaforge", *map(str, args))
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", **(env or {})}
     started = time.monotonic()
     result = subprocess.run(
-        command,
+        command(*args),
         cwd=cwd,
-        env=environment,
+        env=environment(env),
         input=stdin,
         capture_output=True,
-        preexec_fn=_limits,
+        preexec_fn=limits(file_bytes),
         timeout=6 * CPU_SECONDS,  # the CPU limit ends a busy child; this ends one that waits
         check=False,
     )

@@ -165,3 +165,12 @@ def test_validate_dev_zero_ends_at_once(tmp_path: Path) -> None:
     run = slaforge("validate", "/dev/zero", cwd=tmp_path)
     assert_refused(run, "/dev/zero")
     assert "device" in run.err and run.seconds < 20
+
+
+def test_escape_sequences_in_a_file_name_are_shown_not_obeyed(tmp_path: Path) -> None:
+    """A name that would clear the screen and retitle the terminal is printed as the characters it is made of."""
+    name = "spec\x1b[2J\x1b]0;owned\x07.yaml"
+    (tmp_path / name).write_bytes(b"slaforge: !!int abc\n")
+    run = slaforge("validate", name, cwd=tmp_path)
+    assert_refused(run, "spec\\x1b[2J\\x1b]0;owned\\x07.yaml:1:11:")  # and no ESC or BEL printed
+    assert "\x07" not in run.text
