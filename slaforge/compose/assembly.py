@@ -12,9 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from jinja2 import TemplateError
-
 from slaforge.compose.environment import (
+    BODY_ERRORS,
     BodyError,
     ClauseEnvironment,
     compiled,
@@ -89,7 +88,7 @@ def selected(
             try:
                 if not compiled_condition(env, clause.meta.when)(**context):
                     continue
-            except (TemplateError, TypeError) as exc:
+            except BODY_ERRORS as exc:
                 work.fail(clause, None, f"cannot evaluate 'when: {clause.meta.when}': {exc}", "bad-condition")
                 continue
         chosen.append(clause)
@@ -325,7 +324,7 @@ def _definitions(
             try:
                 body = compiled(env, text).render(**context)
                 runs = parse_inline(" ".join(body.split()))
-            except (TemplateError, MarkupError, TypeError) as exc:
+            except (*BODY_ERRORS, MarkupError) as exc:
                 work.fail(source, None, f"the definition of {term!r} cannot be rendered: {exc}", "bad-definition")
                 rendered[term] = (Run(text),)
                 continue

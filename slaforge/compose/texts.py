@@ -14,9 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import TemplateError
-
-from slaforge.compose.environment import BodyError, compiled, compiled_condition, render_body, shared_environment
+from slaforge.compose.environment import (
+    BODY_ERRORS,
+    BodyError,
+    compiled,
+    compiled_condition,
+    render_body,
+    shared_environment,
+)
 from slaforge.compose.views import path_view
 from slaforge.document import Block, Clause, Section, plain
 from slaforge.errors import ClauseError, Problem
@@ -43,7 +48,7 @@ def render_line(template: str, context: Mapping[str, Any], where: Problem) -> st
     try:
         rendered = compiled(env, template).render(**context)
         return plain(parse_inline(" ".join(rendered.split())))
-    except (TemplateError, TypeError, ValueError, MarkupError) as exc:
+    except (*BODY_ERRORS, MarkupError) as exc:
         raise ClauseError(f"{where.file}: {exc}", [Problem(str(exc), file=where.file, line=where.line)]) from None
 
 
@@ -56,7 +61,7 @@ def render_text(
     try:
         if text.meta.when and not compiled_condition(env, text.meta.when)(**values):
             return None
-    except (TemplateError, TypeError) as exc:
+    except BODY_ERRORS as exc:
         problem = Problem(f"cannot evaluate 'when: {text.meta.when}': {exc}", file=str(text.path), code="bad-condition")
         raise ClauseError(problem.message, [problem]) from None
     given = blocks or {}

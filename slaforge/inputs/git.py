@@ -71,7 +71,8 @@ def tree(revision: str, path: str | Path, into: Path, *, limit: int = TREE_BYTES
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(into, filter="data")
     except (tarfile.TarError, OSError) as error:
-        raise RevisionError(f"{at.label}: the files at {printable(cut(revision, 60))} cannot be unpacked: {error}") from None
+        unpacked = f"the files at {printable(cut(revision, 60))} cannot be unpacked"
+        raise RevisionError(f"{at.label}: {unpacked}: {error}") from None
     return into / at.inside
 
 

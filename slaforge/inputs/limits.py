@@ -37,3 +37,8 @@ TREE_BYTES = 256 * MIB  # of a repository at a revision, as a tar archive (diff 
 REVISION_CHARS = 255  # of a git revision (a branch, a tag, HEAD~3, a commit id)
 MESSAGE_VALUE_CHARS = 200  # of a value quoted in a message ("given: ...")
 MESSAGE_CHARS = 2_000  # of one message
+
+# ------------------------------------------------------------------ clause bodies
+
+RENDER_SECONDS = 2.0  # CPU seconds one clause or text body may take to render (a clause takes milliseconds)
+RENDER_CHARS = 1_000_000  # characters one body may produce (the longest built-in clause is under 5,000)
