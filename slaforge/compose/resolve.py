@@ -21,9 +21,12 @@ from slaforge.arithmetic.credits import describe_band, worked_example
 from slaforge.compose.context_calendars import add_calendar_values, add_site_values
 from slaforge.compose.context_commitments import add_commitments
 from slaforge.compose.views import path_view
+from slaforge.errors import InvalidArgument
+from slaforge.inputs.limits import LAST_YEAR
 from slaforge.spec.loader import LoadedSpec
 from slaforge.spec.models import Spec
 from slaforge.spec.source import SourceMap
+from slaforge.text import cut
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,17 @@ def resolve(loaded: LoadedSpec) -> Agreement:
 def source_date_epoch() -> int | None:
     """The SOURCE_DATE_EPOCH of reproducible builds, when it is set to a number of seconds."""
     env = os.environ.get("SOURCE_DATE_EPOCH")
-    return int(env) if env and env.strip().isdigit() else None
+    if not env or not env.strip().isdigit():
+        return None
+    if len(env.strip()) > 12 or int(env) >= LATEST_EPOCH:
+        raise InvalidArgument(
+            f"SOURCE_DATE_EPOCH={cut(env.strip(), 40)} is not a time a document can carry: "
+            f"give seconds since 1970 before the year {LAST_YEAR}"
+        )
+    return int(env)
+
+
+LATEST_EPOCH = int(dt.datetime(LAST_YEAR, 1, 1, tzinfo=dt.UTC).timestamp())
 
 
 def build_timestamp(spec: Spec) -> int:

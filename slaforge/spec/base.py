@@ -17,6 +17,6 @@ class Model(BaseModel):
 
 Identifier = Annotated[
     str,
-    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Letters, digits, '-', '_' and '.'"),
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100, description="Letters, digits, '-', '_' and '.'"),
 ]
 Text = Annotated[str, Field(min_length=1)]

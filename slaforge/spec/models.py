@@ -77,7 +77,7 @@ class Branding(Model):
 class Agreement(Model):
     id: Identifier = Field(description="Agreement reference, e.g. NW-SLA-001; names the output files")
     title: Text = Field(description="Title on the cover and in file metadata")
-    version: Annotated[str, Field(pattern=r"^\d+(\.\d+){0,2}$", description="e.g. 1.2")]
+    version: Annotated[str, Field(pattern=r"^\d{1,6}(\.\d{1,6}){0,2}$", description="e.g. 1.2")]
     status: Status = Status.draft
     effective: dt.date = Field(description="Effective date")
     term: Term
@@ -449,6 +449,16 @@ class CreditCaps(Model):
     per_month: Percent | None = Field(None, description="Cap per calendar month, % of the monthly fee")
     per_year: Percent | None = Field(None, description="Cap per contract year, % of the annual fee")
     per_year_amount: MoneyValue | None = Field(None, description="Absolute cap per contract year")
+
+    @model_validator(mode="after")
+    def _positive(self) -> CreditCaps:
+        for name in ("per_window", "per_month", "per_year"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ValueError(
+                    f"a cap ({name}) of {format_percent(value)} leaves no credit: give a positive percentage"
+                )
+        return self
 
 
 class ClaimProcedure(Model):

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from slaforge.spec.source import Loc
+from slaforge.text import cut
 
 Part = tuple[str, str]  # ("key", name) or ("sel", name)
 _SEGMENT = re.compile(r"\.?(?P<key>[^.\[\]]+)|\[(?P<sel>[^\[\]]+)\]")
@@ -77,11 +78,11 @@ def locate(data: Any, path: str | tuple[Part, ...], *, create: bool = False, key
             ids = [item.get("id") if isinstance(item, dict) else None for item in node]
             if name in ids:
                 index = ids.index(name)
-            elif name.isdigit() and int(name) < len(node):
+            elif name.isdigit() and len(name) <= 9 and int(name) < len(node):
                 index = int(name)
             else:
                 known = ", ".join(str(i) for i in ids if i is not None) or f"indexes 0 to {len(node) - 1}"
-                raise PathError(f"{here} has no item {name!r} (it has {known})")
+                raise PathError(f"{here} has no item {cut(name, 40)!r} (it has {known})")
             loc.append(index)
             node = node[index]
         elif isinstance(node, dict):

@@ -36,7 +36,14 @@ def _decimal(text: str) -> Decimal:
         raise ValueError(f"{text!r} is not a number") from exc
     if not value.is_finite():
         raise ValueError(f"{text!r} is not a finite number")
+    if value and value.adjusted() >= LARGEST_DIGITS:
+        raise ValueError(
+            f"a number of more than {LARGEST_DIGITS} digits before the point is larger than any agreement needs"
+        )
     return value
+
+
+LARGEST_DIGITS = 15  # digits before the decimal point of an amount, a percentage or a count of units
 
 
 # ---------------------------------------------------------------- percentages
@@ -223,7 +230,7 @@ def parse_duration(value: Any) -> Duration:
         amount = _decimal(match["n"])
         if amount <= 0:
             raise ValueError("a duration must be longer than zero")
-        return Duration(amount, unit, business=bool(match["business"]))
+        return _bounded(Duration(amount, unit, business=bool(match["business"])))
     iso = _ISO.match(text.upper())
     if iso and any(iso.groupdict().values()):
         parts = {k: _decimal(v) for k, v in iso.groupdict().items() if v}
@@ -231,10 +238,26 @@ def parse_duration(value: Any) -> Duration:
             raise ValueError("a duration must be longer than zero")
         if len(parts) == 1:
             ((key, amount),) = parts.items()
-            return Duration(amount, {"w": "week", "d": "day", "h": "hour", "m": "minute", "s": "second"}[key])
+            unit = {"w": "week", "d": "day", "h": "hour", "m": "minute", "s": "second"}[key]
+            return _bounded(Duration(amount, unit))
         minutes = sum(amount * _UNIT_SECONDS[key] for key, amount in parts.items()) / 60
-        return Duration(minutes, "minute")
+        return _bounded(Duration(minutes, "minute"))
     raise ValueError(f"expected {DURATION_EXPECTED}")
+
+
+LONGEST_YEARS = 100  # no term, deadline, notice or window of an agreement is longer
+_APPROXIMATE_DAYS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30.44}
+_APPROXIMATE_DAYS["year"] = 365.25
+
+
+def _bounded(duration: Duration) -> Duration:
+    """``duration``, when it is no longer than an agreement could mean (a business day counted as a day)."""
+    days = float(duration.amount) * _APPROXIMATE_DAYS.get(duration.unit, 365.25)
+    if duration.business and duration.unit == "hour":
+        days *= 3  # a business day has a few hours: 24 business hours are about three days
+    if days > LONGEST_YEARS * 365.25:
+        raise ValueError(f"a duration of more than {LONGEST_YEARS} years is longer than any agreement runs")
+    return duration
 
 
 DurationValue = Annotated[
@@ -280,6 +303,8 @@ def parse_money(value: Any) -> Money:
             amount = _decimal(match["n"])
             if amount < 0:
                 raise ValueError("an amount of money may not be negative")
+            if amount == 0:
+                raise ValueError("an amount of zero has no use here: leave the value out instead")
             return Money(amount, match["cur"].upper())
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise ValueError(f"{value} has no currency: write it as, e.g., {value} EUR")
