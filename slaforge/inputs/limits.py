@@ -35,6 +35,7 @@ FIRST_YEAR = 1900  # dates and moments lie in [FIRST_YEAR, LAST_YEAR): calendar 
 LAST_YEAR = 9000  # around them (terms, windows, deadlines) stays inside Python's calendar
 TREE_BYTES = 256 * MIB  # of a repository at a revision, as a tar archive (diff of a portfolio at a revision)
 REVISION_CHARS = 255  # of a git revision (a branch, a tag, HEAD~3, a commit id)
+EXTENDS_DEPTH = 32  # fragments on one chain of ``extends`` (a portfolio's chains are 2 or 3 long)
 MESSAGE_VALUE_CHARS = 200  # of a value quoted in a message ("given: ...")
 MESSAGE_CHARS = 2_000  # of one message
 

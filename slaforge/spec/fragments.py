@@ -21,6 +21,7 @@ from typing import Any
 
 from slaforge.errors import Problem, SpecError
 from slaforge.inputs.files import present
+from slaforge.inputs.limits import EXTENDS_DEPTH
 from slaforge.spec.loader import read_yaml
 from slaforge.spec.source import Loc, SourceMap, dotted
 
@@ -82,7 +83,7 @@ def origins(source: SourceMap, level: str) -> SourceMap:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per file (the reader's cache): compared by identity, never deeply
 class Fragment:
     """One fragment file, its data without the fragment keys, and the fragments it extends."""
 
@@ -95,11 +96,17 @@ class Fragment:
     def chain(self) -> list[Fragment]:
         """This fragment's ancestors first (depth first, in ``extends`` order), then itself."""
         out: list[Fragment] = []
-        for parent in self.parents:
-            for item in parent.chain():
-                if item not in out:
-                    out.append(item)
-        out.append(self)
+        seen: set[int] = set()
+
+        def visit(fragment: Fragment) -> None:  # each fragment once: a diamond of 26 levels is 52 visits, not 2**26
+            if id(fragment) in seen:
+                return
+            seen.add(id(fragment))
+            for parent in fragment.parents:
+                visit(parent)
+            out.append(fragment)
+
+        visit(self)
         return out
 
 
@@ -147,6 +154,16 @@ class FragmentReader:
         if extends is not None and (not links or not all(isinstance(x, str) for x in links)):
             self.problems.append(
                 source.problem(("extends",), "'extends' names a file or a list of files", code="bad-extends")
+            )
+            links = []
+        if links and len(stack) + 1 >= EXTENDS_DEPTH:
+            self.problems.append(
+                source.problem(
+                    ("extends",),
+                    f"more than {EXTENDS_DEPTH} fragments on one chain of 'extends'",
+                    expected=f"at most {EXTENDS_DEPTH} files, each extending the next (see docs/limits.md)",
+                    code="extends-too-deep",
+                )
             )
             links = []
         for i, link in enumerate(links):
