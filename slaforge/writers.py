@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -89,15 +90,17 @@ def write_all(files: Mapping[Path, bytes]) -> list[Path]:
         _discard(staged)
         raise
     kept: list[tuple[Path, str | None]] = []  # target, the hard link keeping its old bytes (None: it was new)
+    current: Path | None = None
     try:
-        for temporary, target in staged:
-            kept.append((target, _keep(target)))
-            os.replace(temporary, target)
+        for temporary, current in staged:
+            backup = _keep(current)
+            kept.append((current, backup))
+            os.replace(temporary, current)
     except BaseException as error:
         _restore(kept)
         _discard(staged)
         if isinstance(error, OSError):
-            raise OutputError(f"cannot write {kept[-1][0]}: {error.strerror or error}") from error
+            raise OutputError(f"cannot write {current}: {error.strerror or error}") from error
         raise
     for _, backup in kept:
         if backup is not None:
@@ -184,7 +187,10 @@ def _keep(target: Path) -> str | None:
         return None
     backup = target.with_name(f"{_temporary_prefix(target)}old.tmp")
     Path(backup).unlink(missing_ok=True)
-    os.link(target, backup)
+    try:
+        os.link(target, backup)
+    except OSError:  # a file system without hard links: a copy does the same
+        shutil.copy2(target, backup)
     return str(backup)
 
 
