@@ -403,7 +403,7 @@ def test_git_revisions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     result = invoke("diff", "no-such-tag:repo/specs/wan.yaml", "repo/specs/wan.yaml")
     assert result.exit_code == 1
-    assert "no-such-tag:repo/specs/wan.yaml: git cannot read it" in result.output  # type: ignore[attr-defined]
+    assert "no-such-tag:repo/specs/wan.yaml: 'no-such-tag' names no commit" in result.output  # type: ignore[attr-defined]
 
     # a version that does not validate names the revision, not a temporary file
     spec.write_text(V2.read_text(encoding="utf-8").replace("target: 99.95%", "target: lots"), encoding="utf-8")
