@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from slaforge.arithmetic.attainment import SeverityAttainment, attainment_in
-from slaforge.arithmetic.availability import CommitmentAvailability, availability_in, service_calendar
+from slaforge.arithmetic.attainment import SeverityAttainment, attainment_in, tickets_by_window
+from slaforge.arithmetic.availability import CommitmentAvailability, availability_in, outage_spans, service_calendar
 from slaforge.arithmetic.credits_owed import CommitmentCredit, credits_for
 from slaforge.arithmetic.measurements import Measurements
 from slaforge.arithmetic.periods import Period, first_window_start, parse_period, period_for
@@ -101,9 +101,11 @@ def achievement(spec: Spec, data: Measurements, period_text: str | None = None) 
     commitments = list(iter_commitments(spec))
     results: list[WindowAchievement] = []
     history: dict[tuple[str, str], list[Decimal]] = {(p.service.id, p.commitment.id): [] for p in commitments}
-    for period in periods:
-        availability = tuple(availability_in(spec, p, period, data) for p in commitments)
-        outcomes, severities = attainment_in(spec, data.tickets, period, as_of)
+    spans = outage_spans(data)  # each outage and ticket placed once, not once per window
+    reported = tickets_by_window(spec, data.tickets, periods)
+    for index, period in enumerate(periods):
+        availability = tuple(availability_in(spec, p, period, data, spans) for p in commitments)
+        outcomes, severities = attainment_in(spec, reported.get(index, ()), period, as_of)
         credits = tuple(credits_for(spec, a, outcomes, history[(a.service.id, a.commitment.id)]) for a in availability)
         for a in availability:
             history[(a.service.id, a.commitment.id)].append(a.achieved)

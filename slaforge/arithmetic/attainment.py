@@ -9,6 +9,8 @@ deadline is still ahead is left out of the shares.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -76,8 +78,25 @@ def outcome(spec: Spec, ticket: Ticket, as_of: dt.datetime) -> TicketOutcome:
 
 
 def reported_in(spec: Spec, ticket: Ticket, period: Period) -> bool:
+    return period.start <= reported_on(spec, ticket) < period.end
+
+
+def reported_on(spec: Spec, ticket: Ticket) -> dt.date:
+    """The day a ticket was reported, in its support calendar's zone."""
     zone = ZoneInfo(support_calendar(spec, spec.service(ticket.service), ticket.site).timezone)
-    return period.start <= ticket.reported.astimezone(zone).date() < period.end
+    return ticket.reported.astimezone(zone).date()
+
+
+def tickets_by_window(spec: Spec, tickets: Iterable[Ticket], periods: list[Period]) -> dict[int, tuple[Ticket, ...]]:
+    """The index of the window each ticket was reported in -> its tickets (one pass, a bisection each)."""
+    starts = [p.start for p in periods]
+    out: dict[int, list[Ticket]] = {}
+    for ticket in tickets:
+        day = reported_on(spec, ticket)
+        index = bisect_right(starts, day) - 1
+        if index >= 0 and day < periods[index].end:
+            out.setdefault(index, []).append(ticket)
+    return {index: tuple(found) for index, found in out.items()}
 
 
 def attainment_in(

@@ -15,6 +15,8 @@ time for a commitment that allows that exclusion, and downtime for one that does
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -93,24 +95,61 @@ def service_calendar(spec: Spec, service: Service) -> ServiceHours:
     return spec.service_hours[service.hours]
 
 
-def availability_in(spec: Spec, placed: PlacedCommitment, period: Period, data: Measurements) -> CommitmentAvailability:
+@dataclass(frozen=True)
+class OutageSpans:
+    """A service's outages as spans (epoch seconds), sorted by start, to find those of a window at once."""
+
+    starts: list[int]
+    spans: list[tuple[int, int, Outage]]
+    longest: int
+
+    @classmethod
+    def of(cls, outages: Iterable[Outage]) -> OutageSpans:
+        spans = sorted(((*outage_span(o), o) for o in outages), key=lambda s: (s[0], s[1]))
+        return cls([s[0] for s in spans], spans, max((e - b for b, e, _ in spans), default=0))
+
+    def within(self, start: int, end: int) -> list[tuple[int, int, Outage]]:
+        """The outages that overlap ``[start, end)``, in order of start."""
+        first = bisect_left(self.starts, start - self.longest)
+        last = bisect_left(self.starts, end)
+        return [s for s in self.spans[first:last] if s[1] > start]
+
+
+def outage_spans(data: Measurements) -> dict[str, OutageSpans]:
+    """Every service's outages as spans, built once for every window of a report (not once per window)."""
+    by_service: dict[str, list[Outage]] = {}
+    for outage in data.outages:
+        by_service.setdefault(outage.service, []).append(outage)
+    return {service: OutageSpans.of(items) for service, items in by_service.items()}
+
+
+def availability_in(
+    spec: Spec,
+    placed: PlacedCommitment,
+    period: Period,
+    data: Measurements,
+    spans: dict[str, OutageSpans] | None = None,
+) -> CommitmentAvailability:
+    """A commitment's availability in one window; only the outages that overlap the window are read
+    (``spans``: :func:`outage_spans` of ``data``, made once for all windows)."""
     service, commitment = placed.service, placed.commitment
     window = window_spans(period, service_calendar(spec, service), commitment.service_hours_only)
-    mine = [o for o in data.outages if o.service == service.id]
+    outages = (spans if spans is not None else outage_spans(data)).get(service.id, OutageSpans([], [], 0))
+    mine = outages.within(window[0][0], window[-1][1]) if window else []
 
     def excluded(outage: Outage) -> bool:
         return outage.exclusion is not None and outage.exclusion in commitment.exclusions
 
-    excluded_in = intersect(merge(outage_span(o) for o in mine if excluded(o)), window)
-    down_in = subtract(intersect(merge(outage_span(o) for o in mine if not excluded(o)), window), excluded_in)
+    excluded_in = intersect(((b, e) for b, e, o in mine if excluded(o)), window)
+    down_in = subtract(intersect(((b, e) for b, e, o in mine if not excluded(o)), window), excluded_in)
     downtime = []
     excluded_shares = []
-    for outage in mine:
-        inside = intersect([outage_span(outage)], window)
+    for start, end, outage in mine:
+        inside = _clip(start, end, window)
         if excluded(outage):
             if seconds := length(inside):
                 excluded_shares.append(OutageShare(outage, seconds))
-        elif seconds := length(subtract(inside, excluded_in)):
+        elif seconds := length(subtract(inside, _clip(start, end, excluded_in))):
             downtime.append(OutageShare(outage, seconds))
     return CommitmentAvailability(
         placed=placed,
@@ -121,3 +160,15 @@ def availability_in(spec: Spec, placed: PlacedCommitment, period: Period, data: 
         downtime=tuple(sorted(downtime, key=lambda s: s.outage.start)),
         excluded=tuple(sorted(excluded_shares, key=lambda s: s.outage.start)),
     )
+
+
+def _clip(start: int, end: int, spans: list[Span]) -> list[Span]:
+    """``[start, end)`` inside the merged ``spans``: only the spans that can overlap it are looked at."""
+    first = bisect_right(spans, (start, start)) - 1
+    out = []
+    for a, b in spans[max(first, 0) :]:
+        if a >= end:
+            break
+        if b > start:
+            out.append((max(a, start), min(b, end)))
+    return out

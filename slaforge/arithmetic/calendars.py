@@ -181,15 +181,20 @@ def maintenance_seconds(
     return Decimal(total)
 
 
-def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The time two sets of half-open pairs share, merged."""
-    out = []
-    for a0, a1 in a:
-        for b0, b1 in b:
-            lo, hi = max(a0, b0), min(a1, b1)
-            if lo < hi:
-                out.append((lo, hi))
-    return merge(out)
+def intersect(a: Iterable[tuple[int, int]], b: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The time two sets of half-open pairs share, merged (one sweep over both: linear once they are sorted)."""
+    left, right = merge(a), merge(b)
+    out: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        lo, hi = max(left[i][0], right[j][0]), min(left[i][1], right[j][1])
+        if lo < hi:
+            out.append((lo, hi))
+        if left[i][1] <= right[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
 
 
 def _local(instant: dt.datetime, zone: ZoneInfo) -> dt.datetime:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from slaforge.errors import DataError, InvalidArgument, Problem, Problems
+from slaforge.errors import DataError, InvalidArgument, Problem, Problems, SlaforgeError
+from slaforge.inputs.files import read_lines
+from slaforge.inputs.limits import CSV_FILE_BYTES, CSV_LINE_BYTES, CSV_PROBLEMS, CSV_ROWS
 from slaforge.spec.models import Exclusion, Spec
 
 OUTAGE_COLUMNS = ("service", "start", "end", "cause", "exclusion", "reference")
@@ -31,7 +32,7 @@ TIMESTAMP_EXPECTED = "an ISO 8601 date and time with its UTC offset, e.g. 2027-0
 LAST_YEAR = 9000  # measured data lies long before the end of Python's calendar (9999)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outage:
     service: str
     start: dt.datetime  # aware
@@ -42,7 +43,7 @@ class Outage:
     source: str  # "outages.csv:7"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ticket:
     id: str
     service: str
@@ -70,13 +71,14 @@ class Measurements:
 
 
 def data_files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
     if path.is_dir():
-        files = sorted(p for p in path.glob("*.csv") if p.is_file())
+        # a FIFO or a device named x.csv is refused when it is read, never skipped in silence
+        files = sorted(p for p in path.glob("*.csv") if not p.is_dir())
         if files:
             return files
         raise InvalidArgument(f"{path} holds no .csv files of outages or tickets (see docs/measurements.md)")
+    if path.exists() or path.is_symlink():
+        return [path]  # a file: read, or refused when it is not a regular one
     raise InvalidArgument(f"measured data {path} does not exist")
 
 
@@ -95,7 +97,7 @@ def load_measurements(path: Path, spec: Spec) -> Measurements:
         kind = reader.read(outages, tickets)
         if kind:
             kinds.add(kind)
-    if not problems and not path.is_file():
+    if not problems and path.is_dir():
         for kind, columns in (("outages", OUTAGE_COLUMNS), ("tickets", TICKET_COLUMNS)):
             if kind not in kinds:
                 problems.append(
@@ -151,14 +153,19 @@ class RowReader:
         )
 
     def read(self, outages: list[Outage], tickets: list[Ticket]) -> str | None:
-        try:
-            text = self.file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            self.problem(f"cannot read the file: {error}", expected="a UTF-8 CSV file")
-            return None
-        reader = csv.reader(io.StringIO(text, newline=""))  # quoted fields may hold any line break
+        lines = read_lines(
+            self.file,
+            limit=CSV_FILE_BYTES,
+            line_chars=CSV_LINE_BYTES,
+            what="CSV file of measured data",
+            error=DataError,
+        )
+        reader = csv.reader(lines)  # lines keep their endings: quoted fields may hold any line break
         try:
             header_row = next(reader, None)
+        except SlaforgeError as error:
+            self.failed(error)
+            return None
         except csv.Error as error:
             self.problem(
                 f"the header row is not valid CSV: {error}", expected="a header row (see docs/measurements.md)"
@@ -178,8 +185,22 @@ class RowReader:
             self.problem(f"missing column {missing!r}", given=",".join(header), expected=",".join(columns))
         if len(self.problems) > before:
             return kind
+        rows = 0
         for values in _rows(reader, self):
             self.line = reader.line_num
+            rows += 1
+            if rows > CSV_ROWS:
+                self.problem(
+                    f"the file holds more than {CSV_ROWS:,} rows; reading stopped here",
+                    expected=f"at most {CSV_ROWS:,} rows in one file (see docs/limits.md); split it by period",
+                )
+                return kind
+            if len(self.problems) - before >= CSV_PROBLEMS:
+                self.problem(
+                    f"{CSV_PROBLEMS} problems in this file; reading stopped here",
+                    expected="a file whose rows follow docs/measurements.md",
+                )
+                return kind
             if not any(v.strip() for v in values):
                 continue  # a blank line holds no row
             if len(values) != len(header):
@@ -199,6 +220,10 @@ class RowReader:
                 if ticket:
                     tickets.append(ticket)
         return kind
+
+    def failed(self, error: SlaforgeError) -> None:
+        """A problem of the file itself (not UTF-8, too large, a NUL, a line too long), at its line."""
+        self.problems.extend(error.problems or [Problem(error.message, file=str(self.file), line=self.line)])
 
     def kind_of(self, header: list[str]) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
         if "start" in header or "end" in header:
@@ -331,6 +356,9 @@ def _rows(reader: Iterator[list[str]], file: RowReader) -> Iterator[list[str]]:
         try:
             values = next(reader)
         except StopIteration:
+            return
+        except SlaforgeError as error:
+            file.failed(error)
             return
         except csv.Error as error:
             file.line = getattr(reader, "line_num", file.line + 1)

@@ -14,14 +14,24 @@ from slaforge.arithmetic.calendars import merge
 Span = tuple[int, int]  # [start, end) in seconds since the epoch
 
 
-def subtract(a: list[Span], b: list[Span]) -> list[Span]:
-    out = []
-    for a0, a1 in a:
-        pieces = [(a0, a1)]
-        for b0, b1 in b:
-            pieces = [p for x0, x1 in pieces for p in ((x0, min(x1, b0)), (max(x0, b1), x1)) if p[1] > p[0]]
-        out.extend(pieces)
-    return merge(out)
+def subtract(a: Iterable[Span], b: Iterable[Span]) -> list[Span]:
+    """The time of ``a`` outside ``b``, merged (one sweep over both once they are sorted)."""
+    cuts = merge(b)
+    out: list[Span] = []
+    j = 0
+    for a0, a1 in merge(a):
+        while j < len(cuts) and cuts[j][1] <= a0:
+            j += 1
+        start = a0
+        k = j
+        while k < len(cuts) and cuts[k][0] < a1:
+            if cuts[k][0] > start:
+                out.append((start, cuts[k][0]))
+            start = max(start, cuts[k][1])
+            k += 1
+        if start < a1:
+            out.append((start, a1))
+    return out
 
 
 def length(spans: Iterable[Span]) -> int:

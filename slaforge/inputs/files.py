@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from slaforge.errors import InputError, Problem, SlaforgeError, summary
 from slaforge.inputs.limits import TEXT_FILE_BYTES
 
 ErrorType = type[SlaforgeError]
+# control characters (other than tab and line breaks) and lone surrogates: never text of an agreement or its data
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 LIMITS_DOC = "docs/limits.md"
 
 
@@ -65,6 +69,29 @@ def read_bytes(
 ) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them; ``error`` naming the file otherwise."""
     name = display if display is not None else str(path)
+    fd = _open_regular(path, name, limit=limit, what=what, error=error)
+    try:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise error(too_large(name, size, limit, what))
+        return b"".join(chunks)
+    except OSError as exc:
+        raise error(f"{name}: cannot read it ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def _open_regular(path: Path, name: str, *, limit: int, what: str, error: ErrorType) -> int:
+    """A descriptor of the regular file ``path`` no larger than ``limit``; ``error`` naming the file otherwise.
+
+    A FIFO is opened without blocking, so it cannot hang; what it is, is then read from the descriptor."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -83,21 +110,84 @@ def read_bytes(
             raise error(f"{name}: {kind}, not a {what}; only regular files are read")
         if info.st_size > limit:
             raise error(too_large(name, info.st_size, limit, what))
-        chunks: list[bytes] = []
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_lines(
+    path: Path,
+    *,
+    limit: int,
+    line_chars: int,
+    what: str = "file",
+    display: str | None = None,
+    error: ErrorType = InputError,
+) -> Iterator[str]:
+    """The lines of the UTF-8 text file ``path``, each with its line ending, read as they are needed.
+
+    For files too large to hold at once (measured data): memory stays that of one line.  The file is
+    refused as :func:`read_bytes` refuses it; a line longer than ``line_chars`` bytes, a byte that is not
+    UTF-8 and a NUL character are problems at their line (and column), raised when that line is reached.
+    """
+    name = display if display is not None else str(path)
+    fd = _open_regular(path, name, limit=limit, what=what, error=error)
+    try:
+        handle = os.fdopen(fd, "rb", closefd=True)
+    except OSError as exc:
+        os.close(fd)
+        raise error(f"{name}: cannot read it ({exc.strerror or exc})") from None
+    with handle:
         size = 0
+        number = 0
         while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+            try:
+                data = handle.readline(line_chars + 1)
+            except OSError as exc:
+                raise error(f"{name}: cannot read it ({exc.strerror or exc})") from None
+            if not data:
+                return
+            number += 1
+            size += len(data)
             if size > limit:
                 raise error(too_large(name, size, limit, what))
-        return b"".join(chunks)
-    except OSError as exc:
-        raise error(f"{name}: cannot read it ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
+            if len(data) > line_chars and not data.endswith(b"\n"):
+                problem = Problem(
+                    f"the line is longer than {line_chars:,} bytes",
+                    file=name,
+                    line=number,
+                    expected=f"lines of at most {line_chars:,} bytes (see {LIMITS_DOC})",
+                    code="too-large",
+                )
+                raise error(summary(1), [problem])
+            if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad = data[exc.start : exc.start + 1].hex()
+                problem = Problem(
+                    f"not UTF-8 text: byte 0x{bad} ({exc.reason})",
+                    file=name,
+                    line=number,
+                    column=len(data[: exc.start].decode("utf-8", errors="replace")) + 1,
+                    expected="UTF-8 text (save the file as UTF-8)",
+                    code="not-utf8",
+                )
+                raise error(summary(1), [problem]) from None
+            check_no_nul(text, name, error=error, first_line=number)
+            if bad := UNPRINTABLE.search(text.rstrip("\r\n")):
+                problem = Problem(
+                    f"the control character U+{ord(bad[0]):04X} has no place in the text",
+                    file=name,
+                    line=number,
+                    column=bad.start() + 1,
+                    expected="text of printable characters",
+                    code="control-character",
+                )
+                raise error(summary(1), [problem])
+            yield text
 
 
 def file_digest(path: Path, *, follow_links: bool = False) -> str | None:

@@ -22,6 +22,12 @@ ASSET_FILE_BYTES = 32 * MIB
 # a portfolio's cache manifest (one per document, under OUT/.slaforge-cache/)
 MANIFEST_BYTES = 1 * MIB
 
+# a CSV file of measured data (outages, tickets): read a line at a time, never held whole
+CSV_FILE_BYTES = 256 * MIB
+CSV_LINE_BYTES = 1 * MIB  # of one line of a CSV file (the csv module refuses a field over 128 KiB)
+CSV_ROWS = 1_000_000  # rows of one CSV file (a year of an outage every minute is about 525,000)
+CSV_PROBLEMS = 100  # problems reported of one CSV file before its reading stops
+
 # ------------------------------------------------------------------ YAML
 
 YAML_DEPTH = 64  # mappings and lists inside each other (a spec nests at most about 8 deep)
@@ -43,3 +49,8 @@ MESSAGE_CHARS = 2_000  # of one message
 
 RENDER_SECONDS = 2.0  # CPU seconds one clause or text body may take to render (a clause takes milliseconds)
 RENDER_CHARS = 1_000_000  # characters one body may produce (the longest built-in clause is under 5,000)
+BIGGEST_NUMBER_DIGITS = 4_000  # a number a body or page template computes (``**``, ``*``)
+# a theme's page template lays out a whole document (its fonts and pictures inlined, for a self-contained
+# HTML file): the sample agreements take well under a second and a few megabytes
+PAGE_SECONDS = 30.0
+PAGE_CHARS = 64 * MIB

@@ -21,12 +21,11 @@ the caller's error before any value is used:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from slaforge.errors import InputError, Problem, SlaforgeError, summary
-from slaforge.inputs.files import check_no_nul, position
+from slaforge.inputs.files import UNPRINTABLE, check_no_nul, position
 from slaforge.inputs.limits import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -40,7 +39,6 @@ from slaforge.text import cut
 Loc = tuple[str | int, ...]
 Positions = dict[Loc, tuple[int, int]]
 # control characters but tab and line breaks, DEL, C1 controls, and halves of surrogate pairs
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class WrittenFloat(float):
@@ -145,7 +143,7 @@ def _loader() -> Any:
         text = node.value
         if node.style == ">" and isinstance(text, str):
             text = text.replace("\a", "")  # ruamel marks the folds of a folded scalar with BEL
-        bad = _UNPRINTABLE.search(text) if isinstance(text, str) else None
+        bad = UNPRINTABLE.search(text) if isinstance(text, str) else None
         if bad is None:
             return
         code = ord(bad[0])
