@@ -108,14 +108,14 @@ def as_markdown(comparison: Comparison) -> str:
         lines += ["", "### Values", "", "| Term | Was | Now | For the customer |", "|---|---|---|---|"]
         for value in comparison.values:
             lines.append(
-                f"| {_cell(value.label)} (`{value.path}`) | {_cell(value.old or '—')} | {_cell(value.new or '—')} "
+                f"| {_md(value.label)} ({_code(value.path)}) | {_md(value.old or '—')} | {_md(value.new or '—')} "
                 f"| {value.direction} |"
             )
     if comparison.clause_changes:
         lines += ["", "### Clauses", ""]
         for change in comparison.clause_changes:
             number = change.new_number or change.old_number
-            line = f"- **{number} {_md(change.title)}** (`{change.clause}`): {_md(clause_line(change))}"
+            line = f"- **{_md(number)} {_md(change.title)}** ({_code(change.clause)}): {_md(clause_line(change))}"
             if change.excerpt:
                 line += f"  \n  {excerpt_text(change.excerpt, 'md')}"
             lines.append(line)
@@ -174,13 +174,19 @@ def as_dict(comparison: Comparison) -> dict[str, Any]:
 
 
 def _md(text: str) -> str:
-    for char in "\\`*_[]|~":
+    """Text as inline Markdown that shows exactly that text: no emphasis, link, image, table cell, code
+    or HTML of its own (``<script>`` and ``<img src=...>`` are shown, not run), and no line break that
+    could start a heading or a list."""
+    text = " ".join(text.splitlines())
+    for char in "\\`*_[]|~!#<>&":  # CommonMark shows any of these backslash-escaped as itself
         text = text.replace(char, "\\" + char)
     return text
 
 
-def _cell(text: str) -> str:
-    return _md(text).replace("\n", " ")
+def _code(text: str) -> str:
+    """A code span of ``text`` whatever backticks it holds (nothing in a code span is Markdown or HTML)."""
+    text = " ".join(text.splitlines()).replace("`", "'").replace("|", "\\|")
+    return f"`{text}`"
 
 
 # ------------------------------------------------------------------ portfolios
