@@ -5,12 +5,9 @@ and lists that know their dotted path, so a body that prints a value the spec la
 exactly which one.  Every printed value is escaped for the Markdown subset, so it can never
 become markup.
 
-A user's clause or text body is untrusted code.  Besides Jinja's sandbox (no attribute of
-Python's internals, ``range`` of at most 100,000), each body renders within limits
-(:mod:`slaforge.inputs.limits`): ``**`` with an exponent that would build a number of more than
-a few thousand digits, and ``*`` or ``%`` that would build a text or list longer than a body may
-be, are refused before Python computes them; a body may render for at most
-:data:`~slaforge.inputs.limits.RENDER_SECONDS` of CPU time (nested loops) and produce at most
+A user's clause or text body is untrusted code.  It renders in :class:`slaforge.inputs.sandbox.BoundedSandbox`
+(Jinja's sandbox, and limits of number, time and size) with a body's limits: at most
+:data:`~slaforge.inputs.limits.RENDER_SECONDS` of CPU time (nested loops) and
 :data:`~slaforge.inputs.limits.RENDER_CHARS` characters.  Whatever a body raises (``1/0``,
 ``10.0**400``, a macro that calls itself) is one of :data:`BODY_ERRORS` and becomes a problem
 naming the clause file and line.
@@ -18,23 +15,17 @@ naming the clause file and line.
 
 from __future__ import annotations
 
-import math
-import operator
-import re
-import signal
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from jinja2 import Template, TemplateError, Undefined
 from jinja2.exceptions import UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from slaforge.compose.resolve import Agreement
 from slaforge.compose.views import PathDict
 from slaforge.inputs.limits import RENDER_CHARS, RENDER_SECONDS
+from slaforge.inputs.sandbox import BoundedSandbox, RenderLimit
 from slaforge.library.markup import CLAUSE_DIRECTIVES, MarkupError, RawBlock, escape, parse_blocks
 from slaforge.library.vocabulary import Vocabulary
 from slaforge.spec.calendars import format_days
@@ -60,10 +51,6 @@ class MissingValue(Undefined):
         return f"{self._undefined_name!r} is not defined"
 
 
-class RenderLimit(Exception):
-    """A body that went past a limit of its rendering (time, size, a number too large to compute)."""
-
-
 # what a user's body can raise while it renders; each becomes a problem naming its file and line
 BODY_ERRORS: tuple[type[BaseException], ...] = (
     TemplateError,
@@ -75,88 +62,15 @@ BODY_ERRORS: tuple[type[BaseException], ...] = (
     AttributeError,
     RenderLimit,
 )
-BIGGEST_NUMBER_DIGITS = 4_000  # ``**`` may build a number of at most this many digits
 
 
-def _whole(*values: Any) -> bool:
-    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+class ClauseEnvironment(BoundedSandbox):
+    """Sandboxed, within a body's limits; attribute access on spec mappings reads keys (so ``sev.update`` is
+    the field)."""
 
-
-def _power(left: Any, right: Any) -> Any:
-    if _whole(left, right) and abs(left) > 1 and right > 0 and right * math.log10(abs(left)) > BIGGEST_NUMBER_DIGITS:
-        raise RenderLimit(f"a power of more than {BIGGEST_NUMBER_DIGITS:,} digits is not a number a clause needs")
-    return operator.pow(left, right)
-
-
-def _times(left: Any, right: Any) -> Any:
-    if _whole(left, right) and left.bit_length() + right.bit_length() > BIGGEST_NUMBER_DIGITS * 4:
-        raise RenderLimit(f"a product of more than {BIGGEST_NUMBER_DIGITS:,} digits is not a number a clause needs")
-    for sized, count in ((left, right), (right, left)):
-        if isinstance(sized, str | list | tuple) and _whole(count) and len(sized) * count > RENDER_CHARS:
-            raise RenderLimit(f"repeating {len(sized):,} items {count:,} times is longer than a body may be")
-    return operator.mul(left, right)
-
-
-def _format(left: Any, right: Any) -> Any:
-    if isinstance(left, str) and any(len(width) > 6 for width in _WIDTH.findall(left)):
-        raise RenderLimit("a '%' format with a width longer than a body may be")
-    return operator.mod(left, right)
-
-
-_WIDTH = re.compile(r"%[-+ #0]*(\d+)")
-
-
-class BoundedTemplate(Template):
-    """A template whose :meth:`render` keeps to the limits of time and size of a body."""
-
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        parts: list[str] = []
-        size = 0
-        with time_limit():
-            for chunk in self.generate(*args, **kwargs):
-                size += len(chunk)
-                if size > RENDER_CHARS:
-                    raise RenderLimit(f"the body renders to more than {RENDER_CHARS:,} characters")
-                parts.append(chunk)
-        return "".join(parts)
-
-
-def _timed_out(signum: int, frame: Any) -> None:
-    raise RenderLimit(f"the body took more than {RENDER_SECONDS:g} seconds to render (a loop too long?)")
-
-
-@contextmanager
-def time_limit() -> Iterator[None]:
-    """At most RENDER_SECONDS of CPU time for what runs inside (SIGPROF, so in the main thread only)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-    if signal.getitimer(signal.ITIMER_PROF)[0]:
-        yield  # already inside a limited render (a body that renders a text): one limit for both
-        return
-    previous = signal.signal(signal.SIGPROF, _timed_out)
-    signal.setitimer(signal.ITIMER_PROF, RENDER_SECONDS)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
-
-
-class ClauseEnvironment(ImmutableSandboxedEnvironment):
-    """Sandboxed; attribute access on spec mappings reads keys (so ``sev.update`` is the field)."""
-
-    template_class = BoundedTemplate
-    intercepted_binops = frozenset({"**", "*", "%"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**":
-            return _power(left, right)
-        if operator == "*":
-            return _times(left, right)
-        if operator == "%":
-            return _format(left, right)
-        return super().call_binop(context, operator, left, right)
+    render_seconds = RENDER_SECONDS
+    render_chars = RENDER_CHARS
+    what = "the body"
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, PathDict):

@@ -24,7 +24,7 @@ class Pages:
         return cls(Theme.load(theme_dir))
 
     def render(self, template: str, context: dict[str, Any]) -> bytes:
-        return self.theme.env.get_template(template).render(**context).encode()
+        return self.theme.render(template, context).encode()
 
     def stylesheet(self) -> bytes:
-        return self.theme.find("portal/portal.css").read_bytes()
+        return self.theme.read_bytes(self.theme.find("portal/portal.css"))

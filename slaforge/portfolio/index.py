@@ -69,19 +69,16 @@ def index_html(portfolio: Portfolio, folders: dict[str, Path], options: Any) -> 
         documents = [d for d in portfolio.documents.values() if d.kind == kind]
         if documents:
             sections.append((kind.value, [_row(portfolio, d, folders[d.id], options) for d in documents]))
-    page = (
-        Theme.load(options.theme_dir)
-        .env.get_template(TEMPLATE)
-        .render(
-            **_escaped(
-                {
-                    "title": portfolio.file.portfolio.title,
-                    "provider": portfolio.file.provider.name,
-                    "standalone": options.standalone,
-                    "documents": list(portfolio.documents),
-                    "sections": sections,
-                }
-            )
-        )
+    page = Theme.load(options.theme_dir).render(
+        TEMPLATE,
+        _escaped(
+            {
+                "title": portfolio.file.portfolio.title,
+                "provider": portfolio.file.provider.name,
+                "standalone": options.standalone,
+                "documents": list(portfolio.documents),
+                "sections": sections,
+            }
+        ),
     )
     return page.encode("utf-8")

@@ -107,12 +107,7 @@ def page(document: Document, theme: Theme, *, embed: bool) -> str:
         "section_kinds": section_kinds,
         "chart_svg": lambda chart: chart_svg(chart, brand_colour(meta)),
     }
-    try:
-        return theme.env.get_template(TEMPLATE).render(context)
-    except SlaforgeError:
-        raise
-    except Exception as error:  # a broken user template: name it, no traceback
-        raise RenderError(f"the theme template {TEMPLATE} could not be rendered: {error}") from error
+    return theme.render(TEMPLATE, context)
 
 
 def stylesheets(theme: Theme, reference: Callable[[Path], str], *, refuse_absolute: bool) -> list[Markup]:

@@ -19,12 +19,13 @@ from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, PrefixLoader, StrictUndefined, TemplateNotFound
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from slaforge.errors import InvalidArgument, RenderError
+from slaforge.errors import InvalidArgument, RenderError, SlaforgeError
 from slaforge.inputs.files import confined, read_bytes, read_text
-from slaforge.inputs.limits import ASSET_FILE_BYTES
+from slaforge.inputs.limits import ASSET_FILE_BYTES, PAGE_CHARS, PAGE_SECONDS
+from slaforge.inputs.sandbox import BoundedSandbox
 from slaforge.resources import theme_folders
+from slaforge.text import cut
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,23 @@ class Theme:
         resolved = path.resolve()
         return any(resolved.is_relative_to(root) for root in self.allowed_roots)
 
+    def render(self, template: str, context: dict[str, Any]) -> str:
+        """The page template ``template`` rendered with ``context``; whatever a user's template raises (a
+        syntax error, a missing name, a loop past the page's limits) is an error naming the template."""
+        try:
+            return self.env.get_template(template).render(context)
+        except SlaforgeError:
+            raise
+        except Exception as error:  # a broken user template: name it, no traceback
+            raise RenderError(f"the theme template {template} could not be rendered: {cut(str(error), 300)}") from None
+
     @cached_property
-    def env(self) -> ImmutableSandboxedEnvironment:
-        """Sandboxed, autoescaping Jinja environment over the theme's templates."""
+    def env(self) -> PageSandbox:
+        """Sandboxed, autoescaping Jinja environment over the theme's templates, within a page's limits."""
         loader = ChoiceLoader(
             [ThemeLoader(self, self.folders), PrefixLoader({"builtin": ThemeLoader(self, (self.builtin,))})]
         )
-        return ImmutableSandboxedEnvironment(
+        return PageSandbox(
             loader=loader,
             autoescape=True,
             undefined=StrictUndefined,
@@ -95,6 +106,15 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+
+
+class PageSandbox(BoundedSandbox):
+    """A theme's page templates are the user's code too: they render in the sandbox, within a page's limits
+    of time and size (larger than a clause body's: a page lays out a whole document)."""
+
+    render_seconds = PAGE_SECONDS
+    render_chars = PAGE_CHARS
+    what = "the page template"
 
 
 class ThemeLoader(BaseLoader):
