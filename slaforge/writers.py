@@ -19,7 +19,7 @@ from pathlib import Path
 
 from slaforge.document import Document
 from slaforge.errors import OutputError
-from slaforge.inputs.files import kind_of
+from slaforge.inputs.files import file_digest, kind_of
 from slaforge.renderers import DEFAULT_PDF_ENGINE, RenderOptions, render
 from slaforge.renderers.theme import Theme
 
@@ -208,3 +208,41 @@ def _restore(kept: list[tuple[Path, str | None]]) -> None:
 def _discard(staged: list[tuple[str, Path]]) -> None:
     for temporary, _ in staged:
         Path(temporary).unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------ removing what a command wrote
+
+
+def is_plain_name(name: str) -> bool:
+    """A name a manifest may hold: relative, inside its folder (no ``..``), no NUL."""
+    path = Path(name)
+    return bool(name) and "\x00" not in name and not path.is_absolute() and ".." not in path.parts
+
+
+def own_file(out: Path, name: str) -> Path | None:
+    """``OUT/name`` when it is a plain name, no part of the way to it is a symbolic link and it lies inside
+    OUT; else None.  (A manifest names files a command wrote: tampered with, it must never lead elsewhere.)"""
+    if not is_plain_name(name):
+        return None
+    target = out
+    for part in Path(name).parts:
+        target = target / part
+        if target.is_symlink():
+            return None
+    try:
+        if not target.resolve().is_relative_to(out.resolve()):
+            return None
+    except (OSError, RuntimeError):
+        return None
+    return target
+
+
+def remove_own_file(out: Path, name: str, sha: str) -> bool:
+    """Remove ``OUT/name`` only when it is a regular file inside OUT, reached through no link, holding what
+    the command wrote there (its SHA-256 in the manifest): never a file of the user's, never one elsewhere.
+    True when it was removed."""
+    target = own_file(out, name)
+    if target is not None and file_digest(target) == sha:
+        target.unlink(missing_ok=True)
+        return True
+    return False

@@ -32,7 +32,9 @@ from typing import Any
 from slaforge import __version__
 from slaforge.arithmetic.measurements import Outage, Ticket
 from slaforge.compose.resolve import source_date_epoch
-from slaforge.errors import InvalidArgument
+from slaforge.errors import InputError, InvalidArgument
+from slaforge.inputs.files import file_digest, read_text
+from slaforge.inputs.limits import MANIFEST_BYTES
 from slaforge.layers.inherit import Portfolio, PortfolioDocument, read_portfolio
 from slaforge.library.texts import texts_for
 from slaforge.portal.measured import Measured, measured_documents, period_text
@@ -52,7 +54,7 @@ from slaforge.portfolio.build import PortfolioOptions, build_portfolio, folder_o
 from slaforge.reports.build import file_stem
 from slaforge.reports.report import report_document
 from slaforge.text import long_date
-from slaforge.writers import render_formats, write_all
+from slaforge.writers import own_file, remove_own_file, render_formats, write_all
 
 MANIFEST = "site.json"
 
@@ -289,26 +291,25 @@ def _json(value: Any) -> bytes:
 
 def _write(files: dict[Path, bytes], site: Path, work: Path, result: PortalResult) -> None:
     """Write the files whose bytes changed (all at once), then remove what an earlier run wrote and the site
-    no longer has; the list of what was written lives in the work folder, never in the site."""
+    no longer has; the list of what was written (each file's SHA-256) lives in the work folder, never in
+    the site.  A file is removed only when it is still what the portal wrote there, inside the site and
+    reached through no symbolic link: a tampered list never removes a file of the user's or one elsewhere."""
     manifest = work / MANIFEST
     try:
-        earlier = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
-    except (OSError, ValueError, AttributeError):
-        earlier = []
+        earlier = json.loads(read_text(manifest, limit=MANIFEST_BYTES, what="site manifest")).get("files", {})
+    except (InputError, ValueError, AttributeError, RecursionError):
+        earlier = {}
     changed = {}
+    written: dict[str, str] = {}
     for target, data in files.items():
-        if target.is_file() and target.read_bytes() == data:
+        sha = hashlib.sha256(data).hexdigest()
+        written[target.relative_to(site).as_posix()] = sha
+        if own_file(site, target.relative_to(site).as_posix()) is not None and file_digest(target) == sha:
             result.unchanged += 1
         else:
             changed[target] = data
-    names = sorted(p.relative_to(site).as_posix() for p in files)
+    names = dict(sorted(written.items()))
     result.written = write_all({**changed, manifest: _json({"files": names})})[: len(changed)]
-    keep = set(names)
-    for name in earlier if isinstance(earlier, list) else []:
-        path = Path(name) if isinstance(name, str) else None
-        if path is None or path.is_absolute() or ".." in path.parts or name in keep:
-            continue
-        target = site / path
-        if target.is_file():
-            target.unlink()
-            result.removed.append(target)
+    for name, sha in earlier.items() if isinstance(earlier, dict) else ():
+        if isinstance(name, str) and isinstance(sha, str) and name not in names and remove_own_file(site, name, sha):
+            result.removed.append(site / name)

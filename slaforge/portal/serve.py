@@ -17,14 +17,34 @@ from pathlib import Path
 from typing import Any
 
 from slaforge.errors import SlaforgeError
+from slaforge.inputs.files import is_regular
 from slaforge.portal.build import PortalOptions, PortalResult, build_portal
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    """Serves the site's files; no request log on the terminal, no caching in the browser."""
+    """Serves the site's files and nothing else: no file outside the site (through a symbolic link either),
+    nothing that is not a regular file, no folder listings; no request log on the terminal, no caching in
+    the browser."""
 
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+    def translate_path(self, path: str) -> str:
+        translated = Path(super().translate_path(path))
+        root = Path(self.directory).resolve()
+        try:
+            resolved = translated.resolve()
+        except (OSError, RuntimeError):
+            return str(root / ".missing")
+        if resolved.is_dir() and resolved.is_relative_to(root):
+            return str(resolved)  # a folder: its index.html is served, never a listing
+        if not resolved.is_relative_to(root) or not is_regular(resolved):
+            return str(root / ".missing")  # answered 404, as a file that is not there
+        return str(resolved)
+
+    def list_directory(self, path: Any) -> None:
+        self.send_error(404, "File not found")
+        return None
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")

@@ -46,9 +46,9 @@ from slaforge.layers.levels import LevelReport, check_levels
 from slaforge.layers.subordination import Plan, plan_documents
 from slaforge.library.clauses import Library, load_library
 from slaforge.library.texts import texts_for
-from slaforge.portfolio.issued import ISSUED, REGISTER, Archive, Issue, inside, own_file
+from slaforge.portfolio.issued import ISSUED, REGISTER, Archive, Issue
 from slaforge.spec.portfolio_file import Kind
-from slaforge.writers import render_formats, write_all
+from slaforge.writers import is_plain_name, own_file, render_formats, write_all
 
 CACHE = ".slaforge-cache"
 
@@ -411,17 +411,22 @@ def document_key(
     _LIBRARIES.setdefault(dirs, library)
     for clause in library.ordered():
         if clause.id in plan.clauses or clause.meta.defines:
-            add(f"clause {clause.id}", clause.path.read_bytes())
+            add(f"clause {clause.id}", _digest_of(clause.path))
     for folder in library.folders:
         categories = Path(folder) / "categories.yaml"
         if categories.is_file():
-            add(f"categories {folder}", categories.read_bytes())
+            add(f"categories {folder}", _digest_of(categories))
     logo = document.spec.agreement.branding.logo
     if logo:
         origin = document.source.origin(("agreement", "branding", "logo"))
         target = (Path(origin.file).parent if origin else document.loaded.path.parent) / logo
-        add("logo", target.read_bytes() if target.is_file() else b"missing")
+        add("logo", _digest_of(target))
     return digest.hexdigest()
+
+
+def _digest_of(path: Path) -> bytes:
+    """What a file holds, for a cache key: its SHA-256, read in chunks (a regular file only; else "missing")."""
+    return (file_digest(path, follow_links=True) or "missing").encode()
 
 
 def theme_digest(theme_dir: Path | None) -> str:
@@ -431,7 +436,7 @@ def theme_digest(theme_dir: Path | None) -> str:
     for folder in Theme.load(theme_dir).folders:
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):
             digest.update(str(file.relative_to(folder)).encode())
-            digest.update(hashlib.sha256(file.read_bytes()).digest())
+            digest.update(_digest_of(file))
     return digest.hexdigest()
 
 
@@ -476,7 +481,7 @@ def _read_manifest_file(path: Path) -> Manifest:
     safe = {
         name: sha
         for name, sha in (outputs.items() if isinstance(outputs, dict) else ())
-        if isinstance(name, str) and isinstance(sha, str) and inside(name)
+        if isinstance(name, str) and isinstance(sha, str) and is_plain_name(name)
     }
 
     def text(key: str) -> str | None:

@@ -24,6 +24,7 @@ from typing import Any
 from slaforge.errors import InputError, Problem
 from slaforge.inputs.files import read_text
 from slaforge.inputs.limits import TEXT_FILE_BYTES
+from slaforge.writers import is_plain_name, own_file
 
 ISSUED = "issued"
 REGISTER = "register.json"
@@ -155,7 +156,7 @@ def read_register(out: Path) -> list[Issue]:
         files = item.get("files")
         if not all(isinstance(f, str) for f in fields) or not isinstance(files, dict):
             continue
-        safe = {n: s for n, s in files.items() if isinstance(n, str) and isinstance(s, str) and inside(n)}
+        safe = {n: s for n, s in files.items() if isinstance(n, str) and isinstance(s, str) and is_plain_name(n)}
         content = item.get("content")
         out_list.append(Issue(*fields, safe, content if isinstance(content, str) else None))  # type: ignore[arg-type]
     return out_list
@@ -169,29 +170,3 @@ def issued_of(out: Path, document: str) -> list[tuple[str, list[str]]]:
             names = [f"{ISSUED}/{n}" for n in issue.outputs if (out / ISSUED / n).is_file()]
             versions.setdefault(issue.version, []).extend(names)
     return [(v, sorted(set(n))) for v, n in sorted(versions.items(), key=lambda item: _order(item[0])) if n]
-
-
-def inside(name: str) -> bool:
-    """A plain relative path that stays inside the output folder."""
-    path = Path(name)
-    return bool(name) and "\x00" not in name and not path.is_absolute() and ".." not in path.parts
-
-
-def own_file(out: Path, name: str) -> Path | None:
-    """``OUT/name`` when no part of the way to it is a symbolic link and it lies inside OUT; else None.
-
-    Only such a file is ever read, moved or removed on a manifest's or register's word, so a tampered
-    record plus a link inside OUT can never reach a file elsewhere."""
-    if not inside(name):
-        return None
-    target = out
-    for part in Path(name).parts:
-        target = target / part
-        if target.is_symlink():
-            return None
-    try:
-        if not target.resolve().is_relative_to(out.resolve()):
-            return None
-    except (OSError, RuntimeError):
-        return None
-    return target
