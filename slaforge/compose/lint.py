@@ -25,6 +25,7 @@ from slaforge.compose.assembly import Composition, compose, render_wording, sele
 from slaforge.compose.environment import make_environment, shared_environment, template_context
 from slaforge.compose.resolve import Agreement, resolve
 from slaforge.errors import ClauseError, Problem, SlaforgeError
+from slaforge.inputs.files import read_text
 from slaforge.library.clauses import ClauseSource, Library, load_library
 from slaforge.library.texts import TEXT_FOLDER, Texts, builtin_texts
 from slaforge.library.vocabulary import default_vocabulary
@@ -65,8 +66,13 @@ class LintReport:
     problems: list[Problem] = field(default_factory=list)
 
 
+def _source(path: Path) -> str:
+    """A clause file's text, read again through the boundary (it was read through it when the library loaded)."""
+    return read_text(path, what="clause file", error=ClauseError)
+
+
 def _line_of(path: Path, needle: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(_source(path).splitlines(), start=1):
         if needle in line:
             return number
     return None
@@ -250,7 +256,7 @@ def check_texts(texts: Texts) -> tuple[int, list[Problem]]:
 
 def _check_references(clause: ClauseSource, library: Library) -> list[Problem]:
     problems = []
-    text = clause.path.read_text(encoding="utf-8")
+    text = _source(clause.path)
     for number, line in enumerate(text.splitlines(), start=1):
         for match in _XREF.finditer(line):
             target = match.group(1).strip()
@@ -280,7 +286,7 @@ def _check_persons(clause: ClauseSource) -> list[Problem]:
         if forms.subject == forms.object:
             continue
         mark = re.compile(rf"(?<![\w\\]){re.escape(words.article)} \[\[{re.escape(term)}\]\](?!'s|\u2019s)")
-        for number, line in enumerate(clause.path.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(_source(clause.path).splitlines(), start=1):
             for match in mark.finditer(line):
                 problems.append(
                     Problem(
@@ -358,11 +364,11 @@ def _check_terms(library: Library, targets: list[ClauseSource]) -> list[Problem]
             definers.setdefault(term, []).append(clause)
     used: set[str] = set()
     for clause in library.ordered():
-        texts = [clause.path.read_text(encoding="utf-8")]
+        texts = [_source(clause.path)]
         for text in texts:
             used |= {m.group(1).strip() for m in _TERM.finditer(text)}
     for clause in targets:
-        for number, line in enumerate(clause.path.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(_source(clause.path).splitlines(), start=1):
             for match in _TERM.finditer(line):
                 term = match.group(1).strip()
                 if term not in definers and not vocabulary.is_mark(term):

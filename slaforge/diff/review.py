@@ -24,6 +24,7 @@ from slaforge.diff.change_list import clause_line, value_line
 from slaforge.diff.comparison import Comparison
 from slaforge.diff.portfolios import PortfolioComparison, compare_portfolios
 from slaforge.errors import InvalidArgument, SpecError
+from slaforge.inputs.files import read_text
 from slaforge.writers import write_all
 
 
@@ -256,7 +257,9 @@ def _yaml() -> Any:
 
 
 def _load(file: Path) -> Any:
-    return _yaml().load(file.read_text(encoding="utf-8"))
+    """The file's round-trip YAML (comments and layout kept), read through the boundary (a regular file of
+    bounded size, UTF-8); it was checked, nesting and aliases included, when the portfolio was read."""
+    return _yaml().load(read_text(file, what="YAML file", error=SpecError))
 
 
 def _dump(data: Any) -> bytes:

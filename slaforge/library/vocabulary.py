@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from slaforge.document import Run
 from slaforge.errors import ClauseError, Problem
+from slaforge.inputs.files import read_text
+from slaforge.inputs.yaml import parse_yaml
 from slaforge.resources import clauses_dir
 
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -173,22 +175,8 @@ def _capital(text: str) -> str:
 
 def read_words(path: Path) -> Words:
     """The words of a vocabulary file; :class:`ClauseError` naming the file, line and key when invalid."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError
-
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = YAML(typ="safe", pure=True).load(text) or {}
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        problem = Problem(
-            f"not valid YAML: {exc.problem}",
-            file=str(path),
-            line=(mark.line + 1) if mark else None,
-            column=(mark.column + 1) if mark else None,
-            code="yaml-syntax",
-        )
-        raise ClauseError(f"{path.name} is not valid YAML", [problem]) from None
+    text = read_text(path, what="vocabulary file", error=ClauseError)
+    data = parse_yaml(text, str(path), error=ClauseError)[0] or {}
     lines = text.splitlines()
     try:
         words = Words.model_validate(data)
