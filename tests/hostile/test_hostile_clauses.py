@@ -26,7 +26,7 @@ BODIES = {
     "a macro that calls itself": ("{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}", "RecursionError"),
     "1/0": ("{{ 1/0 }}", "ZeroDivisionError"),
     "10.0**400": ("{{ 10.0**400 }}", "OverflowError"),
-    "a text of 10**8 characters": ('{{ "x" * 100000000 }}', "longer than a body may be"),
+    "a text of 10**8 characters": ('{{ "x" * 100000000 }}', "longer than the body may be"),
     "a format of width 10**9": ('{{ "%999999999s" % "x" }}', "width"),
     "a sandbox escape": ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "unsafe"),
     "a number too long to print": ("{{ 10**3900 * 10**3900 }}", "digits"),
