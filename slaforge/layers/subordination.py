@@ -236,9 +236,14 @@ def portfolio_context(
         }
         for e in report.agreed.get(document.id, [])
     ]
-    supports = (
-        [describe(d) for d in portfolio.supported(document)] if document.kind in (Kind.ola, Kind.underpinning) else []
-    )
+    supports: list[dict[str, Any]] = []
+    withheld = 0
+    if document.kind in (Kind.ola, Kind.underpinning):
+        for sla in portfolio.supported(document):
+            if names_customer(document, sla):
+                supports.append(describe(sla))
+            else:
+                withheld += 1
     services = {s.id: s for s in portfolio.file.services}
     supported_names = []
     for service_id in document.entry.supports:
@@ -257,8 +262,19 @@ def portfolio_context(
         "inherited": inherited,
         "exceptions": exceptions,
         "supports": supports,
+        "withheld": withheld,  # supported SLAs with a customer the document does not name
         "supported_services": supported_names,
     }
+
+
+def names_customer(document: PortfolioDocument, sla: PortfolioDocument) -> bool:
+    """Whether an OLA or underpinning contract may name ``sla``: an SLA of one customer only where the
+    author asks (``names_customers``), for the document goes to an internal team or a supplier."""
+    customer = sla.entry.customer if sla.kind in (Kind.customer, Kind.service) else None
+    if customer is None:
+        return True
+    asked = document.entry.names_customers
+    return asked is True or (isinstance(asked, list) and customer in asked)
 
 
 def clause_samples(path: Path, library: Library, document: str | None = None) -> list[Sample]:

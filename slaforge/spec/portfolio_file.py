@@ -89,6 +89,11 @@ class DocumentEntry(_Model):
     supports: list[Identifier] = Field(
         default_factory=list, description="ola and underpinning: the services whose SLAs they support"
     )
+    names_customers: bool | list[Identifier] = Field(
+        False,
+        description="ola and underpinning: name the customers whose SLAs they support - true for every one, or "
+        "a list of customer ids; by default a document for an internal team or a supplier names no customer",
+    )
 
     _spec_list = field_validator("spec", mode="before")(lambda cls, v: _as_list(v))
 
@@ -158,6 +163,20 @@ def check_references(file: PortfolioFile, source: Any) -> list[Any]:
         for i, value in enumerate(ids):
             if ids.index(value) != i:
                 problems.append(source.problem((group, i, "id"), f"duplicate id {value!r}", code="duplicate-id"))
+    for i, doc in enumerate(file.documents):
+        if doc.names_customers and doc.kind not in (Kind.ola, Kind.underpinning):
+            problems.append(
+                source.problem(
+                    ("documents", i, "names_customers"),
+                    f"document {doc.id}: names_customers is for an ola or underpinning document; a "
+                    f"{doc.kind.value} document names its customers as parties",
+                    given=str(doc.names_customers),
+                    code="not-applicable",
+                )
+            )
+        if isinstance(doc.names_customers, list):
+            for j, name in enumerate(doc.names_customers):
+                need(("documents", i, "names_customers", j), name, customers, "customer", "document")
     taken: set[tuple[str, str]] = set()
     for i, sub in enumerate(file.subscriptions):
         need(("subscriptions", i, "customer"), sub.customer, customers, "customer", "subscription")
