@@ -262,7 +262,9 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
     for path in gone:
         del manifests[path]
     result.index = out / "index.html"
-    manifests[result.index] = index_html(portfolio, {d: folder_of(portfolio.documents[d]) for d in plans}, options)
+    manifests[result.index] = index_html(
+        portfolio, {d: folder_of(portfolio.documents[d]) for d in plans}, options, archive
+    )
     write_all({**files, **manifests})  # every document, manifest and the index, or none of them
     result.outputs = list(files)
     for name in archive.remove:  # its copy is in issued/ now

@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from slaforge.layers.inherit import Portfolio, PortfolioDocument
-from slaforge.portfolio.issued import issued_of
+from slaforge.portfolio.issued import Archive
 from slaforge.renderers.theme import Theme
 from slaforge.spec.portfolio_file import Kind
 
@@ -29,7 +29,9 @@ def _ref(document: PortfolioDocument) -> dict[str, str]:
     return {"kind_name": document.kind_name, "agreement_id": agreement.id, "version": agreement.version}
 
 
-def _row(portfolio: Portfolio, document: PortfolioDocument, folder: Path, options: Any) -> dict[str, Any]:
+def _row(
+    portfolio: Portfolio, document: PortfolioDocument, folder: Path, options: Any, archive: Archive
+) -> dict[str, Any]:
     agreement = document.spec.agreement
     stem = f"{agreement.id}-v{agreement.version}"
     supporting = document.kind in (Kind.ola, Kind.underpinning)
@@ -47,7 +49,7 @@ def _row(portfolio: Portfolio, document: PortfolioDocument, folder: Path, option
         "files": [{"path": (folder / f"{stem}.{fmt}").as_posix(), "format": fmt} for fmt in options.formats],
         "issued": [
             {"version": version, "files": [{"path": n, "format": Path(n).suffix.lstrip(".")} for n in names]}
-            for version, names in issued_of(options.out_dir, document.id)
+            for version, names in archive.issued_of(document.id)
         ],
     }
 
@@ -63,12 +65,12 @@ def _escaped(value: Any) -> Any:
     return value
 
 
-def index_html(portfolio: Portfolio, folders: dict[str, Path], options: Any) -> bytes:
+def index_html(portfolio: Portfolio, folders: dict[str, Path], options: Any, archive: Archive) -> bytes:
     sections = []
     for kind in ORDER:
         documents = [d for d in portfolio.documents.values() if d.kind == kind]
         if documents:
-            sections.append((kind.value, [_row(portfolio, d, folders[d.id], options) for d in documents]))
+            sections.append((kind.value, [_row(portfolio, d, folders[d.id], options, archive) for d in documents]))
     page = Theme.load(options.theme_dir).render(
         TEMPLATE,
         _escaped(

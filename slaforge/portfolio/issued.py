@@ -108,6 +108,21 @@ class Archive:
         if kept:
             self.register.append(Issue(issue.document, issue.agreement, issue.version, kept, issue.content))
 
+    def issued_of(self, document: str) -> list[tuple[str, list[str]]]:
+        """(version, archived paths relative to OUT) of every issued version of ``document``, oldest first:
+        those archived before and those this build archives (written with the rest of the build)."""
+        versions: dict[str, list[str]] = {}
+        for issue in [*self.earlier, *self.register]:
+            if issue.document != document:
+                continue
+            names = []
+            for name in issue.outputs:
+                target = own_file(self.out, f"{ISSUED}/{name}")
+                if target is not None and (target in self.files or target.is_file()):
+                    names.append(f"{ISSUED}/{name}")
+            versions.setdefault(issue.version, []).extend(names)
+        return [(v, sorted(set(n))) for v, n in sorted(versions.items(), key=lambda item: _order(item[0])) if n]
+
     def register_bytes(self) -> bytes | None:
         """The register with this build's entries added; None when nothing was archived."""
         if not self.register:
@@ -160,13 +175,3 @@ def read_register(out: Path) -> list[Issue]:
         content = item.get("content")
         out_list.append(Issue(*fields, safe, content if isinstance(content, str) else None))  # type: ignore[arg-type]
     return out_list
-
-
-def issued_of(out: Path, document: str) -> list[tuple[str, list[str]]]:
-    """(version, archived paths relative to OUT) of every issued version of ``document``, oldest first."""
-    versions: dict[str, list[str]] = {}
-    for issue in read_register(out):
-        if issue.document == document:
-            names = [f"{ISSUED}/{n}" for n in issue.outputs if (out / ISSUED / n).is_file()]
-            versions.setdefault(issue.version, []).extend(names)
-    return [(v, sorted(set(n))) for v, n in sorted(versions.items(), key=lambda item: _order(item[0])) if n]
