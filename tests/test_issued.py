@@ -113,3 +113,14 @@ def test_a_document_taken_out_of_the_portfolio_keeps_its_files_until_pruned(tmp_
     assert [(e["document"], list(e["files"])) for e in register(out)] == [("fabrikam-desk", [live])]
     result = build(path, out, "-f", "html")
     assert "no longer in the portfolio" not in result.output  # type: ignore[attr-defined]
+
+
+def test_a_version_whose_files_are_gone_is_not_reported_as_kept(tmp_path: Path) -> None:
+    path = copy_sample(tmp_path)
+    out = tmp_path / "out"
+    build(path, out, "-f", "html")
+    (out / "services" / "wan" / f"{stem(WAN)}.html").unlink()
+    edit(path.parent / WAN, 'version: "1.1"', 'version: "1.2"')
+    result = build(path, out, "-f", "html")
+    assert "kept in" not in result.output  # type: ignore[attr-defined]
+    assert not (out / "issued").exists()

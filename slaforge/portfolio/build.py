@@ -226,8 +226,7 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
             archive.problems.append(reissued)
         path, manifest, earlier = _manifest(out, document, keys[document.id], written, content)
         manifests[path] = manifest
-        if earlier is not None:  # the version this one replaces goes to the archive
-            archive.keep(earlier)
+        if earlier is not None and archive.keep(earlier):  # the version this one replaces goes to the archive
             result.archived.append((document.id, earlier.version))
         same = all(last.outputs.get(name) == sha and _is_own_file(out, name) for name, sha in written.items())
         if same and last.content == content:

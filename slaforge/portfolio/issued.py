@@ -73,8 +73,9 @@ class Archive:
             code="version-reissued",
         )
 
-    def keep(self, issue: Issue) -> None:
-        """Archive the files of ``issue`` that are still in the live tree (a lost one is left out)."""
+    def keep(self, issue: Issue) -> bool:
+        """Archive the files of ``issue`` that are still in the live tree (a lost one is left out);
+        False when none of them is there any more."""
         kept: dict[str, str] = {}
         for name in sorted(issue.outputs):
             live = own_file(self.out, name)
@@ -107,6 +108,7 @@ class Archive:
             kept[name] = sha
         if kept:
             self.register.append(Issue(issue.document, issue.agreement, issue.version, kept, issue.content))
+        return bool(kept)
 
     def issued_of(self, document: str) -> list[tuple[str, list[str]]]:
         """(version, archived paths relative to OUT) of every issued version of ``document``, oldest first:
