@@ -23,6 +23,7 @@ from slaforge.arithmetic.periods import Period, first_window_start, parse_period
 from slaforge.errors import InvalidArgument, UsageError
 from slaforge.spec.loader import LoadedSpec, load_spec
 from slaforge.spec.models import Commitment, Service, Window
+from slaforge.spec.objectives import credit_table, placed
 from slaforge.spec.units import Money, Pct, parse_money, parse_percent
 from slaforge.text import format_decimal, long_date
 
@@ -347,8 +348,10 @@ def credit_answer(
     except ValueError as exc:
         raise InvalidArgument(str(exc)) from None
     past = [_percent(h, "--history") for h in history]
+    table, _ = credit_table(spec, placed(spec, service.id, commitment.id))
     result = compute_credit(
         credits,
+        table,
         commitment.target,
         availability,
         fee,

@@ -18,7 +18,7 @@ from slaforge.arithmetic.downtime import (
     format_seconds,
     unit_word,
 )
-from slaforge.spec.models import CreditBand, ServiceCredits, Window
+from slaforge.spec.models import CreditBand, CreditTable, DeclaredGap, ServiceCredits, Window
 from slaforge.spec.units import Money, Pct
 
 CENT = Decimal("0.01")
@@ -140,8 +140,15 @@ def chronic_status(credits: ServiceCredits, target: Decimal, history: list[Decim
     return ChronicStatus(worst, rule.failed_periods, rule.out_of, worst >= rule.failed_periods)
 
 
+def _in_gap(gap: DeclaredGap, availability: Decimal) -> bool:
+    above = availability >= gap.lower if gap.lower_inclusive else availability > gap.lower
+    below = availability <= gap.upper if gap.upper_inclusive else availability < gap.upper
+    return above and below
+
+
 def compute_credit(
     credits: ServiceCredits,
+    table: CreditTable | None,
     target: Decimal,
     availability: Decimal,
     fee: Money,
@@ -152,7 +159,14 @@ def compute_credit(
     currency = fee.currency
     notes: list[str] = []
     met = availability >= target
-    band = None if met else band_for(credits.bands, availability)
+    bands = table.bands if table is not None else []
+    at_target = table is not None and table.credit_at_target
+    band = band_for(bands, availability) if not met or at_target else None
+    if met and band is not None:
+        notes.append(
+            f"{Pct(availability)} meets the target of {Pct(target)} and still earns {Pct(band.credit)} "
+            "(a credit at the target, as the table gives it)"
+        )
     band_percent = band.credit if band else Decimal(0)
     band_amount = fee.amount * band_percent / 100
     downtime_seconds = (Decimal(100) - availability) * window_seconds / 100
@@ -197,8 +211,13 @@ def compute_credit(
         bounds = f"lower bound {lower}, upper bound {Pct(band.upper)} " + (
             "inclusive" if band.upper_inclusive else "exclusive"
         )
-    if not met and band is None and credits.bands:
-        notes.append("the availability misses the target but falls in no credit band")
+    if not met and band is None and bands:
+        declared = table is not None and any(_in_gap(gap, availability) for gap in table.gaps)
+        notes.append(
+            f"{Pct(availability)} falls in no credit band and earns no credit (a gap declared in the table)"
+            if declared
+            else "the availability misses the target but falls in no credit band"
+        )
     return CreditResult(
         availability=Pct(availability),
         target=Pct(target),

@@ -15,6 +15,7 @@ from slaforge.arithmetic.attainment import TicketOutcome
 from slaforge.arithmetic.availability import CommitmentAvailability
 from slaforge.arithmetic.credits import CreditResult, compute_credit
 from slaforge.spec.models import Commitment, Service, Spec
+from slaforge.spec.objectives import credit_table
 from slaforge.spec.units import Money
 
 
@@ -62,8 +63,10 @@ def credits_for(
         return CommitmentCredit(service, commitment, None, "the agreement sets no fee for this service")
     first = commitment is service.all_commitments[0]
     events = _event_counts(spec, service, outcomes) if first else []
+    table, _ = credit_table(spec, availability.placed)
     result = compute_credit(
         credits,
+        table,
         availability.target,
         availability.achieved,
         fee,

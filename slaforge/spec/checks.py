@@ -7,7 +7,6 @@ Each check yields :class:`Problem` records located through the spec's
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -17,7 +16,13 @@ from slaforge.errors import Problem
 from slaforge.inputs.files import is_inside, is_regular
 from slaforge.spec.calendars import TimeWindow, compare_durations
 from slaforge.spec.checks_calendars import check_holidays, check_sites, check_spans, unknown_reference
-from slaforge.spec.models import CreditBand, ServiceCredits, Spec
+from slaforge.spec.checks_credits import (
+    check_band_values,
+    check_some_credit,
+    check_table_shape,
+    check_tables_fit_targets,
+)
+from slaforge.spec.models import Spec
 from slaforge.spec.objectives import iter_commitments, service_commitments
 from slaforge.spec.source import SourceMap, dotted
 from slaforge.spec.units import Money, format_percent
@@ -173,114 +178,6 @@ def check_percent_ranges(spec: Spec, source: SourceMap, base: Path) -> Iterator[
                 given=format_percent(sev.attainment),
                 expected="a percentage in (0, 100]",
                 code="out-of-range",
-            )
-    credits = spec.service_credits
-    if credits:
-        for i, band in enumerate(credits.bands):
-            for bound in ("at_least", "above", "below", "at_most"):
-                value = getattr(band, bound)
-                if value is not None and not (Decimal(0) <= value <= Decimal(100)):
-                    yield source.problem(
-                        ("service_credits", "bands", i, bound),
-                        "bound out of range",
-                        given=format_percent(value),
-                        expected="a percentage in [0, 100]",
-                        code="out-of-range",
-                    )
-            if band.credit <= 0:
-                yield source.problem(
-                    ("service_credits", "bands", i, "credit"),
-                    "a credit band must credit something",
-                    given=format_percent(band.credit),
-                    expected="more than 0%",
-                    code="out-of-range",
-                )
-            elif band.credit > 100:
-                yield warn(
-                    source,
-                    ("service_credits", "bands", i, "credit"),
-                    "credit exceeds the whole fee for the window",
-                    code="credit-above-fee",
-                    given=format_percent(band.credit),
-                )
-
-
-# ------------------------------------------------------------------ credit bands
-
-
-def _bound_text(value: Decimal, inclusive: bool, lower: bool) -> str:
-    word = ("at least" if inclusive else "above") if lower else ("at most" if inclusive else "below")
-    return f"{word} {format_percent(value)}"
-
-
-def check_credit_bands(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
-    credits: ServiceCredits | None = spec.service_credits
-    if not credits or not credits.bands:
-        return
-    order = sorted(range(len(credits.bands)), key=lambda i: (credits.bands[i].lower, credits.bands[i].upper))
-    bands: list[tuple[int, CreditBand]] = [(i, credits.bands[i]) for i in order]
-    first_index, first = bands[0]
-    if first.lower > 0 or not first.lower_inclusive:
-        yield source.problem(
-            ("service_credits", "bands", first_index),
-            f"gap in the credit bands: availability from 0% up to "
-            f"{_bound_text(first.lower, not first.lower_inclusive, False)} earns no credit",
-            given=_bound_text(first.lower, first.lower_inclusive, True),
-            expected="the lowest band to start at 0% (omit its lower bound)",
-            code="credit-gap",
-        )
-    for (i, low), (j, high) in itertools.pairwise(bands):
-        loc = ("service_credits", "bands", j)
-        if high.lower > low.upper or (high.lower == low.upper and not low.upper_inclusive and not high.lower_inclusive):
-            yield source.problem(
-                loc,
-                f"gap in the credit bands between band {i + 1} "
-                f"({_bound_text(low.upper, low.upper_inclusive, False)}) and band {j + 1} "
-                f"({_bound_text(high.lower, high.lower_inclusive, True)})",
-                given=f"{format_percent(low.upper)} .. {format_percent(high.lower)}",
-                expected="each band to start exactly where the one below ends",
-                code="credit-gap",
-            )
-        elif high.lower < low.upper or (high.lower == low.upper and low.upper_inclusive and high.lower_inclusive):
-            yield source.problem(
-                loc,
-                f"credit bands {i + 1} and {j + 1} overlap: "
-                f"{_bound_text(low.upper, low.upper_inclusive, False)} and "
-                f"{_bound_text(high.lower, high.lower_inclusive, True)} both contain "
-                f"{format_percent(high.lower)}",
-                given=f"{format_percent(high.lower)} .. {format_percent(low.upper)}",
-                expected="at the shared bound, one side inclusive and the other exclusive",
-                code="credit-overlap",
-            )
-        if high.credit > low.credit:
-            yield source.problem(
-                ("service_credits", "bands", j, "credit"),
-                f"credits fall as availability worsens: band {j + 1} "
-                f"({_bound_text(high.lower, high.lower_inclusive, True)}) credits {format_percent(high.credit)} "
-                f"but the worse band {i + 1} credits only {format_percent(low.credit)}",
-                given=format_percent(low.credit),
-                expected=f"at least {format_percent(high.credit)} for the worse band",
-                code="credit-order",
-            )
-    top_index, top = bands[-1]
-    for placed in iter_commitments(spec):
-        target = placed.commitment.target
-        if top.upper > target or (top.upper == target and top.upper_inclusive):
-            yield source.problem(
-                ("service_credits", "bands", top_index),
-                f"the top credit band reaches {_bound_text(top.upper, top.upper_inclusive, False)}, so "
-                f"{placed.subject} would earn a credit while meeting its {format_percent(target)} target",
-                given=_bound_text(top.upper, top.upper_inclusive, False),
-                expected=f"below {format_percent(target)}",
-                code="credit-above-target",
-            )
-        elif top.upper < target or top.upper_inclusive:
-            yield warn(
-                source,
-                (*placed.loc, "target"),
-                f"availability from {_bound_text(top.upper, not top.upper_inclusive, True)} to below "
-                f"{format_percent(target)} misses the target of {placed.subject} but earns no credit",
-                code="credit-gap-below-target",
             )
 
 
@@ -455,8 +352,11 @@ CHECKS: tuple[Check, ...] = (
     check_commitments,
     check_references,
     check_currencies,
+    check_some_credit,
     check_percent_ranges,
-    check_credit_bands,
+    check_band_values,
+    check_table_shape,
+    check_tables_fit_targets,
     check_severities,
     check_maintenance,
     check_review_points,

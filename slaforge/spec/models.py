@@ -191,6 +191,133 @@ class Maintenance(Model):
     outside_prime_hours: bool = Field(True, description="Windows must not overlap prime service hours")
 
 
+# ------------------------------------------------------------------ credit tables
+
+
+class CreditBand(Model):
+    """A band of achieved availability and the credit it earns.
+
+    The lower bound is ``at_least`` (inclusive) or ``above`` (exclusive); the
+    upper bound is ``below`` (exclusive) or ``at_most`` (inclusive).  A band
+    with no lower bound reaches down to 0%.
+    """
+
+    at_least: Percent | None = Field(None, description="Inclusive lower bound")
+    above: Percent | None = Field(None, description="Exclusive lower bound")
+    below: Percent | None = Field(None, description="Exclusive upper bound")
+    at_most: Percent | None = Field(None, description="Inclusive upper bound")
+    credit: Percent = Field(description="Credit as a percentage of the fee for the measurement window")
+
+    @model_validator(mode="after")
+    def _one_bound_each_side(self) -> CreditBand:
+        if self.at_least is not None and self.above is not None:
+            raise ValueError("give either 'at_least' (inclusive) or 'above' (exclusive), not both")
+        if (self.below is None) == (self.at_most is None):
+            raise ValueError("give exactly one upper bound: 'below' (exclusive) or 'at_most' (inclusive)")
+        if self.lower >= self.upper and not (
+            self.lower == self.upper and self.lower_inclusive and self.upper_inclusive
+        ):
+            raise ValueError(
+                f"the band's lower bound {format_percent(self.lower)} is not below its upper bound "
+                f"{format_percent(self.upper)}"
+            )
+        return self
+
+    @property
+    def lower(self) -> Decimal:
+        value = self.at_least if self.at_least is not None else self.above
+        return value if value is not None else Decimal(0)
+
+    @property
+    def lower_inclusive(self) -> bool:
+        return self.above is None
+
+    @property
+    def upper(self) -> Decimal:
+        value = self.below if self.below is not None else self.at_most
+        assert value is not None
+        return value
+
+    @property
+    def upper_inclusive(self) -> bool:
+        return self.at_most is not None
+
+    def contains(self, availability: Decimal) -> bool:
+        above_lower = availability >= self.lower if self.lower_inclusive else availability > self.lower
+        below_upper = availability <= self.upper if self.upper_inclusive else availability < self.upper
+        return above_lower and below_upper
+
+
+class DeclaredGap(Model):
+    """A gap in a credit table that the author wrote on purpose: one value (``at``) or a range.
+
+    Availability inside it misses the target and earns no credit; the checks then accept the gap.
+    """
+
+    at: Percent | None = Field(None, description="One value that matches no band, e.g. 99.0%")
+    at_least: Percent | None = Field(None, description="Inclusive lower end of a range")
+    above: Percent | None = Field(None, description="Exclusive lower end of a range")
+    below: Percent | None = Field(None, description="Exclusive upper end of a range")
+    at_most: Percent | None = Field(None, description="Inclusive upper end of a range")
+    reason: Text | None = Field(None, description="Why, e.g. 'as published: exactly 99.0% matches no row'")
+
+    @model_validator(mode="after")
+    def _one_value_or_a_range(self) -> DeclaredGap:
+        ends = (self.at_least, self.above, self.below, self.at_most)
+        if self.at is not None:
+            if any(end is not None for end in ends):
+                raise ValueError("give either 'at' (one value) or the ends of a range, not both")
+            return self
+        if (self.at_least is None) == (self.above is None):
+            raise ValueError("give 'at', or one lower end ('at_least' or 'above') and one upper end")
+        if (self.below is None) == (self.at_most is None):
+            raise ValueError("give 'at', or one upper end ('below' or 'at_most') and one lower end")
+        closed = self.lower_inclusive and self.upper_inclusive
+        if self.lower > self.upper or (self.lower == self.upper and not closed):
+            raise ValueError(
+                f"the gap's lower end {format_percent(self.lower)} is not below its upper end "
+                f"{format_percent(self.upper)}"
+            )
+        return self
+
+    @property
+    def lower(self) -> Decimal:
+        value = self.at if self.at is not None else self.at_least if self.at_least is not None else self.above
+        assert value is not None
+        return value
+
+    @property
+    def lower_inclusive(self) -> bool:
+        return self.above is None
+
+    @property
+    def upper(self) -> Decimal:
+        value = self.at if self.at is not None else self.below if self.below is not None else self.at_most
+        assert value is not None
+        return value
+
+    @property
+    def upper_inclusive(self) -> bool:
+        return self.below is None
+
+
+class CreditTable(Model):
+    """Credit bands as the agreement publishes them, with the author's declared departures from a seamless table."""
+
+    bands: list[CreditBand] = Field(min_length=1, description="Availability bands, any order")
+    credit_at_target: bool = Field(
+        False,
+        description="A band may reach the target itself ('at most 99.9%' while the target is 99.9%): "
+        "availability exactly at the target meets it and still earns that band's credit",
+    )
+    gaps: list[DeclaredGap] = Field(
+        default_factory=list, description="Gaps between bands written on purpose: availability there earns no credit"
+    )
+
+
+# ------------------------------------------------------------------ commitments
+
+
 class Availability(Model):
     target: Percent = Field(description="Availability target, e.g. 99.95%")
     window: Window = Field(Window.calendar_month, description="Measurement window")
@@ -204,6 +331,11 @@ class Availability(Model):
     )
     maintenance: Maintenance | None = None
     measured_at: str | None = Field(None, description="Where availability is measured, e.g. 'the customer edge router'")
+    credits: CreditTable | None = Field(
+        None,
+        description="This commitment's own credit table, instead of the one in 'service_credits' "
+        "(when services have different targets)",
+    )
 
     @field_validator("fiscal_year_start")
     @classmethod
@@ -377,60 +509,6 @@ class Restriction(Model):
 # ------------------------------------------------------------------ penalties
 
 
-class CreditBand(Model):
-    """A band of achieved availability and the credit it earns.
-
-    The lower bound is ``at_least`` (inclusive) or ``above`` (exclusive); the
-    upper bound is ``below`` (exclusive) or ``at_most`` (inclusive).  A band
-    with no lower bound reaches down to 0%.
-    """
-
-    at_least: Percent | None = Field(None, description="Inclusive lower bound")
-    above: Percent | None = Field(None, description="Exclusive lower bound")
-    below: Percent | None = Field(None, description="Exclusive upper bound")
-    at_most: Percent | None = Field(None, description="Inclusive upper bound")
-    credit: Percent = Field(description="Credit as a percentage of the fee for the measurement window")
-
-    @model_validator(mode="after")
-    def _one_bound_each_side(self) -> CreditBand:
-        if self.at_least is not None and self.above is not None:
-            raise ValueError("give either 'at_least' (inclusive) or 'above' (exclusive), not both")
-        if (self.below is None) == (self.at_most is None):
-            raise ValueError("give exactly one upper bound: 'below' (exclusive) or 'at_most' (inclusive)")
-        if self.lower >= self.upper and not (
-            self.lower == self.upper and self.lower_inclusive and self.upper_inclusive
-        ):
-            raise ValueError(
-                f"the band's lower bound {format_percent(self.lower)} is not below its upper bound "
-                f"{format_percent(self.upper)}"
-            )
-        return self
-
-    @property
-    def lower(self) -> Decimal:
-        value = self.at_least if self.at_least is not None else self.above
-        return value if value is not None else Decimal(0)
-
-    @property
-    def lower_inclusive(self) -> bool:
-        return self.above is None
-
-    @property
-    def upper(self) -> Decimal:
-        value = self.below if self.below is not None else self.at_most
-        assert value is not None
-        return value
-
-    @property
-    def upper_inclusive(self) -> bool:
-        return self.at_most is not None
-
-    def contains(self, availability: Decimal) -> bool:
-        above_lower = availability >= self.lower if self.lower_inclusive else availability > self.lower
-        below_upper = availability <= self.upper if self.upper_inclusive else availability < self.upper
-        return above_lower and below_upper
-
-
 class PerEventCredit(Model):
     event: Literal["missed-response", "missed-resolution", "missed-update", "late-report"]
     severities: list[Identifier] = Field(default_factory=list, description="Severities it applies to; all when empty")
@@ -487,7 +565,16 @@ class ChronicFailure(Model):
 
 class ServiceCredits(Model):
     fee: MoneyValue | None = Field(None, description="Default fee per measurement window for worked examples")
-    bands: list[CreditBand] = Field(default_factory=list, description="Availability bands, any order")
+    bands: list[CreditBand] = Field(
+        default_factory=list,
+        description="Availability bands, any order: the table of every commitment without its own 'credits'",
+    )
+    credit_at_target: bool = Field(
+        False, description="The bands may reach the target itself (see services[].commitments[].credits)"
+    )
+    gaps: list[DeclaredGap] = Field(
+        default_factory=list, description="Gaps between the bands written on purpose: no credit there"
+    )
     downtime_multiple: Decimal | None = Field(
         None, gt=0, description="Credit = this multiple of the fee for the minutes of downtime"
     )
@@ -499,11 +586,11 @@ class ServiceCredits(Model):
     chronic_failure: ChronicFailure | None = None
     other_remedies: list[Text] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _some_credit(self) -> ServiceCredits:
-        if not self.bands and self.downtime_multiple is None and not self.per_event:
-            raise ValueError("give credit 'bands', a 'downtime_multiple' or 'per_event' credits")
-        return self
+    def table(self) -> CreditTable | None:
+        """The table of every commitment without its own ``credits``: ``bands`` with its declarations."""
+        if not self.bands:
+            return None
+        return CreditTable(bands=self.bands, credit_at_target=self.credit_at_target, gaps=self.gaps)
 
 
 # ------------------------------------------------------------------ responsibilities, governance

@@ -4,7 +4,8 @@ A service writes its commitments as format 1's ``availability`` (one commitment,
 ``availability``) or as a list under ``commitments``; :func:`iter_commitments` gives them all,
 each with where it was written (to locate problems) and the path a user names it by
 (``services[wan].availability``, ``services[ec2].commitments[region-level]``).  Checks, the
-clause context, calculators, reports, exports, terms and levels read commitments only here.
+clause context, calculators, reports, exports, terms and levels read commitments only here, and the
+credit table of each (:func:`credit_table`: its own, else the agreement's).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from slaforge.spec.models import Commitment, Service, Spec
+from slaforge.spec.models import Commitment, CreditTable, Service, Spec
 from slaforge.spec.source import Loc
 
 
@@ -85,3 +86,13 @@ def placed(spec: Spec, service_id: str, commitment_id: str | None = None) -> Pla
         if item.commitment.id == commitment_id:
             return item
     raise KeyError(commitment_id)
+
+
+def credit_table(spec: Spec, placed: PlacedCommitment) -> tuple[CreditTable | None, Loc]:
+    """The credit table that applies to a commitment and where it is written: its own ``credits``, else the
+    table of ``service_credits`` (None when neither gives bands)."""
+    own = placed.commitment.credits
+    if own is not None:
+        return own, (*placed.loc, "credits")
+    default = spec.service_credits.table() if spec.service_credits is not None else None
+    return default, ("service_credits",)
