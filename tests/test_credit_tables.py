@@ -306,3 +306,14 @@ def test_the_report_prices_a_miss_from_the_commitments_own_table(tmp_path: Path)
         for row in json.loads(output)["credits"]["services"]
     }
     assert owed == {"gateway": ("0", "0"), "reports": ("20", str(1200 * 20 // 100))}
+
+
+# ------------------------------------------------------------------ the minimum payable
+
+
+def test_a_credit_below_the_minimum_is_named_unrounded(tmp_path: Path) -> None:
+    path = write(tmp_path, spec_text(("    per_window: 30%\n", "    per_window: 30%\n  minimum_payable: 1 GBP\n")))
+    assert Decimal("19.98") * 5 / 100 == Decimal("0.999")  # 5% of the fee: rounds to GBP 1.00, but is less
+    answer = credit(path, "99.6", "--fee", "19.98 GBP")
+    assert answer["credit_amount_value"] == 0
+    assert "GBP 0.999 is below the minimum payable credit of GBP 1, so nothing is paid" in answer["notes"]

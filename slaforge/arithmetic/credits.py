@@ -20,6 +20,7 @@ from slaforge.arithmetic.downtime import (
 )
 from slaforge.spec.models import CreditBand, CreditTable, DeclaredGap, ServiceCredits, Window
 from slaforge.spec.units import Money, Pct
+from slaforge.text import format_decimal
 
 CENT = Decimal("0.01")
 
@@ -199,7 +200,8 @@ def compute_credit(
     minimum = credits.minimum_payable
     payable = after_cap
     if minimum is not None and Decimal(0) < after_cap < minimum.amount:
-        notes.append(f"below the minimum payable credit of {minimum}, so nothing is paid")
+        exact = f"{currency} {format_decimal(after_cap)}"  # unrounded: GBP 0.999, not the GBP 1 it rounds to
+        notes.append(f"{exact} is below the minimum payable credit of {minimum}, so nothing is paid")
         payable = Decimal(0)
     bounds = None
     if band is not None:
