@@ -317,3 +317,24 @@ def test_a_credit_below_the_minimum_is_named_unrounded(tmp_path: Path) -> None:
     answer = credit(path, "99.6", "--fee", "19.98 GBP")
     assert answer["credit_amount_value"] == 0
     assert "GBP 0.999 is below the minimum payable credit of GBP 1, so nothing is paid" in answer["notes"]
+
+
+def test_a_missed_target_without_a_fee_is_due_as_a_percentage_not_reported_as_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path, spec_text(("    fee: 4800 GBP\n", "")))
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "outages.csv").write_text(
+        "service,start,end,cause,exclusion,reference\ngateway,2027-07-10T00:00:00Z,2027-07-10T10:00:00Z,Fault,,INC-9\n",
+        encoding="utf-8",
+    )
+    (data / "tickets.csv").write_text("id,service,severity,reported,responded,resolved,site\n", encoding="utf-8")
+    achieved = Decimal(31 * 86400 - 10 * 3600) / Decimal(31 * 86400) * 100
+    assert achieved < 99  # the minimal spec's lowest band: 25%
+    code, output = run("report", path, "--data", data, "--period", "2027-07", "-f", "html", "-o", tmp_path / "out")
+    assert code == 0, output
+    text = normal(re.sub(r"<[^>]+>", " ", (tmp_path / "out" / "HBK-SLA-PAY-003-report-2027-07.html").read_text()))
+    assert "No service credits are owed" not in text
+    assert (
+        "A service credit of 25% of the fee for the Card Payment Gateway is due, but the agreement sets no fee to "
+        "price it, so no amount is given." in text
+    )

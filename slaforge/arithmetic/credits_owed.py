@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from slaforge.arithmetic.attainment import TicketOutcome
 from slaforge.arithmetic.availability import CommitmentAvailability
-from slaforge.arithmetic.credits import CreditResult, compute_credit
-from slaforge.spec.models import Commitment, Service, Spec
+from slaforge.arithmetic.credits import CreditResult, band_for, compute_credit
+from slaforge.spec.models import Commitment, CreditTable, Service, Spec
 from slaforge.spec.objectives import credit_table
 from slaforge.spec.units import Money
 
@@ -25,6 +25,7 @@ class CommitmentCredit:
     commitment: Commitment
     result: CreditResult | None
     reason: str | None = None  # why there is no result
+    unpriced_percent: Decimal | None = None  # the band's credit, when it is due but no fee prices it
 
 
 def _event_counts(spec: Spec, service: Service, outcomes: list[TicketOutcome]) -> list[tuple[str, str | None, int]]:
@@ -59,11 +60,13 @@ def credits_for(
     if credits is None:
         return CommitmentCredit(service, commitment, None, "the agreement provides no service credits")
     fee: Money | None = service.fee or credits.fee
+    table, _ = credit_table(spec, availability.placed)
     if fee is None:
-        return CommitmentCredit(service, commitment, None, "the agreement sets no fee for this service")
+        return CommitmentCredit(
+            service, commitment, None, "the agreement sets no fee for this service", _band_percent(table, availability)
+        )
     first = commitment is service.all_commitments[0]
     events = _event_counts(spec, service, outcomes) if first else []
-    table, _ = credit_table(spec, availability.placed)
     result = compute_credit(
         credits,
         table,
@@ -75,3 +78,12 @@ def credits_for(
         history,
     )
     return CommitmentCredit(service, commitment, result)
+
+
+def _band_percent(table: CreditTable | None, availability: CommitmentAvailability) -> Decimal | None:
+    """The percentage of the fee the commitment's band gives for what it achieved (None when it earns none)."""
+    if table is None:
+        return None
+    met = availability.achieved >= availability.target
+    band = band_for(table.bands, availability.achieved) if not met or table.credit_at_target else None
+    return band.credit if band is not None else None

@@ -10,6 +10,7 @@ from slaforge.compose.context_commitments import commitment_name
 from slaforge.reports.facts import claim_last_day
 from slaforge.reports.figures import money_total
 from slaforge.spec.objectives import iter_commitments
+from slaforge.spec.units import Pct
 from slaforge.text import long_date
 
 
@@ -62,6 +63,11 @@ def credits(result: Achievement) -> dict[str, Any]:
     return {
         "scheme": True,
         "owed": [{"amount": str(c.result.payable), "service": called(c)} for c in owed if c.result],
+        "unpriced": [
+            {"percent": str(Pct(c.unpriced_percent)), "service": called(c)}
+            for c in now.credits
+            if c.unpriced_percent is not None
+        ],
         "total_owed": str(owed_total) if owed_total is not None else None,
         "total": str(total) if total is not None else None,
         "settlement": scheme.claim.settlement,
