@@ -6,7 +6,10 @@ elements, attributes and text, never at template source.
 
 from __future__ import annotations
 
+import base64
+import io
 import re
+import shutil
 import struct
 import zlib
 from dataclasses import replace
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import cssselect2
 import pytest
+from fontTools.ttLib import TTFont
 from lxml import html as lxml_html
 from sample_document import meta, sample_document
 
@@ -149,7 +153,53 @@ def test_page_is_self_contained(draft: HtmlElement) -> None:
     urls = ["".join(groups) for groups in re.findall(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"]*))\s*\)""", css)]
     assert urls, "the theme's fonts should be referenced"
     assert all(url.startswith("data:") for url in urls), urls
-    assert "data:font/ttf;base64," in css
+    assert "data:font/ttf" not in css, "fonts travel as WOFF2"
+
+
+def inlined_fonts(root: HtmlElement) -> list[bytes]:
+    css = "".join(style.text for style in select(root, "style"))
+    return [base64.b64decode(data) for data in re.findall(r'url\("data:font/woff2;base64,([^"]+)"\)', css)]
+
+
+def same_font(woff2: bytes, ttf: Path) -> None:
+    """The WOFF2 font holds exactly the TrueType font's glyphs: names, character map, metrics, outlines."""
+    web, source = TTFont(io.BytesIO(woff2)), TTFont(ttf)
+    assert web.flavor == "woff2" and woff2[:4] == b"wOF2"
+    assert web.getGlyphOrder() == source.getGlyphOrder()
+    assert web.getBestCmap() == source.getBestCmap()
+    assert web["hmtx"].metrics == source["hmtx"].metrics
+    for name in source.getGlyphOrder():
+        ours, theirs = web["glyf"][name], source["glyf"][name]
+        if theirs.isComposite():
+            assert [c.glyphName for c in ours.components] == [c.glyphName for c in theirs.components], name
+        else:
+            assert list(ours.getCoordinates(web["glyf"])[0]) == list(theirs.getCoordinates(source["glyf"])[0]), name
+
+
+def test_the_page_carries_the_theme_fonts_as_woff2(draft: HtmlElement) -> None:
+    fonts = inlined_fonts(draft)
+    folder = Theme.load().builtin / "fonts"
+    styles = sorted(folder.glob("*.ttf"))
+    assert len(fonts) == len(styles) == 4
+    by_name = {TTFont(io.BytesIO(font))["name"].getDebugName(4): font for font in fonts}
+    for ttf in styles:
+        same_font(by_name[TTFont(ttf)["name"].getDebugName(4)], ttf)
+        assert len(by_name[TTFont(ttf)["name"].getDebugName(4)]) < 0.5 * ttf.stat().st_size
+
+
+def test_a_user_themes_truetype_font_is_compressed_to_woff2(tmp_path: Path, options: RenderOptions) -> None:
+    source = Theme.load().builtin / "fonts" / "Caladea-Italic.ttf"
+    (tmp_path / "fonts").mkdir()
+    shutil.copy(source, tmp_path / "fonts" / "House.ttf")
+    (tmp_path / "extra.css").write_text(
+        '@font-face { font-family: "House"; src: url("fonts/House.ttf"); }\nh1 { font-family: "House"; }\n',
+        encoding="utf-8",
+    )
+    root = page_of(sample_document(), RenderOptions(theme=Theme.load(tmp_path)))
+    styles = [style.text for style in select(root, "style")]
+    house = re.findall(r'url\("data:font/woff2;base64,([^"]+)"\)', styles[-1])
+    assert len(house) == 1 and "font/ttf" not in styles[-1]
+    same_font(base64.b64decode(house[0]), source)
 
 
 def test_print_page_points_at_theme_files_instead(options: RenderOptions) -> None:
@@ -165,8 +215,8 @@ def test_user_theme_files_are_found_first_and_inlined(tmp_path: Path, options: R
     (tmp_path / "extra.css").write_text('.cover { background: url("stamp.png") no-repeat; }\n', encoding="utf-8")
     root = page_of(sample_document(), RenderOptions(theme=Theme.load(tmp_path)))
     styles = [style.text for style in select(root, "style")]
-    assert len(styles) == 2, "the built-in style.css, then the user's extra.css"
-    assert 'url("data:image/png;base64,' in styles[1]
+    assert len(styles) == 3, "the built-in style.css and browser.css, then the user's extra.css"
+    assert 'url("data:image/png;base64,' in styles[2]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ theme's own files (fonts, images named by ``url(...)`` in its CSS) and the logo
 are referenced:
 
 * :func:`render` (the ``html`` format) inlines them as ``data:`` URIs, so the
-  file reads the same anywhere, and refuses any other URL in the CSS;
+  file reads the same anywhere (fonts as WOFF2, :mod:`slaforge.renderers.fonts`),
+  and refuses any other URL in the CSS;
 * :func:`render_html_for_print` (used by :mod:`slaforge.renderers.pdf`) points
   at them with ``file:`` URLs and leaves every other URL for the PDF
   renderer's restricted fetcher to judge.
@@ -47,6 +48,7 @@ from slaforge.inputs.files import read_bytes
 from slaforge.inputs.limits import ASSET_FILE_BYTES
 from slaforge.renderers import RenderOptions
 from slaforge.renderers.css import MalformedURL, Reference, references, rewrite
+from slaforge.renderers.fonts import web_font
 from slaforge.renderers.theme import Theme
 
 TEMPLATE = "document.html.j2"
@@ -61,6 +63,7 @@ IMAGE_TYPES = {
     ".svg": "image/svg+xml",
     ".webp": "image/webp",
 }
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 BLOCK_KINDS: dict[type, str] = {
     Paragraph: "paragraph",
     BulletList: "bullets",
@@ -89,7 +92,7 @@ def page(document: Document, theme: Theme, *, embed: bool) -> str:
         "document": document,
         "meta": meta,
         "language": LANGUAGE,
-        "stylesheets": stylesheets(theme, reference, refuse_absolute=embed),
+        "stylesheets": stylesheets(theme, reference, embed=embed),
         "brand_colour": brand_colour(meta),
         "logo": logo_uri(meta, theme, embed=embed),
         "created": w3c_date(meta.timestamp),
@@ -110,16 +113,17 @@ def page(document: Document, theme: Theme, *, embed: bool) -> str:
     return theme.render(TEMPLATE, context)
 
 
-def stylesheets(theme: Theme, reference: Callable[[Path], str], *, refuse_absolute: bool) -> list[Markup]:
+def stylesheets(theme: Theme, reference: Callable[[Path], str], *, embed: bool) -> list[Markup]:
     """The theme's CSS files, one ``<style>`` body each, with theme-relative URLs made absolute or inlined.
 
     Every URL the CSS names is found by parsing it (:mod:`slaforge.renderers.css`), in whatever
     spelling.  A relative reference is looked up like any theme file (user folders first, never
-    outside them); with ``refuse_absolute`` (the self-contained HTML file) any other URL is refused,
-    and the rewritten CSS is parsed once more to prove that nothing but ``data:`` URIs is left.  The
-    CSS is the theme author's code, not tree text, so it goes into the page unescaped; only ``</``
-    is broken up so that it can never close the ``<style>`` element.  One element per file keeps an
-    ``@import`` at the top of a user's ``extra.css`` valid.
+    outside them); with ``embed`` (the self-contained page a browser opens) every file is inlined,
+    any other URL is refused, the rewritten CSS is parsed once more to prove that nothing but
+    ``data:`` URIs is left, and the theme's ``browser.css`` is added.  The CSS is the theme author's
+    code, not tree text, so it goes into the page unescaped; only ``</`` is broken up so that it can
+    never close the ``<style>`` element.  One element per file keeps an ``@import`` at the top of a
+    user's ``extra.css`` valid.
     """
     out = []
     for path, css in theme.stylesheets():
@@ -130,7 +134,7 @@ def stylesheets(theme: Theme, reference: Callable[[Path], str], *, refuse_absolu
             if not target or target.startswith("#") or scheme.lower() == "data":
                 return None
             if scheme or target.startswith(("/", "\\")):
-                if refuse_absolute:
+                if embed:
                     raise css_problem(
                         path,
                         found,
@@ -142,7 +146,7 @@ def stylesheets(theme: Theme, reference: Callable[[Path], str], *, refuse_absolu
 
         try:
             text = rewrite(css, resolve)
-            if refuse_absolute:
+            if embed:
                 for left in references(text):
                     if not left.url.startswith(("data:", "#")) and left.url:
                         raise css_problem(
@@ -242,15 +246,23 @@ def _media_type(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in IMAGE_TYPES:
         return IMAGE_TYPES[suffix]
-    if suffix in (".ttf", ".otf", ".woff", ".woff2"):
+    if suffix in FONT_SUFFIXES:
         return f"font/{suffix[1:]}"
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 def _data_uri(path: Path) -> str:
-    """A theme file or the logo inlined (read through the boundary: a regular file of bounded size)."""
-    data = read_bytes(path, limit=ASSET_FILE_BYTES, what="theme or asset file", error=RenderError)
-    return f"data:{_media_type(path)};base64,{base64.b64encode(data).decode('ascii')}"
+    """A theme file or the logo inlined (read through the boundary: a regular file of bounded size);
+    a TrueType or OpenType font as WOFF2."""
+    if path.suffix.lower() in FONT_SUFFIXES:
+        media_type, data = web_font(path, _asset_bytes)
+    else:
+        media_type, data = _media_type(path), _asset_bytes(path)
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _asset_bytes(path: Path) -> bytes:
+    return read_bytes(path, limit=ASSET_FILE_BYTES, what="theme or asset file", error=RenderError)
 
 
 def _file_url(path: Path) -> str:

@@ -62,10 +62,14 @@ class Theme:
             raise RenderError(f"{path} is outside the theme and asset folders; refusing to read it")
         return read_bytes(path.resolve(), limit=ASSET_FILE_BYTES, what="theme or asset file", error=RenderError)
 
-    def stylesheets(self) -> list[tuple[Path, str]]:
-        """The theme's CSS files with their text: the chosen ``style.css``, then any ``extra.css`` of a user folder."""
+    def stylesheets(self, *, browser: bool = False) -> list[tuple[Path, str]]:
+        """The theme's CSS files with their text: the chosen ``style.css`` (then, for a page a browser
+        shows, the chosen ``browser.css`` when the theme has one), then any ``extra.css`` of a user folder."""
         found = self.find("style.css")
         css = [(found, read_text(found, what="stylesheet", error=RenderError))]
+        if browser and any((f / "browser.css").exists() or (f / "browser.css").is_symlink() for f in self.folders):
+            found = self.find("browser.css")
+            css.append((found, read_text(found, what="stylesheet", error=RenderError)))
         for folder in self.folders[:-1]:
             extra = folder / "extra.css"
             if extra.exists() or extra.is_symlink():
