@@ -24,7 +24,7 @@ app = typer.Typer(
     cls=Commands,
     help="Service level agreements from a structured YAML spec and a reviewed clause library.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

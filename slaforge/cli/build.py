@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from slaforge.cli.exits import say, warn, wrote
+from slaforge.cli.help import Command
 from slaforge.cli.options import (
     ClauseDirs,
     Formats,
@@ -30,9 +31,9 @@ if TYPE_CHECKING:
 commands = typer.Typer()
 
 
-@commands.command()
+@commands.command(cls=Command)
 def validate(
-    specs: Annotated[list[Path], typer.Argument(help="Spec files to check.", show_default=False)],
+    specs: Annotated[list[Path], typer.Argument(metavar="SPEC", help="Spec files to check.", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
     strict: Strict = False,
 ) -> None:
@@ -107,9 +108,9 @@ def _validate_portfolio(path: Path, strict: bool, as_json: bool) -> dict[str, An
     return {"spec": str(path), "valid": True, "problems": [w.as_dict() for w in warnings]}
 
 
-@commands.command()
+@commands.command(cls=Command)
 def build(
-    specs: Annotated[list[Path], typer.Argument(help="Spec files to build.", show_default=False)],
+    specs: Annotated[list[Path], typer.Argument(metavar="SPEC", help="Spec files to build.", show_default=False)],
     formats: Formats = "pdf,docx,html",
     out: Out = Path("out"),
     theme_dir: ThemeDir = None,
@@ -117,7 +118,9 @@ def build(
     pdf_variant: PdfVariant = "pdf/ua-1",
     pdf_engine: PdfEngine = "weasyprint",
     strict: Strict = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Portfolios: render in N processes.")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", metavar="N", min=1, help="Portfolios: render in N processes.")
+    ] = 1,
     standalone: Annotated[
         bool, typer.Option("--standalone", help="Portfolios: lower documents repeat the terms they inherit.")
     ] = False,

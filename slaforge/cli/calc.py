@@ -10,12 +10,16 @@ from typing import Annotated, Any
 import typer
 
 from slaforge.cli.exits import say
+from slaforge.cli.help import Command
 from slaforge.cli.options import DocumentId, Json
 from slaforge.errors import UsageError
 
 app = typer.Typer(help="SLA arithmetic: downtime budgets, deadlines, service credits.", no_args_is_help=True)
-Service = Annotated[str | None, typer.Option("--service", help="Service id.")]
-Commitment = Annotated[str | None, typer.Option("--commitment", help="Commitment id, when the service makes several.")]
+Service = Annotated[str | None, typer.Option("--service", metavar="SERVICE", help="Service id.")]
+Commitment = Annotated[
+    str | None,
+    typer.Option("--commitment", metavar="COMMITMENT", help="Commitment id, when the service makes several."),
+]
 
 
 def _loader(document: str | None) -> Any:
@@ -29,21 +33,26 @@ def _print(answer: dict[str, Any], text: Callable[[dict[str, Any]], str], as_jso
     say(json.dumps(answer, indent=2) if as_json else text(answer))
 
 
-@app.command("downtime")
+@app.command("downtime", cls=Command)
 def calc_downtime(
-    target: Annotated[str, typer.Argument(help="Availability target, e.g. 99.95%")],
+    target: Annotated[str, typer.Argument(metavar="PERCENT", help="Availability target, e.g. 99.95%")],
     window: Annotated[
         str | None,
         typer.Option(
             "--window",
+            metavar="WINDOW",
             help="calendar-month, 30d, quarter, fiscal-quarter, year (default: the --period's own kind, else the "
             "commitment's window with --hours, else calendar-month)",
         ),
     ] = None,
-    period: Annotated[str | None, typer.Option("--period", help="2027-02, 2027-Q1, 2027 or A..B")] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", metavar="PERIOD", help="2027-02, 2027-Q1, 2027 or A..B")
+    ] = None,
     hours: Annotated[
         str | None,
-        typer.Option("--hours", help="SPEC.yaml#service[.commitment]: count only its service hours"),
+        typer.Option(
+            "--hours", metavar="SPEC#SERVICE", help="SPEC.yaml#service[.commitment]: count only its service hours"
+        ),
     ] = None,
     document: DocumentId = None,
     as_json: Json = False,
@@ -56,14 +65,18 @@ def calc_downtime(
     _print(downtime_answer(target, window, period, hours, _loader(document)), downtime_text, as_json)
 
 
-@app.command("deadline")
+@app.command("deadline", cls=Command)
 def calc_deadline(
-    spec: Annotated[Path, typer.Argument(help="Spec file, or a portfolio with --document.")],
-    severity: Annotated[str, typer.Option("--severity", help="Severity id, e.g. P2")],
-    reported: Annotated[str, typer.Option("--reported", help="When it was reported, e.g. 2027-03-05T16:45")],
+    spec: Annotated[Path, typer.Argument(metavar="SPEC", help="Spec file, or a portfolio with --document.")],
+    severity: Annotated[str, typer.Option("--severity", metavar="SEVERITY", help="Severity id, e.g. P2")],
+    reported: Annotated[
+        str, typer.Option("--reported", metavar="TIME", help="When it was reported, e.g. 2027-03-05T16:45")
+    ],
     service: Service = None,
     document: DocumentId = None,
-    site: Annotated[str | None, typer.Option("--site", help="Site id: count in the site's calendar")] = None,
+    site: Annotated[
+        str | None, typer.Option("--site", metavar="SITE", help="Site id: count in the site's calendar")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """When the response, first update and resolution are due, in the calendar of the site, the customer or
@@ -74,17 +87,31 @@ def calc_deadline(
     _print(answer, deadline_text, as_json)
 
 
-@app.command("credit")
+@app.command("credit", cls=Command)
 def calc_credit(
-    spec: Annotated[Path, typer.Argument(help="Spec file, or a portfolio with --document.")],
-    uptime: Annotated[str, typer.Option("--uptime", help="Measured availability, e.g. 99.2")],
+    spec: Annotated[Path, typer.Argument(metavar="SPEC", help="Spec file, or a portfolio with --document.")],
+    uptime: Annotated[str, typer.Option("--uptime", metavar="PERCENT", help="Measured availability, e.g. 99.2")],
     service: Service = None,
     commitment: Commitment = None,
-    fee: Annotated[str | None, typer.Option("--fee", help="Fee for the window, e.g. '12000 EUR'")] = None,
-    period: Annotated[str | None, typer.Option("--period", help="The measured period, e.g. 2027-03")] = None,
-    event: Annotated[list[str] | None, typer.Option("--event", help="EVENT[:SEVERITY]=COUNT (repeatable)")] = None,
+    fee: Annotated[
+        str | None, typer.Option("--fee", metavar="AMOUNT", help="Fee for the window, e.g. '12000 EUR'")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", metavar="PERIOD", help="The measured period, e.g. 2027-03")
+    ] = None,
+    event: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--event",
+            metavar="EVENT[:SEVERITY]=COUNT",
+            help="How often a per-event credit fell due, e.g. missed-response:P1=2 (repeatable)",
+        ),
+    ] = None,
     history: Annotated[
-        str | None, typer.Option("--history", help="Availability of the previous windows, oldest first: 99.9,99.2")
+        str | None,
+        typer.Option(
+            "--history", metavar="PERCENTS", help="Availability of the previous windows, oldest first: 99.9,99.2"
+        ),
     ] = None,
     document: DocumentId = None,
     as_json: Json = False,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from slaforge.cli.exits import say
+from slaforge.cli.help import Command
 from slaforge.cli.options import ClauseDirs, DocumentId, Json, ThemeDir, is_portfolio
 from slaforge.errors import InvalidArgument, UsageError
 
@@ -19,9 +20,9 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Browse and check the clause library.", no_args_is_help=True)
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 def clauses_list(
-    category: Annotated[str | None, typer.Option("--category", help="Only this category.")] = None,
+    category: Annotated[str | None, typer.Option("--category", metavar="CATEGORY", help="Only this category.")] = None,
     as_json: Json = False,
     clause_dirs: ClauseDirs = None,
 ) -> None:
@@ -62,10 +63,10 @@ def clauses_list(
         say(f"{c.id:<{width}}  {c.meta.title}{extra}{own}")
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 def clauses_show(
-    clause_id: Annotated[str, typer.Argument(help="Clause id, e.g. penalties.service-credits")],
-    position: Annotated[str, typer.Option("--position", help="Which wording.")] = "standard",
+    clause_id: Annotated[str, typer.Argument(metavar="CLAUSE", help="Clause id, e.g. penalties.service-credits")],
+    position: Annotated[str, typer.Option("--position", metavar="POSITION", help="Which wording.")] = "standard",
     clause_dirs: ClauseDirs = None,
 ) -> None:
     """Show one clause: its front matter and the wording of a position."""
@@ -95,15 +96,17 @@ def clauses_show(
     say(wording.text.strip("\n"))
 
 
-@app.command("check")
+@app.command("check", cls=Command)
 def clauses_check(
     folder: Annotated[
-        Path | None, typer.Argument(help="A clause folder to lint (default: the built-in library).")
+        Path | None, typer.Argument(metavar="FOLDER", help="A clause folder to lint (default: the built-in library).")
     ] = None,
     samples: Annotated[
         list[Path] | None,
         typer.Option(
-            "--sample", help="Spec to render every clause against (repeatable; default: the built-in samples)."
+            "--sample",
+            metavar="SPEC",
+            help="Spec to render every clause against (repeatable; default: the built-in samples).",
         ),
     ] = None,
     document: DocumentId = None,

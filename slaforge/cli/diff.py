@@ -9,21 +9,28 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import say
+from slaforge.cli.help import Command
 from slaforge.cli.options import ClauseDirs, DocumentId, PdfEngine, Strict, ThemeDir, pdf_engine_of
 from slaforge.errors import InvalidArgument
 
 commands = typer.Typer()
 
 
-@commands.command()
+@commands.command(cls=Command)
 def diff(
     old: Annotated[
-        str, typer.Argument(help="Old version: a spec or portfolio file, or REV:path (e.g. v2.1:samples/x.yaml).")
+        str,
+        typer.Argument(
+            metavar="OLD", help="Old version: a spec or portfolio file, or REV:path (e.g. v2.1:samples/x.yaml)."
+        ),
     ],
-    new: Annotated[str, typer.Argument(help="New version: a spec or portfolio file, or REV:path.")],
-    fmt: Annotated[str, typer.Option("--format", help="text, md, json, or a redline: html, pdf, docx")] = "text",
+    new: Annotated[str, typer.Argument(metavar="NEW", help="New version: a spec or portfolio file, or REV:path.")],
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="text, md, json, or a redline: html, pdf, docx")
+    ] = "text",
     output: Annotated[
-        str | None, typer.Option("-o", "--output", help="Write to this file, or into this folder (a trailing /).")
+        str | None,
+        typer.Option("-o", "--output", metavar="FILE", help="Write to this file, or into this folder (a trailing /)."),
     ] = None,
     theme_dir: ThemeDir = None,
     clause_dirs: ClauseDirs = None,

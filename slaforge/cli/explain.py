@@ -8,15 +8,18 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import say
+from slaforge.cli.help import Command
 
 commands = typer.Typer()
 
 
-@commands.command()
+@commands.command(cls=Command)
 def explain(
-    spec: Annotated[Path, typer.Argument(help="A spec or a portfolio file.", show_default=False)],
-    path: Annotated[str, typer.Argument(help="Dotted path, e.g. services.email.availability.target")],
-    document: Annotated[str | None, typer.Option("--document", help="Portfolios: the document's id.")] = None,
+    spec: Annotated[Path, typer.Argument(metavar="SPEC", help="A spec or a portfolio file.", show_default=False)],
+    path: Annotated[str, typer.Argument(metavar="FIELD", help="Dotted path, e.g. services.email.availability.target")],
+    document: Annotated[
+        str | None, typer.Option("--document", metavar="ID", help="Portfolios: the document's id.")
+    ] = None,
 ) -> None:
     """Where a value comes from: the file, line and level that set it, and what it overrode."""
     from slaforge.portfolio.explain import explain as explain_value

@@ -8,20 +8,24 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import say
+from slaforge.cli.help import Command
 from slaforge.cli.options import DocumentId, Output
 
 app = typer.Typer(help="The agreement's objectives in formats monitoring tools read.", no_args_is_help=True)
 
 
-@app.command("openslo")
+@app.command("openslo", cls=Command)
 def export_openslo(
-    spec: Annotated[Path, typer.Argument(help="The agreement's spec file, or a portfolio.", show_default=False)],
+    spec: Annotated[
+        Path, typer.Argument(metavar="SPEC", help="The agreement's spec file, or a portfolio.", show_default=False)
+    ],
     document: DocumentId = None,
     output: Output = None,
     data_source_type: Annotated[
         str,
         typer.Option(
             "--data-source-type",
+            metavar="TYPE",
             help="The type the emitted DataSource names, as the monitoring tool spells it (e.g. Prometheus, Datadog).",
         ),
     ] = "Prometheus",

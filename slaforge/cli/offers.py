@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import say, warn, wrote
+from slaforge.cli.help import Command
 from slaforge.cli.options import ClauseDirs, Formats, Out, PdfEngine, Strict, ThemeDir, formats_of, pdf_engine_of
 from slaforge.errors import UsageError
 
@@ -15,13 +16,18 @@ commands = typer.Typer()
 POSITIONS = ("preferred", "fallback")
 
 
-@commands.command()
+@commands.command(cls=Command)
 def offers(
-    spec: Annotated[Path, typer.Argument(help="Offer file: a base spec, tiers and envelopes.", show_default=False)],
+    spec: Annotated[
+        Path, typer.Argument(metavar="SPEC", help="Offer file: a base spec, tiers and envelopes.", show_default=False)
+    ],
     formats: Formats = "pdf,docx",
     out: Out = Path("out"),
     position: Annotated[
-        str, typer.Option("--position", help="Envelope value for terms a tier does not set: preferred or fallback")
+        str,
+        typer.Option(
+            "--position", metavar="POSITION", help="Envelope value for terms a tier does not set: preferred or fallback"
+        ),
     ] = "preferred",
     allow_beyond_limit: Annotated[
         bool, typer.Option("--allow-beyond-limit", help="Draft values beyond a walk-away limit (the sheet says so).")

@@ -7,26 +7,35 @@ from typing import Annotated
 
 import typer
 
-Formats = Annotated[str, typer.Option("-f", "--formats", help="Comma-separated: pdf,docx,html")]
-Out = Annotated[Path, typer.Option("-o", "--out", help="Output folder.")]
-Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")]
-ThemeDir = Annotated[Path | None, typer.Option("--theme-dir", help="Theme folder overriding the built-in one.")]
-ClauseDirs = Annotated[list[Path] | None, typer.Option("--clauses", help="Own clause folder (repeatable).")]
+Formats = Annotated[str, typer.Option("-f", "--formats", metavar="FORMATS", help="Comma-separated: pdf,docx,html")]
+Out = Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="Output folder.")]
+Output = Annotated[Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write to this file.")]
+ThemeDir = Annotated[
+    Path | None, typer.Option("--theme-dir", metavar="FOLDER", help="Theme folder overriding the built-in one.")
+]
+ClauseDirs = Annotated[
+    list[Path] | None, typer.Option("--clauses", metavar="FOLDER", help="Own clause folder (repeatable).")
+]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 PdfVariant = Annotated[
     str,
     typer.Option(
         "--pdf-variant",
+        metavar="VARIANT",
         help="pdf/ua-1 (default), or a PDF/A variant that is PDF/UA-1 too: "
         "pdf/a-2a, pdf/a-3a, pdf/a-2u, pdf/a-3u, pdf/a-2b, pdf/a-3b",
     ),
 ]
 DocumentId = Annotated[
-    str | None, typer.Option("--document", help="When the file is a portfolio: the id of one of its documents.")
+    str | None,
+    typer.Option("--document", metavar="ID", help="When the file is a portfolio: the id of one of its documents."),
 ]
 PdfEngine = Annotated[
-    str, typer.Option("--pdf-engine", help="What lays out the PDF: weasyprint (default) or typst (slaforge[typst])")
+    str,
+    typer.Option(
+        "--pdf-engine", metavar="ENGINE", help="What lays out the PDF: weasyprint (default) or typst (slaforge[typst])"
+    ),
 ]
 
 

@@ -8,18 +8,25 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import say
+from slaforge.cli.help import Command
 from slaforge.cli.options import Formats, PdfEngine, Strict, ThemeDir, formats_of, pdf_engine_of
 
 commands = typer.Typer()
 
 Data = Annotated[
-    Path, typer.Option("--data", help="Measured data: a folder with one sub-folder of CSV files per document id.")
+    Path,
+    typer.Option(
+        "--data", metavar="FOLDER", help="Measured data: a folder with one sub-folder of CSV files per document id."
+    ),
 ]
-Site = Annotated[Path, typer.Option("-o", "--out", help="The site's folder.")]
+Site = Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="The site's folder.")]
 Work = Annotated[
-    Path | None, typer.Option("--work", help="Cache folder, never published (default: .SITE-work beside the site).")
+    Path | None,
+    typer.Option(
+        "--work", metavar="FOLDER", help="Cache folder, never published (default: .SITE-work beside the site)."
+    ),
 ]
-Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Render the documents in N processes.")]
+Jobs = Annotated[int, typer.Option("--jobs", "-j", metavar="N", min=1, help="Render the documents in N processes.")]
 
 
 def _options(
@@ -56,9 +63,9 @@ def _summary(result) -> str:  # type: ignore[no-untyped-def]
     )
 
 
-@commands.command()
+@commands.command(cls=Command)
 def portal(
-    portfolio: Annotated[Path, typer.Argument(help="The portfolio file.", show_default=False)],
+    portfolio: Annotated[Path, typer.Argument(metavar="PORTFOLIO", help="The portfolio file.", show_default=False)],
     data: Data,
     out: Site = Path("site"),
     work: Work = None,
@@ -75,16 +82,18 @@ def portal(
     say(_summary(result))
 
 
-@commands.command()
+@commands.command(cls=Command)
 def serve(
-    portfolio: Annotated[Path, typer.Argument(help="The portfolio file.", show_default=False)],
+    portfolio: Annotated[Path, typer.Argument(metavar="PORTFOLIO", help="The portfolio file.", show_default=False)],
     data: Data,
     out: Site = Path("site"),
     work: Work = None,
     formats: Formats = "pdf,docx,html",
     theme_dir: ThemeDir = None,
     jobs: Jobs = 1,
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")
+    ] = 8000,
     pdf_engine: PdfEngine = "weasyprint",
 ) -> None:
     """Preview the portal on localhost, rebuilt whenever the portfolio, the data or the theme changes."""

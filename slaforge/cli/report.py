@@ -9,17 +9,23 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import say, wrote
+from slaforge.cli.help import Command
 from slaforge.cli.options import DocumentId, Formats, Json, Out, PdfEngine, ThemeDir, formats_of, pdf_engine_of
 
 commands = typer.Typer()
 
 
-@commands.command()
+@commands.command(cls=Command)
 def report(
-    spec: Annotated[Path, typer.Argument(help="The agreement's spec file, or a portfolio.", show_default=False)],
-    data: Annotated[Path, typer.Option("--data", help="Measured data: a CSV file or a folder of them.")],
+    spec: Annotated[
+        Path, typer.Argument(metavar="SPEC", help="The agreement's spec file, or a portfolio.", show_default=False)
+    ],
+    data: Annotated[
+        Path, typer.Option("--data", metavar="FOLDER", help="Measured data: a CSV file or a folder of them.")
+    ],
     period: Annotated[
-        str | None, typer.Option("--period", help="The window to report, e.g. 2027-03 (default: the latest)")
+        str | None,
+        typer.Option("--period", metavar="PERIOD", help="The window to report, e.g. 2027-03 (default: the latest)"),
     ] = None,
     document: DocumentId = None,
     formats: Formats = "pdf,docx,html",

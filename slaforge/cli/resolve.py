@@ -8,14 +8,17 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import say
+from slaforge.cli.help import Command
 from slaforge.cli.options import DocumentId, Json, Output, Strict
 
 commands = typer.Typer()
 
 
-@commands.command()
+@commands.command(cls=Command)
 def resolve(
-    spec: Annotated[Path, typer.Argument(help="A portfolio (with --document) or a spec file.", show_default=False)],
+    spec: Annotated[
+        Path, typer.Argument(metavar="SPEC", help="A portfolio (with --document) or a spec file.", show_default=False)
+    ],
     document: DocumentId = None,
     as_json: Json = False,
     output: Output = None,

@@ -9,17 +9,21 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import say
+from slaforge.cli.help import Command
 from slaforge.cli.options import ClauseDirs, Json, ThemeDir
 from slaforge.errors import InvalidArgument
 
 commands = typer.Typer()
 Since = Annotated[
-    str, typer.Option("--since", help="The git revision to compare with (default: the last commit, HEAD).")
+    str,
+    typer.Option(
+        "--since", metavar="REVISION", help="The git revision to compare with (default: the last commit, HEAD)."
+    ),
 ]
-Portfolio = Annotated[Path, typer.Argument(help="The portfolio file.", show_default=False)]
+Portfolio = Annotated[Path, typer.Argument(metavar="PORTFOLIO", help="The portfolio file.", show_default=False)]
 
 
-@commands.command()
+@commands.command(cls=Command)
 def review(
     portfolio: Portfolio,
     since: Since = "HEAD",
@@ -36,18 +40,28 @@ def review(
     say(review_json(result) if as_json else review_text(result), nl=False)
 
 
-@commands.command()
+@commands.command(cls=Command)
 def bump(
     portfolio: Portfolio,
-    document: Annotated[list[str], typer.Option("--document", help="A document to raise (repeatable).")],
+    document: Annotated[list[str], typer.Option("--document", metavar="ID", help="A document to raise (repeatable).")],
     since: Since = "HEAD",
     author: Annotated[
-        str | None, typer.Option("--author", help="Who made the change (default: the last history entry's author).")
+        str | None,
+        typer.Option(
+            "--author", metavar="NAME", help="Who made the change (default: the last history entry's author)."
+        ),
     ] = None,
-    date: Annotated[str | None, typer.Option("--date", help="The history entry's date (default: today).")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="The new version (default: the next, 1.3 -> 1.4).")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="The history entry's date (default: today).")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="VERSION", help="The new version (default: the next, 1.3 -> 1.4).")
+    ] = None,
     summary: Annotated[
-        str | None, typer.Option("--summary", help="The history entry's summary (default: what changed, from diff).")
+        str | None,
+        typer.Option(
+            "--summary", metavar="SUMMARY", help="The history entry's summary (default: what changed, from diff)."
+        ),
     ] = None,
 ) -> None:
     """Raise documents' versions and add history entries summarising what changed since a revision."""

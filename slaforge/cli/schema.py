@@ -9,13 +9,14 @@ from typing import Annotated
 import typer
 
 from slaforge.cli.exits import say
+from slaforge.cli.help import Command
 from slaforge.cli.options import Output
 from slaforge.errors import InvalidArgument, UsageError
 
 commands = typer.Typer()
 
 
-@commands.command()
+@commands.command(cls=Command)
 def schema(
     output: Output = None,
     markdown: Annotated[bool, typer.Option("--markdown", help="The spec reference in Markdown instead.")] = False,
@@ -37,10 +38,10 @@ def schema(
         write_atomic(output, text.encode())
 
 
-@commands.command()
+@commands.command(cls=Command)
 def init(
-    path: Annotated[Path, typer.Argument(help="Where to write the starter spec.")],
-    kind: Annotated[str, typer.Option("--kind", help="service, customer or corporate")] = "service",
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the starter spec.")],
+    kind: Annotated[str, typer.Option("--kind", metavar="KIND", help="service, customer or corporate")] = "service",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter spec that validates."""
