@@ -39,7 +39,11 @@ def diff(
     strict: Strict = False,
     author: Annotated[
         str | None,
-        typer.Option("--author", help="Whose changes the redline's tracked changes are (default: the document owner)."),
+        typer.Option(
+            "--author",
+            metavar="NAME",
+            help="Whose changes the redline's tracked changes are (default: the document owner).",
+        ),
     ] = None,
 ) -> None:
     """Compare two versions of an agreement: changed values and clauses, or a redline."""
