@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -19,17 +18,27 @@ commands = typer.Typer()
 @commands.command(cls=Command)
 def schema(
     output: Output = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", metavar="KIND", help="Which file: spec, fragment, service-fragment, portfolio or offer."
+        ),
+    ] = "spec",
     markdown: Annotated[bool, typer.Option("--markdown", help="The spec reference in Markdown instead.")] = False,
 ) -> None:
-    """Print the JSON Schema of the spec, for editors that check and complete YAML."""
+    """Print the JSON Schema of a kind of file (a spec by default), for editors that check and complete YAML."""
+    from slaforge.spec.schema import KINDS
+
+    if kind not in KINDS:
+        raise UsageError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if markdown:
         from slaforge.spec.reference import spec_reference
 
         text = spec_reference()
     else:
-        from slaforge.spec.schema import spec_schema
+        from slaforge.spec.schema import text as schema_text
 
-        text = json.dumps(spec_schema(), indent=2) + "\n"
+        text = schema_text(kind)
     if output is None:
         say(text, nl=False)
     else:

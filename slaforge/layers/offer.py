@@ -31,17 +31,17 @@ Envelope keys are paths of :mod:`slaforge.spec.paths`:
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from slaforge.errors import Problem, Problems, SpecError, merge_repeats
 from slaforge.spec.loader import LoadedSpec, read_yaml
 from slaforge.spec.merge import Merger
-from slaforge.spec.models import Identifier, Spec
+from slaforge.spec.models import Spec
+from slaforge.spec.offer_file import EnvelopeSpec, OfferFile, OfferInfo, Tier
 from slaforge.spec.paths import Part, PathError, locate, parse_path, value_at
 from slaforge.spec.problems import problems_from_pydantic
 from slaforge.spec.source import Loc, SourceMap
@@ -49,43 +49,6 @@ from slaforge.spec.validate import check_data
 
 Position = Literal["preferred", "fallback"]
 OFFER_KEYS = ("offer", "base", "tiers")
-
-
-# ------------------------------------------------------------------ the offer file
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class OfferInfo(_Model):
-    valid_until: dt.date = Field(description="Last day on which the customer may accept the offer")
-    title: str | None = Field(None, description="Title of the comparison; default: the base agreement's title")
-
-
-class Tier(_Model):
-    id: Identifier = Field(description="Short name used in file names, e.g. gold")
-    name: str = Field(min_length=1, description="How the documents name the tier, e.g. Gold")
-    summary: str | None = Field(None, description="One line for the comparison matrix")
-    overrides: dict[str, Any] = Field(default_factory=dict, description="Spec keys that differ from the base")
-
-
-class EnvelopeSpec(_Model):
-    preferred: Any = Field(description="The value the provider asks for")
-    fallback: Any = Field(description="The concession the provider is ready to make")
-    limit: Any = Field(description="The walk-away limit the provider will not go beyond")
-    better: Literal["higher", "lower"] | None = Field(
-        None, description="Which way is better for the customer; needed only for terms slaforge does not know"
-    )
-    note: str | None = Field(None, description="For the negotiator: shown on the internal sheet")
-
-
-class OfferFile(_Model):
-    slaforge: Literal[1] = 1
-    offer: OfferInfo
-    base: dict[str, Any]
-    tiers: list[Tier] = Field(min_length=2, description="Lowest tier first")
-    envelopes: dict[str, EnvelopeSpec] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -119,8 +119,8 @@ class Span(Model):
 
 
 class Holiday(Model):
-    date: dt.date
-    name: Text
+    date: dt.date = Field(description="The date of the holiday")
+    name: Text = Field(description="The holiday's name, e.g. Christmas Day")
 
 
 class PublicHolidays(Model):

@@ -43,8 +43,8 @@ def _number_as_text(value: object) -> object:
 
 class HistoryEntry(Model):
     version: Text = Field(description="Version label, e.g. 1.0")
-    date: dt.date
-    author: Text
+    date: dt.date = Field(description="Date of the version")
+    author: Text = Field(description="Who made the version")
     summary: Text = Field(description="What changed in this version")
 
     _version_as_text = field_validator("version", mode="before")(_number_as_text)
@@ -52,21 +52,25 @@ class HistoryEntry(Model):
 
 class Term(Model):
     initial: DurationValue = Field(description="Initial term, e.g. 24 months written as '104 weeks' or '730d'")
-    renewal: Literal["automatic", "by-agreement", "none"] = "automatic"
+    renewal: Literal["automatic", "by-agreement", "none"] = Field(
+        "automatic", description="automatic, by-agreement or none"
+    )
     renewal_period: DurationValue | None = Field(None, description="Length of each renewal, e.g. 365d")
     termination_notice: DurationValue = Field(description="Notice either party gives to end the agreement")
 
 
 class Review(Model):
-    cadence: Literal["monthly", "quarterly", "half-yearly", "annual"] = "annual"
-    next_review: dt.date | None = None
+    cadence: Literal["monthly", "quarterly", "half-yearly", "annual"] = Field(
+        "annual", description="How often the agreement is reviewed"
+    )
+    next_review: dt.date | None = Field(None, description="Date of the next review")
 
 
 class Person(Model):
-    name: Text
+    name: Text = Field(description="Full name (or the name of a team or desk)")
     title: str | None = Field(None, description="Job title")
-    email: str | None = None
-    phone: str | None = None
+    email: str | None = Field(None, description="E-mail address")
+    phone: str | None = Field(None, description="Telephone number, as printed")
 
 
 class Branding(Model):
@@ -78,15 +82,15 @@ class Agreement(Model):
     id: Identifier = Field(description="Agreement reference, e.g. NW-SLA-001; names the output files")
     title: Text = Field(description="Title on the cover and in file metadata")
     version: Annotated[str, Field(pattern=r"^\d{1,6}(\.\d{1,6}){0,2}$", description="e.g. 1.2")]
-    status: Status = Status.draft
+    status: Status = Field(Status.draft, description="draft or final; a draft carries a DRAFT watermark")
     effective: dt.date = Field(description="Effective date")
-    term: Term
-    review: Review = Review()
+    term: Term = Field(description="How long the agreement runs, how it renews and the notice to end it")
+    review: Review = Field(Review(), description="How often the agreement is reviewed")
     owner: Person = Field(description="Document owner (usually the service level manager)")
     classification: str | None = Field(None, description="e.g. 'Commercial in confidence'")
     history: list[HistoryEntry] = Field(default_factory=list, description="Version history, oldest first")
     governing_law: Text = Field("England and Wales", description="Law that governs the agreement")
-    branding: Branding = Branding()
+    branding: Branding = Field(Branding(), description="Logo and brand colour of the documents")
 
     _version_as_text = field_validator("version", mode="before")(_number_as_text)
 
@@ -105,21 +109,23 @@ class ContactRole(StrEnum):
 
 
 class Contact(Person):
-    role: ContactRole
+    role: ContactRole = Field(description="What the contact is for, e.g. service-desk or signatory")
 
 
 class Party(Model):
     id: Identifier
     name: Text = Field(description="Legal name")
     short_name: str | None = Field(None, description="How the text refers to the party, e.g. 'Northwind'")
-    address: Text
+    address: Text = Field(description="Registered or postal address")
     registration: str | None = Field(
         None,
         description="Company number or other registration, printed as written after the name, e.g. "
         "'registered in England and Wales, company number 08812345'",
     )
     internal: bool = Field(False, description="True for a department of the provider's own organisation")
-    contacts: list[Contact] = Field(default_factory=list)
+    contacts: list[Contact] = Field(
+        description="Named contacts: representatives, desks, signatories", default_factory=list
+    )
 
     def contact(self, role: ContactRole) -> Contact | None:
         return next((c for c in self.contacts if c.role == role), None)
@@ -325,11 +331,12 @@ class Availability(Model):
         None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="MM-DD, for fiscal-quarter"
     )
     service_hours_only: bool = Field(False, description="Count only minutes inside the service's prime hours")
-    downtime: DowntimeDefinition = DowntimeDefinition()
+    downtime: DowntimeDefinition = Field(DowntimeDefinition(), description="What counts as downtime")
     exclusions: list[Exclusion] = Field(
         default_factory=lambda: [Exclusion.scheduled_maintenance, Exclusion.force_majeure, Exclusion.customer_caused],
+        description="Time that does not count as downtime",
     )
-    maintenance: Maintenance | None = None
+    maintenance: Maintenance | None = Field(None, description="Scheduled maintenance: when, with how much notice")
     measured_at: str | None = Field(None, description="Where availability is measured, e.g. 'the customer edge router'")
     credits: CreditTable | None = Field(
         None,
@@ -376,8 +383,8 @@ def _availability_not_null(schema: dict[str, Any]) -> None:
 
 class Service(Model):
     id: Identifier
-    name: Text
-    description: Text
+    name: Text = Field(description="Name of the service, as the text calls it")
+    description: Text = Field(description="What the service is, in a sentence or two")
     scope: list[Text] = Field(default_factory=list, description="What the service includes")
     out_of_scope: list[Text] = Field(default_factory=list, description="What it does not include")
     dependencies: list[Text] = Field(default_factory=list, description="What the service relies on")
@@ -425,11 +432,11 @@ class Service(Model):
 class SeverityLevel(Model):
     id: Identifier = Field(description="e.g. P1")
     name: Text = Field(description="e.g. Critical")
-    definition: Text
-    examples: list[Text] = Field(default_factory=list)
-    response: DurationValue
+    definition: Text = Field(description="What makes an incident this severity")
+    examples: list[Text] = Field(description="Examples of incidents of this severity", default_factory=list)
+    response: DurationValue = Field(description="Time to respond, e.g. 30 min or 4 business hours")
     update: DurationValue | None = Field(None, description="Interval between progress updates")
-    resolution: DurationValue
+    resolution: DurationValue = Field(description="Time to resolve, e.g. 4h")
     attainment: Percent | None = Field(None, description="Share of tickets that must meet the targets")
 
 
@@ -442,23 +449,23 @@ class Responsiveness(Model):
 
 
 class Channel(Model):
-    kind: Literal["phone", "email", "portal", "chat", "api"]
+    kind: Literal["phone", "email", "portal", "chat", "api"] = Field(description="phone, email, portal, chat or api")
     address: Text = Field(description="Number, address or URL")
     hours: Identifier | None = Field(None, description="Calendar when the channel is staffed; always when empty")
     severities: list[Identifier] = Field(default_factory=list, description="Severities it is for; all when empty")
 
 
 class ProblemReporting(Model):
-    channels: list[Channel] = Field(min_length=1)
+    channels: list[Channel] = Field(description="How incidents are reported", min_length=1)
     required_information: list[Text] = Field(min_length=1, description="What every report must contain")
     acknowledgement: DurationValue | None = Field(None, description="Time to acknowledge a report")
     reference_format: str | None = Field(None, description="e.g. 'INC-nnnnnn'")
 
 
 class EscalationLevel(Model):
-    level: int = Field(ge=1)
-    role: Text
-    contact: str | None = None
+    level: int = Field(description="1 for the first level, 2 for the next, ...", ge=1)
+    role: Text = Field(description="Who is escalated to at this level, e.g. Service Delivery Manager")
+    contact: str | None = Field(None, description="How to reach them: a name, an address or a number")
     after: DurationValue | None = Field(None, description="Escalate when unresolved this long")
     trigger: str | None = Field(None, description="When to escalate, in words")
 
@@ -467,25 +474,33 @@ class EscalationLevel(Model):
 
 
 class Monitoring(Model):
-    measured_by: Literal["provider", "customer", "independent"] = "provider"
-    tools: list[Text] = Field(default_factory=list)
+    measured_by: Literal["provider", "customer", "independent"] = Field(
+        "provider", description="Who measures: provider, customer or an independent party"
+    )
+    tools: list[Text] = Field(description="Tools used to measure", default_factory=list)
     interval: DurationValue | None = Field(None, description="Probe interval, e.g. 1m")
-    metrics: list[Text] = Field(min_length=1)
+    metrics: list[Text] = Field(description="What is measured", min_length=1)
     customer_access: str | None = Field(None, description="Where the customer sees live data")
     retention: DurationValue | None = Field(None, description="How long measurements are kept")
 
 
 class ReviewMeetings(Model):
-    frequency: Literal["monthly", "quarterly", "half-yearly", "annual"]
-    attendees: list[Text] = Field(default_factory=list)
+    frequency: Literal["monthly", "quarterly", "half-yearly", "annual"] = Field(
+        description="How often the meetings are held"
+    )
+    attendees: list[Text] = Field(description="Who attends", default_factory=list)
 
 
 class Reporting(Model):
-    frequency: Literal["weekly", "monthly", "quarterly"] = "monthly"
+    frequency: Literal["weekly", "monthly", "quarterly"] = Field(
+        "monthly", description="How often service reports are due"
+    )
     due: DurationValue = Field(description="How long after the period ends the report is due")
-    delivery: list[Literal["portal", "email", "meeting"]] = Field(min_length=1)
-    contents: list[Text] = Field(default_factory=list)
-    review_meetings: ReviewMeetings | None = None
+    delivery: list[Literal["portal", "email", "meeting"]] = Field(
+        description="How reports reach the customer: portal, email or meeting", min_length=1
+    )
+    contents: list[Text] = Field(description="What each report contains", default_factory=list)
+    review_meetings: ReviewMeetings | None = Field(None, description="Regular service review meetings")
 
 
 # ------------------------------------------------------------------ restrictions
@@ -501,7 +516,7 @@ class Restriction(Model):
         "third-party",
         "unsupported-configuration",
         "other",
-    ]
+    ] = Field(description="What kind of restriction")
     detail: str | None = Field(None, description="Extra words for this restriction")
     voids_agreement: bool = Field(False, description="True when the circumstance suspends the whole agreement")
 
@@ -510,9 +525,11 @@ class Restriction(Model):
 
 
 class PerEventCredit(Model):
-    event: Literal["missed-response", "missed-resolution", "missed-update", "late-report"]
+    event: Literal["missed-response", "missed-resolution", "missed-update", "late-report"] = Field(
+        description="The event that earns the credit, e.g. missed-response"
+    )
     severities: list[Identifier] = Field(default_factory=list, description="Severities it applies to; all when empty")
-    credit: MoneyValue | None = None
+    credit: MoneyValue | None = Field(None, description="The credit for each event, e.g. '250 GBP'")
     credit_percent: Percent | None = Field(None, description="Alternatively, a percentage of the fee")
 
     @model_validator(mode="after")
@@ -542,7 +559,7 @@ class CreditCaps(Model):
 class ClaimProcedure(Model):
     deadline: DurationValue = Field(description="Claims must arrive this long after the period ends")
     method: Text = Field(description="How to claim, e.g. 'in writing to the service level manager'")
-    evidence: list[Text] = Field(default_factory=list)
+    evidence: list[Text] = Field(description="What a claim must include", default_factory=list)
     settlement: Text | None = Field(
         None, description="How credits are paid; the clause's own words (a credit against the next invoice) when unset"
     )
@@ -554,7 +571,9 @@ class ChronicFailure(Model):
     remedy: Text | None = Field(
         None, description="What the customer may do; the clause's own words (terminate the affected Service) when unset"
     )
-    notice: DurationValue | None = None
+    notice: DurationValue | None = Field(
+        None, description="How long after the failure the customer may give notice to end the agreement"
+    )
 
     @model_validator(mode="after")
     def _n_of_m(self) -> ChronicFailure:
@@ -578,13 +597,17 @@ class ServiceCredits(Model):
     downtime_multiple: Decimal | None = Field(
         None, gt=0, description="Credit = this multiple of the fee for the minutes of downtime"
     )
-    per_event: list[PerEventCredit] = Field(default_factory=list)
-    caps: CreditCaps = CreditCaps()
+    per_event: list[PerEventCredit] = Field(
+        description="Credits for each missed target (response, resolution, update, report)", default_factory=list
+    )
+    caps: CreditCaps = Field(CreditCaps(), description="Limits on the credits")
     minimum_payable: MoneyValue | None = Field(None, description="Credits below this are not paid")
-    claim: ClaimProcedure
+    claim: ClaimProcedure = Field(description="How and by when credits are claimed")
     sole_remedy: bool = Field(True, description="Credits are the customer's sole remedy for missed targets")
-    chronic_failure: ChronicFailure | None = None
-    other_remedies: list[Text] = Field(default_factory=list)
+    chronic_failure: ChronicFailure | None = Field(
+        None, description="The customer's right to end the agreement after repeated failures"
+    )
+    other_remedies: list[Text] = Field(description="Remedies besides credits", default_factory=list)
 
     def table(self) -> CreditTable | None:
         """The table of every commitment without its own ``credits``: ``bands`` with its declarations."""
@@ -597,8 +620,8 @@ class ServiceCredits(Model):
 
 
 class Responsibilities(Model):
-    provider: list[Text] = Field(min_length=1)
-    customer: list[Text] = Field(min_length=1)
+    provider: list[Text] = Field(description="What the provider undertakes", min_length=1)
+    customer: list[Text] = Field(description="What the customer undertakes", min_length=1)
 
 
 class ChangeControl(Model):
@@ -613,9 +636,13 @@ class ChangeControl(Model):
 
 class DisputeResolution(Model):
     steps: list[Literal["negotiation", "executive-escalation", "mediation", "arbitration", "courts"]] = Field(
-        default_factory=lambda: ["negotiation", "executive-escalation", "mediation", "courts"]
+        default_factory=lambda: ["negotiation", "executive-escalation", "mediation", "courts"],
+        description="The steps of the dispute procedure, in order",
     )
-    negotiation_period: DurationValue = Field(default_factory=lambda: _default_duration("20 business days"))
+    negotiation_period: DurationValue = Field(
+        description="How long the parties negotiate before the next step",
+        default_factory=lambda: _default_duration("20 business days"),
+    )
     mediator: str | None = Field(
         None,
         description="The body that nominates the mediator, printed after 'a mediator nominated by', "
@@ -632,9 +659,11 @@ def _default_duration(text: str) -> object:
 
 class Policy(Model):
     id: Identifier
-    title: Text
-    requirements: list[Text] = Field(min_length=1)
-    applies_to: Literal["provider", "customer", "both"] = "both"
+    title: Text = Field(description="Title of the policy")
+    requirements: list[Text] = Field(description="What the policy requires", min_length=1)
+    applies_to: Literal["provider", "customer", "both"] = Field(
+        "both", description="Who must comply: provider, customer or both"
+    )
 
 
 # ------------------------------------------------------------------ the spec

@@ -69,8 +69,8 @@ class CatalogueService(_Model):
 
 
 class Subscription(_Model):
-    customer: Identifier
-    service: Identifier
+    customer: Identifier = Field(description="The customer's id")
+    service: Identifier = Field(description="The service's id")
     tier: str | None = Field(None, description="Tier the customer takes, e.g. Gold")
 
 
@@ -99,15 +99,19 @@ class DocumentEntry(_Model):
 
 
 class PortfolioFile(_Model):
-    slaforge: Literal[1] = 1
-    portfolio: PortfolioInfo
+    slaforge: Literal[1] = Field(1, description="Version of the slaforge file format (1)")
+    portfolio: PortfolioInfo = Field(description="The portfolio's id and title")
     provider: Party = Field(description="The provider of every service")
-    customers: list[Party] = Field(min_length=1)
+    customers: list[Party] = Field(description="Every customer of the portfolio", min_length=1)
     teams: list[Party] = Field(default_factory=list, description="Internal teams that are parties to OLAs")
     suppliers: list[Party] = Field(default_factory=list, description="Suppliers that are parties to contracts")
     services: list[CatalogueService] = Field(min_length=1, description="The service catalogue")
-    subscriptions: list[Subscription] = Field(default_factory=list)
-    documents: list[DocumentEntry] = Field(min_length=1)
+    subscriptions: list[Subscription] = Field(
+        description="Which customer takes which service (and tier)", default_factory=list
+    )
+    documents: list[DocumentEntry] = Field(
+        description="The agreements of the portfolio and the fragment files that make each", min_length=1
+    )
 
 
 def is_portfolio_data(data: Any) -> bool:

@@ -166,6 +166,22 @@ _ISO = re.compile(
     r"^P(?:(?P<w>\d+(?:\.\d+)?)W)?(?:(?P<d>\d+(?:\.\d+)?)D)?"
     r"(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
 )
+
+
+def _any_case(word: str) -> str:
+    """``min`` -> ``[mM][iI][nN]``: JSON Schema patterns (ECMA-262) have no case-insensitive flag."""
+    return "".join(f"[{ch.lower()}{ch.upper()}]" if ch.isalpha() else ch for ch in word)
+
+
+_POSITIVE = r"(0*[1-9]\d*(\.\d+)?|0*\.\d*[1-9]\d*|0+\.0*[1-9]\d*)"
+_ISO_PART = r"\d+(\.\d+)?"
+# what parse_duration accepts, for editors: a positive amount and a unit word, or ISO 8601
+DURATION_PATTERN = (
+    rf"^\s*(?:{_POSITIVE}\s*(?:(?:{_any_case('business')}|{_any_case('working')})\s+)?"
+    rf"(?:{'|'.join(_any_case(unit) for unit in sorted(_UNIT_WORDS, key=len, reverse=True))})"
+    rf"|[pP](?=.)(?:{_ISO_PART}[wW])?(?:{_ISO_PART}[dD])?"
+    rf"(?:[tT](?=.)(?:{_ISO_PART}[hH])?(?:{_ISO_PART}[mM])?(?:{_ISO_PART}[sS])?)?)\s*$"
+)
 DURATION_EXPECTED = "a duration such as 15m, 4h, 2 business days, 8 business hours or ISO 8601 PT4H / P2D"
 
 
@@ -264,7 +280,9 @@ DurationValue = Annotated[
     Duration,
     BeforeValidator(parse_duration),
     PlainSerializer(str, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "examples": ["15m", "4h", "2 business days", "PT4H"]}),
+    WithJsonSchema(
+        {"type": "string", "pattern": DURATION_PATTERN, "examples": ["15m", "4h", "2 business days", "PT4H"]}
+    ),
 ]
 
 
@@ -273,6 +291,9 @@ DurationValue = Annotated[
 _MONEY_AFTER = re.compile(r"^\s*(?P<n>-?[\d,_]+(?:\.\d+)?)\s*(?P<cur>[A-Za-z]{3})\s*$")
 _MONEY_BEFORE = re.compile(r"^\s*(?P<cur>[A-Za-z]{3})\s*(?P<n>-?[\d,_]+(?:\.\d+)?)\s*$")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+# what parse_money accepts, for editors: no minus sign, a comma only between thousands
+_AMOUNT = r"(?:\d{1,3}(?:,\d{3})+|[\d_]+)(?:\.\d+)?"
+MONEY_PATTERN = rf"^\s*(?:{_AMOUNT}\s*[A-Za-z]{{3}}|[A-Za-z]{{3}}\s*{_AMOUNT})\s*$"
 MONEY_EXPECTED = "an amount with an ISO 4217 currency, such as 12000 EUR or GBP 1,500.00"
 
 
@@ -318,12 +339,16 @@ MoneyValue = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "examples": ["12000 EUR", "GBP 1,500.00"]},
+                {"type": "string", "pattern": MONEY_PATTERN, "examples": ["12000 EUR", "GBP 1,500.00"]},
                 {
                     "type": "object",
                     "properties": {
-                        "amount": {"type": ["number", "string"]},
-                        "currency": {"type": "string", "pattern": "^[A-Za-z]{3}$"},
+                        "amount": {"type": ["number", "string"], "description": "The amount, e.g. 1500.00"},
+                        "currency": {
+                            "type": "string",
+                            "pattern": "^[A-Za-z]{3}$",
+                            "description": "ISO 4217 currency code, e.g. EUR",
+                        },
                     },
                     "required": ["amount", "currency"],
                     "additionalProperties": False,
