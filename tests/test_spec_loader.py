@@ -132,11 +132,13 @@ def test_a_duplicate_key_is_an_error_at_the_second_one(tmp_path: Path) -> None:
     assert 'duplicate key "effective"' in problem.message
 
 
-def test_an_impossible_date_is_located_not_a_traceback(tmp_path: Path) -> None:
+def test_an_impossible_date_is_located_at_its_field_not_a_traceback(tmp_path: Path) -> None:
     path, text = variant(tmp_path, ("  effective: 2027-06-01", "  effective: 2027-02-30"))
     problem = only(path)
-    assert (problem.line, problem.column) == at(text, "2027-02-30")
-    assert "2027-02-30 is not a date" in problem.message
+    assert problem.path == "agreement.effective"
+    assert (problem.line, problem.column) == at(text, "effective: 2027-02-30")
+    assert "'2027-02-30' is not a calendar date" in problem.message
+    assert problem.expected == "a real calendar date, YYYY-MM-DD"
 
 
 def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
@@ -240,7 +242,7 @@ def test_unknown_key_uses_the_alias_the_user_writes(tmp_path: Path) -> None:
             "window",
             "services[0].availability.window",
             "'calendar-month', '30-days', 'calendar-quarter', 'fiscal-quarter' or 'rolling-year'",
-            "Input should be",
+            "'monthly' is not one of the choices",
         ),
         (
             "  delivery: [email]",

@@ -57,12 +57,13 @@ def _invalid(path: Path, error: SlaforgeError, as_json: bool) -> dict[str, Any]:
 
 def _validate(path: Path, strict: bool, as_json: bool) -> dict[str, Any]:
     """Check one spec as ``validate`` does; the entry of the JSON report."""
-    from slaforge.errors import SpecError
+    from slaforge.build import BuildOptions, document_for
     from slaforge.spec import load_spec
 
     try:
         loaded = load_spec(path, strict=strict)
-    except SpecError as error:
+        document_for(loaded, BuildOptions(strict=strict))  # every check a build makes short of rendering
+    except SlaforgeError as error:
         return _invalid(path, error, as_json)
     spec = loaded.spec
     if not as_json:

@@ -131,17 +131,28 @@ def compose(
     context = template_context(agreement, env)
     work = Composition()
     positions = agreement.spec.positions
-    for clause_id in positions:
-        if clause_id not in library.clauses:
-            line, column = agreement.source.locate(("positions", clause_id)) if agreement.source else (None, None)
+    for clause_id, chosen in positions.items():
+        line, column = agreement.source.locate(("positions", clause_id)) if agreement.source else (None, None)
+        where = {"file": agreement.source.file if agreement.source else None, "line": line, "column": column}
+        clause = library.clauses.get(clause_id)
+        if clause is None:
             work.problems.append(
                 Problem(
                     f"positions names clause {clause_id!r}, which the library does not have",
-                    file=agreement.source.file if agreement.source else None,
-                    line=line,
-                    column=column,
+                    **where,
                     path=f"positions.{clause_id}",
                     code="unknown-clause",
+                )
+            )
+        elif chosen not in clause.wordings:  # whether or not the agreement picks the clause
+            work.problems.append(
+                Problem(
+                    f"clause {clause_id} has no position {chosen!r}",
+                    **where,
+                    path=f"positions.{clause_id}",
+                    given=chosen,
+                    expected=", ".join(clause.wordings),
+                    code="unknown-position",
                 )
             )
     drafted: list[_Drafted] = []
@@ -149,14 +160,7 @@ def compose(
         position = positions.get(clause.id, default_position)
         if position not in clause.wordings:
             if clause.id in positions:
-                work.fail(
-                    clause,
-                    None,
-                    f"has no position {position!r}",
-                    "unknown-position",
-                    expected=", ".join(clause.wordings),
-                )
-                continue
+                continue  # said above, at the spec's line
             position = "standard"
         blocks = render_wording(env, clause, position, context, work)
         if blocks is not None:

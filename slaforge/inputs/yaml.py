@@ -197,13 +197,10 @@ def _loader() -> Any:
         def construct_bounded_timestamp(self, node: Any) -> Any:
             try:
                 value = self.construct_yaml_timestamp(node)
-            except (ValueError, OverflowError) as exc:  # 2027-02-30: ruamel raises a bare ValueError
-                raise _Refused(
-                    f"{cut(str(node.value), 60)} is not a date ({exc})",
-                    node.start_mark,
-                    "a real calendar date, YYYY-MM-DD",
-                    "yaml-value",
-                ) from None
+            except (ValueError, OverflowError):  # 2027-02-30: ruamel raises a bare ValueError
+                # kept as the text written, so that validation reports it at its field, with its line and
+                # column, among every other problem of the file (a text field takes it as text)
+                return str(node.value)
             if isinstance(value, dt.date) and not FIRST_YEAR <= value.year < LAST_YEAR:
                 raise _Refused(
                     f"{cut(str(node.value), 60)} is out of range",

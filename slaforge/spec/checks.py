@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from slaforge.errors import Problem
 from slaforge.inputs.files import is_inside, is_regular
@@ -104,30 +105,7 @@ def check_commitments(spec: Spec, source: SourceMap, base: Path) -> Iterator[Pro
 
 
 def check_references(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
-    calendars = sorted(spec.service_hours)
-    severities = [s.id for s in spec.responsiveness.severities]
-    customers = [c.id for c in spec.customers]
-
-    def ref(loc: tuple[str | int, ...], value: str | None, valid: list[str], what: str) -> Iterator[Problem]:
-        if value is not None and value not in valid:
-            yield unknown_reference(source, loc, value, valid, what)
-
-    for i, service in enumerate(spec.services):
-        yield from ref(("services", i, "hours"), service.hours, calendars, "service_hours calendar")
-        yield from ref(("services", i, "support_hours"), service.support_hours, calendars, "service_hours calendar")
-        for j, customer in enumerate(service.customers):
-            yield from ref(("services", i, "customers", j), customer, customers, "customer")
-    yield from ref(("responsiveness", "hours"), spec.responsiveness.hours, calendars, "service_hours calendar")
-    for i, channel in enumerate(spec.problem_reporting.channels):
-        yield from ref(
-            ("problem_reporting", "channels", i, "hours"), channel.hours, calendars, "service_hours calendar"
-        )
-        for j, sev in enumerate(channel.severities):
-            yield from ref(("problem_reporting", "channels", i, "severities", j), sev, severities, "severity")
-    if spec.service_credits:
-        for i, event in enumerate(spec.service_credits.per_event):
-            for j, sev in enumerate(event.severities):
-                yield from ref(("service_credits", "per_event", i, "severities", j), sev, severities, "severity")
+    yield from reference_problems(spec.model_dump(), source)
     logo = spec.agreement.branding.logo
     if logo and not is_inside(base / logo, base):
         yield source.problem(
@@ -146,6 +124,51 @@ def check_references(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
             expected=f"an image file relative to {base}",
             code="missing-file",
         )
+
+
+def reference_problems(data: Any, source: SourceMap) -> Iterator[Problem]:
+    """Ids that name nothing: on the checked spec, and on the data as written when it does not validate,
+    so that a reference error is reported in the same run as a type error elsewhere in the file."""
+    if not isinstance(data, dict):
+        return
+
+    def items(value: Any) -> list[Any]:
+        return value if isinstance(value, list) else []
+
+    def mapping(value: Any) -> dict[str, Any]:
+        return value if isinstance(value, dict) else {}
+
+    def ids(value: Any) -> list[str]:
+        return [item["id"] for item in items(value) if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+    responsiveness = mapping(data.get("responsiveness"))
+    calendars = sorted(str(key) for key in mapping(data.get("service_hours")))
+    severities = ids(responsiveness.get("severities"))
+    customers = ids(data.get("customers"))
+
+    def ref(loc: tuple[str | int, ...], value: Any, valid: list[str], what: str) -> Iterator[Problem]:
+        if isinstance(value, str) and value not in valid:
+            yield unknown_reference(source, loc, value, valid, what)
+
+    for i, service in enumerate(items(data.get("services"))):
+        service = mapping(service)
+        yield from ref(("services", i, "hours"), service.get("hours"), calendars, "service_hours calendar")
+        yield from ref(
+            ("services", i, "support_hours"), service.get("support_hours"), calendars, "service_hours calendar"
+        )
+        for j, customer in enumerate(items(service.get("customers"))):
+            yield from ref(("services", i, "customers", j), customer, customers, "customer")
+    yield from ref(("responsiveness", "hours"), responsiveness.get("hours"), calendars, "service_hours calendar")
+    for i, channel in enumerate(items(mapping(data.get("problem_reporting")).get("channels"))):
+        channel = mapping(channel)
+        yield from ref(
+            ("problem_reporting", "channels", i, "hours"), channel.get("hours"), calendars, "service_hours calendar"
+        )
+        for j, sev in enumerate(items(channel.get("severities"))):
+            yield from ref(("problem_reporting", "channels", i, "severities", j), sev, severities, "severity")
+    for i, event in enumerate(items(mapping(data.get("service_credits")).get("per_event"))):
+        for j, sev in enumerate(items(mapping(event).get("severities"))):
+            yield from ref(("service_credits", "per_event", i, "severities", j), sev, severities, "severity")
 
 
 # ------------------------------------------------------------------ percentages

@@ -8,8 +8,10 @@ file, a portfolio file.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
+from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -40,6 +42,13 @@ def problem_from_pydantic(error: Any, source: SourceMap, root: type[BaseModel] =
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     expected = _expected(error)
+    if kind in ("literal_error", "enum") and isinstance(error.get("input"), str):
+        choices = CHOICE.findall(expected or "")
+        close = difflib.get_close_matches(error["input"], choices, n=1, cutoff=0.6)
+        message = f"{given} is not one of the choices" + (f"; did you mean {close[0]!r}?" if close else "")
+    elif kind.startswith("date") and isinstance(error.get("input"), str):
+        reason = message.partition(", ")[2]
+        message = f"{given} is not a calendar date" + (f" ({reason})" if reason else "")
     return source.problem(loc, message, given=given, expected=expected, code=kind)
 
 
@@ -49,8 +58,11 @@ def is_schema_tag(part: str | int) -> bool:
 
 
 def show(value: Any) -> str | None:
+    """A value as the user wrote it: ``'calendar-month'``, never ``<Window.calendar_month: ...>``."""
     if value is None:
         return None
+    if isinstance(value, Enum):
+        value = value.value
     if isinstance(value, dict):
         return "a mapping with keys " + ", ".join(map(str, list(value)[:6]))
     if isinstance(value, list):
@@ -72,7 +84,9 @@ _EXPECTED_TYPES = {
     "date_type": "a date, YYYY-MM-DD",
     "date_parsing": "a date, YYYY-MM-DD",
     "date_from_datetime_inexact": "a date without a time, YYYY-MM-DD",
+    "date_from_datetime_parsing": "a real calendar date, YYYY-MM-DD",
 }
+CHOICE = re.compile(r"'([^']*)'")
 
 
 def _expected(error: Any) -> str | None:

@@ -11,6 +11,7 @@ form a contract can quote.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -240,7 +241,9 @@ def parse_duration(value: Any) -> Duration:
     if match:
         unit = _UNIT_WORDS.get(match["unit"].lower())
         if unit is None:
-            raise ValueError(f"unknown unit {match['unit']!r}: expected {DURATION_EXPECTED}")
+            close = difflib.get_close_matches(match["unit"].lower(), _UNIT_WORDS, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"unknown unit {match['unit']!r}: expected {DURATION_EXPECTED}{hint}")
         if match["business"] and unit not in ("minute", "hour", "day", "week"):
             raise ValueError(f"'business' goes with minutes, hours, days or weeks, not {unit}s")
         amount = _decimal(match["n"])

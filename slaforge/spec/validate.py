@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from slaforge.errors import Problem, as_errors
-from slaforge.spec.checks import check_spec
+from slaforge.errors import Problem, as_errors, in_order
+from slaforge.spec.checks import check_spec, reference_problems
 from slaforge.spec.models import Spec
 from slaforge.spec.problems import problems_from_pydantic
 from slaforge.spec.source import SourceMap
@@ -36,7 +36,9 @@ def check_data(data: Any, source: SourceMap, base: Path, strict: bool = False) -
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
-        return CheckedData(None, tuple(problems_from_pydantic(exc, source)), ())
+        # every problem in one run: the ids that name nothing too, read from the data as written
+        found = [*problems_from_pydantic(exc, source), *reference_problems(data, source)]
+        return CheckedData(None, tuple(in_order(found)), ())
     found = check_spec(spec, source, base)
     errors = tuple(as_errors(p for p in found if p.severity == "error" or strict))
     warnings = () if strict else tuple(p for p in found if p.severity == "warning")
