@@ -26,6 +26,8 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Change = Literal["ins", "del"] | None
+# a redline's clause that moved is there twice: struck where it stood, under its id and this suffix
+MOVED_SUFFIX = "--was"
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,9 @@ class DocumentMeta:
     # its tracked changes and comments; without them, the author and the timestamp above
     revised_by: str | None = None
     revised_at: int | None = None
+    # a redline's old version: the cover and the running header mark the change from it (the DOCX
+    # as tracked changes), so that rejecting every change gives back the old cover
+    compared_with: DocumentMeta | None = None
 
     @property
     def is_draft(self) -> bool:

@@ -277,3 +277,9 @@ def delete_range(first: Any, following: Any) -> None:
     cursor = first.getText().createTextCursorByRange(first.getStart())
     cursor.gotoRange(following.getStart(), True)
     cursor.setString("")
+
+
+def dispatch(office: Office, document: Any, command: str) -> None:
+    """A menu command on an open document, e.g. ``.uno:AcceptAllTrackedChanges``."""
+    helper = office._create("com.sun.star.frame.DispatchHelper")
+    helper.executeDispatch(document.getCurrentController().getFrame(), command, "", 0, ())

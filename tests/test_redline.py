@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from office import convert_to_pdf, needs_libreoffice
+from office import Office, convert_to_pdf, dispatch, needs_libreoffice, paragraphs, update_all
 from typer.testing import CliRunner
 from word_numbers import word_numbers
 
@@ -20,7 +20,7 @@ from slaforge.cli import app
 from slaforge.diff.comparison import Comparison, compare
 from slaforge.diff.redline import redline
 from slaforge.diff.versions import read_version
-from slaforge.document import Document
+from slaforge.document import Document, Paragraph, Table, plain
 from slaforge.renderers import RenderOptions, render
 from slaforge.renderers.theme import Theme
 from tests.diff_corpus import BASE, NEW_CLAUSE, ROOT, builtin, dump, front, read, write_clause
@@ -41,6 +41,11 @@ def diff(old: Path, new: Path) -> Comparison:
 
 def docx(document: Document) -> bytes:
     return render(document, "docx", RenderOptions(theme=Theme.load(None)))
+
+
+def docx_redline(comparison: Comparison) -> bytes:
+    """The DOCX redline as ``slaforge diff --format docx`` writes it: the tracked body, no summary."""
+    return docx(redline(comparison, summary=False))
 
 
 def body_xml(data: bytes) -> etree._Element:
@@ -143,7 +148,8 @@ def _text(p: etree._Element) -> str:
         if node.tag == q("fldChar"):
             in_field = node.get(q("fldCharType")) != "end"
         elif node.tag == q("instrText") and node.text.split()[:1] == ["REF"]:
-            parts.append(f"<{node.text.split()[1]}>")
+            # a reference to a moved clause cites, once the move is rejected, its heading where it stood
+            parts.append(f"<{node.text.split()[1].removesuffix('__was')}>")
         elif node.tag in (q("t"), q("delText")) and not in_field:
             link = next((a for a in node.iterancestors(q("hyperlink"))), None)
             if link is not None:
@@ -160,7 +166,7 @@ def _text(p: etree._Element) -> str:
 @pytest.mark.parametrize("case", ["samples", "structural"])
 def test_accept_all_gives_the_new_text_and_reject_all_the_old(case: str) -> None:
     comparison = diff(V1, V2) if case == "samples" else structural()
-    marked = body_xml(docx(redline(comparison)))
+    marked = body_xml(docx_redline(comparison))
     assert marked.find(".//w:ins", NS) is not None and marked.find(".//w:del", NS) is not None
     accepted = body_text(resolve(marked, keep="ins"))
     rejected = body_text(resolve(marked, keep="del"))
@@ -171,8 +177,7 @@ def test_accept_all_gives_the_new_text_and_reject_all_the_old(case: str) -> None
 
 def test_tracked_changes_carry_author_date_and_unique_ids() -> None:
     comparison = structural()
-    document = redline(comparison)
-    root = body_xml(docx(document))
+    root = body_xml(docx_redline(comparison))
     marks = [*root.iter(q("ins")), *root.iter(q("del"))]
     assert len(marks) > 50
     # the new version's document owner, on the date its history gives that version (not its effective date)
@@ -189,7 +194,7 @@ def test_tracked_changes_carry_author_date_and_unique_ids() -> None:
 
 
 def test_a_moved_clause_carries_a_comment_where_it_was_and_where_it_is() -> None:
-    data = docx(redline(structural()))
+    data = docx_redline(structural())
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         comments = etree.fromstring(package.read("word/comments.xml"))
     notes = {c.get(q("id")): "".join(t.text for t in c.iter(q("t"))) for c in comments.iter(q("comment"))}
@@ -213,17 +218,25 @@ def test_a_clause_inserted_near_the_top_is_the_only_mark_in_the_body(tmp_path: P
     spec = tmp_path / "new.yaml"
     spec.write_text(BASE.read_text(encoding="utf-8") + "\nclause_dirs: [own]\n", encoding="utf-8")
     comparison = diff(BASE, spec)
-    data = docx(redline(comparison))
+    data = docx_redline(comparison)
     body = body_xml(data).find("w:body", NS)
     paragraphs = list(body.iter(q("p")))
     start = next(i for i, p in enumerate(paragraphs) if _text(p) == "Parties and purpose")
-    marked = [p for p in paragraphs[start:] if p.find(".//w:ins", NS) is not None or p.find(".//w:del", NS) is not None]
+    marked = [
+        p for p in paragraphs[start:] if p.find(".//w:ins/w:r", NS) is not None or p.find(".//w:del", NS) is not None
+    ]
     texts = [_text(p) for p in marked]
     assert texts[0] == "Additional undertaking 1"
     numbers = {p: label for p, _, label in word_numbers(data, body)}
     assert numbers[marked[0]] == "1.2"
     assert all(p.find(".//w:del", NS) is None for p in marked)
     assert len(texts) == 2 and texts[1].startswith("The Provider (Northwind Networks Ltd) shall keep a written record")
+    # the inserted paragraph mark is the one that ends the paragraph before them (where Word puts it
+    # when a reviewer presses Enter there): the last new paragraph ends with the unchanged mark
+    before = paragraphs[paragraphs.index(marked[0]) - 1]
+    assert before.find("w:pPr/w:rPr/w:ins", NS) is not None and before.find(".//w:ins/w:r", NS) is None
+    assert marked[0].find("w:pPr/w:rPr/w:ins", NS) is not None
+    assert marked[1].find("w:pPr/w:rPr/w:ins", NS) is None
 
 
 def test_the_reviewer_names_the_author_of_the_changes(tmp_path: Path) -> None:
@@ -242,7 +255,7 @@ def test_the_reviewer_names_the_author_of_the_changes(tmp_path: Path) -> None:
 
 def test_the_redline_docx_is_reproducible() -> None:
     comparison = diff(V1, V2)
-    assert docx(redline(comparison)) == docx(redline(comparison))
+    assert docx_redline(comparison) == docx_redline(comparison)
 
 
 # ------------------------------------------------------------------ the summary, HTML and PDF
@@ -262,8 +275,33 @@ def test_summary_comes_first_and_links_every_change_to_its_clause() -> None:
     links = [run.xref for row in (*terms.rows, *clauses.rows) for cell in row for run in cell if run.xref]
     assert links and all(link in ids for link in links)
     target_row = next(row for row in terms.rows if row[1][0].text == "99.9%")
-    assert target_row[2][0].text == "99.95%" and target_row[3][0].text == "Better"
-    assert target_row[4][0].xref == "reliability.availability-target" and target_row[4][0].text == "4.1"
+    assert target_row[2][0].text == "99.95%"
+    assert target_row[3][0].xref == "reliability.availability-target" and target_row[3][0].text == "4.1"
+
+
+def test_only_an_internal_redline_says_what_a_change_means_for_the_customer() -> None:
+    """The redline goes to the other side: "better/worse for the Customer" and the clause positions
+    ("customer-favourable") are the provider's own assessment, in the ``--internal`` redline only."""
+    comparison = diff(V1, V2)
+    worse = sum(1 for v in comparison.values if v.direction == "worse")
+    assert worse and any(c.kind == "position" for c in comparison.clause_changes)
+
+    def words(document: Document) -> str:
+        summary = document.sections[0]
+        return " ".join(
+            plain(cell) if isinstance(block, Table) else plain(block.runs) if isinstance(block, Paragraph) else ""
+            for clause in summary.clauses
+            for block in clause.blocks
+            for cell in ((c for row in (block.header, *block.rows) for c in row) if isinstance(block, Table) else [()])
+        ) + " ".join(plain(b.runs) for c in summary.clauses for b in c.blocks if isinstance(b, Paragraph))
+
+    shared = words(redline(comparison))
+    internal = words(redline(comparison, internal=True))
+    for assessment in ("Better", "Worse", "For the Customer", "worse", "customer-favourable"):
+        assert assessment not in shared
+    assert "For the Customer" in internal and "Worse" in internal and "customer-favourable" in internal
+    assert f"{worse} worse" in internal
+    assert str(BASE) not in shared and BASE.name not in shared  # no file names for lawyers
 
 
 def test_html_marks_insertions_deletions_and_moves(tmp_path: Path) -> None:
@@ -296,10 +334,113 @@ def test_pdf_redline_reads_back(tmp_path: Path) -> None:
 @needs_libreoffice
 def test_libreoffice_converts_the_redline_docx(tmp_path: Path) -> None:
     source = tmp_path / "redline.docx"
-    source.write_bytes(docx(redline(structural())))
+    source.write_bytes(docx_redline(structural()))
     pdf, stderr = convert_to_pdf(source, timeout=240)
     assert "Error" not in stderr, stderr
     pypdf = pytest.importorskip("pypdf")
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
-    assert "Summary of changes" in text
+    assert "Legend:" not in text and "Changed clauses" not in text  # the summary is a document of its own
     assert "Additional undertaking 1" in text  # an inserted clause, shown with the changes
+
+
+def test_a_docx_redline_has_its_summary_beside_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["diff", str(V1), str(V2), "--format", "docx", "-o", f"{tmp_path}/"])
+    assert result.exit_code == 0, result.output
+    stem = "NWN-SLA-WAN-014-v2.1-to-v2.2-redline"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{stem}-summary.docx", f"{stem}.docx"]
+
+    def headings(name: str) -> list[str]:
+        root = body_xml((tmp_path / name).read_bytes())
+        return [_text(p) for p in root.xpath("//w:p[starts-with(w:pPr/w:pStyle/@w:val, 'Heading')]", namespaces=NS)]
+
+    assert headings(f"{stem}-summary.docx") == ["Summary of changes", "Comparison", "Changed terms", "Changed clauses"]
+    assert "Summary of changes" not in headings(f"{stem}.docx")
+    body = [_text(p) for p in body_xml((tmp_path / f"{stem}.docx").read_bytes()).iter(q("p"))]
+    assert not any(t.startswith("Legend") for t in body)
+    assert "Service-level agreement" in body  # the new agreement's own subtitle, not "Redline: ..."
+
+
+# ------------------------------------------------------------------ accepting and rejecting, in LibreOffice
+
+
+def _without_comment_anchors(data: bytes) -> bytes:
+    """The DOCX without the anchors of its comments (they hold no text).  LibreOffice's headless UNO
+    bridge ends the process when it loads any document with comments in its body (as python-docx
+    writes the simplest one); ``soffice --convert-to`` opens them (the test above)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "word/document.xml":
+                root = etree.fromstring(content)
+                for node in [*root.iter(q("commentRangeStart")), *root.iter(q("commentRangeEnd"))]:
+                    node.getparent().remove(node)
+                for node in list(root.iter(q("commentReference"))):
+                    run = node.getparent()
+                    run.getparent().remove(run)
+                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def _laid_out(office: Office, path: Path, command: str | None = None) -> tuple[list[tuple[str, str, str]], ...]:
+    """(style, number LibreOffice shows, text) of every paragraph, cover and contents included: as
+    opened (after ``command``), and after updating every field and the table of contents."""
+    document = office.open(path)
+    try:
+        if command:
+            dispatch(office, document, command)
+            assert document.getRedlines().getCount() == 0
+        before = [(p.style, p.label, p.text) for p in paragraphs(document)]
+        update_all(document)
+        return before, [(p.style, p.label, p.text) for p in paragraphs(document)]
+    finally:
+        document.close(True)
+
+
+@pytest.mark.parametrize("case", ["samples", "structural"])
+def test_libreoffice_accept_all_gives_the_new_agreement_and_reject_all_the_old(
+    case: str, office: Office, tmp_path: Path
+) -> None:
+    """Accept All in LibreOffice gives exactly the DOCX of the new version, Reject All exactly that of
+    the old: every paragraph of cover, contents and text, with its style and the number LibreOffice
+    gives it, before and after updating fields (page numbers of the contents included)."""
+    comparison = diff(V1, V2) if case == "samples" else structural()
+    red, new, old = tmp_path / "redline.docx", tmp_path / "new.docx", tmp_path / "old.docx"
+    red.write_bytes(_without_comment_anchors(docx_redline(comparison)))
+    new.write_bytes(docx(comparison.new.document))
+    old.write_bytes(docx(comparison.old.document))
+    new_lines, new_updated = _laid_out(office, new)
+    old_lines, old_updated = _laid_out(office, old)
+    assert ("Cover Details", "", f"Version\t{comparison.old.document.meta.version}") in old_lines
+    accepted, accepted_updated = _laid_out(office, red, ".uno:AcceptAllTrackedChanges")
+    assert accepted == new_lines
+    assert accepted_updated == new_updated
+    rejected, rejected_updated = _laid_out(office, red, ".uno:RejectAllTrackedChanges")
+    # until its fields are updated the contents list the new numbers (they are typed text in Word's TOC)
+    assert [line for line in rejected if not line[0].startswith("Contents")] == [
+        line for line in old_lines if not line[0].startswith("Contents")
+    ]
+    assert rejected_updated == old_updated
+    assert new_lines != old_lines
+
+
+def test_the_cover_and_the_running_header_track_the_version_change() -> None:
+    comparison = diff(V1, V2)
+    old, new = comparison.old.document.meta.version, comparison.new.document.meta.version
+    assert (old, new) == ("2.1", "2.2")
+    data = docx_redline(comparison)
+    root = body_xml(data)
+    details = root.xpath("//w:p[w:pPr/w:pStyle[starts-with(@w:val, 'CoverDetails')]]", namespaces=NS)
+    version = next(p for p in details if "".join(p.xpath(".//w:t/text()", namespaces=NS)).startswith("Version"))
+    assert version.xpath(".//w:del//w:delText/text()", namespaces=NS) == [old]
+    assert version.xpath(".//w:ins//w:t/text()", namespaces=NS) == [new]
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        headers = [etree.fromstring(package.read(n)) for n in package.namelist() if n.startswith("word/header")]
+    running = [h for h in headers if h.find(".//w:del", NS) is not None]
+    assert len(running) == 1
+    assert running[0].xpath(".//w:del//w:delText/text()", namespaces=NS) == [old]
+    assert running[0].xpath(".//w:ins//w:t/text()", namespaces=NS) == [new]
+    shared = "".join(t for t in running[0].xpath("./w:p/w:r/w:t/text()", namespaces=NS))
+    assert comparison.new.document.meta.agreement_id in shared

@@ -45,6 +45,14 @@ def diff(
             help="Whose changes the redline's tracked changes are (default: the document owner).",
         ),
     ] = None,
+    internal: Annotated[
+        bool,
+        typer.Option(
+            "--internal",
+            help="The redline's summary also says whether each change is better or worse for the Customer "
+            "(for the provider's own eyes: never send it to the other side).",
+        ),
+    ] = False,
 ) -> None:
     """Compare two versions of an agreement: changed values and clauses, or a redline."""
     from slaforge.diff.build import DiffOptions, check_format, run_diff
@@ -57,7 +65,7 @@ def diff(
         raise InvalidArgument("--author: given an empty name, expected the name of the person who made the changes")
     reviser = author.strip() if author else None
     options = DiffOptions(
-        chosen, target, theme_dir, tuple(clause_dirs or ()), strict, folder, engine, document, reviser
+        chosen, target, theme_dir, tuple(clause_dirs or ()), strict, folder, engine, document, reviser, internal
     )
     data, written = run_diff(old, new, options)
     if not written:  # a change list, or a portfolio in which no document changed

@@ -33,6 +33,7 @@ class DiffOptions:
     pdf_engine: str = DEFAULT_PDF_ENGINE  # a PDF redline's
     document: str | None = None  # portfolios: compare only this document
     author: str | None = None  # whose changes the redline's tracked changes are (default: the document owner)
+    internal: bool = False  # the redline's summary says what each change means for the Customer
 
     @property
     def build(self) -> BuildOptions:
@@ -57,8 +58,25 @@ def render_comparison(comparison: Comparison, fmt: str, options: DiffOptions) ->
     from slaforge.diff.redline import redline
     from slaforge.library.texts import texts_for
 
-    document = redline(comparison, texts_for(options.theme_dir), options.author)
+    # the DOCX is the tracked body alone (accept all: the new agreement; reject all: the old), its
+    # summary a document beside it (:func:`redline_files`)
+    document = redline(
+        comparison, texts_for(options.theme_dir), options.author, summary=fmt != "docx", internal=options.internal
+    )
     return render_formats(document, (fmt,), options.theme_dir, pdf_engine=options.pdf_engine)[fmt]
+
+
+def redline_files(comparison: Comparison, fmt: str, options: DiffOptions, target: Path) -> dict[Path, bytes]:
+    """The redline at ``target``; a DOCX redline's summary of changes beside it (``...-summary.docx``)."""
+    files = {target: render_comparison(comparison, fmt, options)}
+    if fmt == "docx":
+        from slaforge.diff.redline import redline_summary
+        from slaforge.library.texts import texts_for
+
+        summary = redline_summary(comparison, texts_for(options.theme_dir), internal=options.internal)
+        data = render_formats(summary, (fmt,), options.theme_dir)[fmt]
+        files[target.with_name(f"{target.stem}-summary{target.suffix}")] = data
+    return files
 
 
 def default_name(comparison: Comparison, fmt: str) -> str:
@@ -91,10 +109,14 @@ def run_diff(old: str, new: str, options: DiffOptions) -> tuple[bytes, list[Path
 
 
 def _write_one(comparison: Comparison, fmt: str, options: DiffOptions) -> tuple[bytes, list[Path]]:
-    data = render_comparison(comparison, fmt, options)
     target = options.output
     if (target is None and fmt in REDLINES) or (target is not None and (options.into_folder or target.is_dir())):
         target = (target or Path(".")) / default_name(comparison, fmt)
+    if fmt in REDLINES:
+        assert target is not None
+        files = redline_files(comparison, fmt, options, target)
+        return files[target], write_all(files)
+    data = render_comparison(comparison, fmt, options)
     if target is None:
         return data, []
     return data, write_all({target: data})
@@ -120,7 +142,11 @@ def _portfolio_diff(old: str, new: str, fmt: str, options: DiffOptions) -> tuple
     folder = options.output or Path(".")
     if options.output is not None and not (options.into_folder or folder.is_dir()):
         raise UsageError(f"a portfolio's redlines are one file per changed document: name a folder, -o {folder}/")
-    files = {folder / default_name(pair, fmt): render_comparison(pair, fmt, options) for pair in comparison.changed}
+    files = {
+        path: data
+        for pair in comparison.changed
+        for path, data in redline_files(pair, fmt, options, folder / default_name(pair, fmt)).items()
+    }
     from slaforge.diff.change_list import portfolio_text
 
     return portfolio_text(comparison).encode("utf-8"), write_all(files)

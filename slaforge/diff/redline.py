@@ -22,31 +22,55 @@ from typing import Any
 from slaforge.compose.texts import compose_texts
 from slaforge.diff.comparison import Comparison
 from slaforge.diff.words import mark_all
-from slaforge.document import Change, Clause, Document, Section
+from slaforge.document import MOVED_SUFFIX, Change, Clause, Document, Section
 from slaforge.library.texts import Texts, builtin_texts
 
-MOVED_SUFFIX = "--was"
 
-
-def redline(comparison: Comparison, texts: Texts | None = None, author: str | None = None) -> Document:
-    """The summary (from the theme's ``text/redline/``), then the new version with every change marked.
+def redline(
+    comparison: Comparison,
+    texts: Texts | None = None,
+    author: str | None = None,
+    *,
+    summary: bool = True,
+    internal: bool = False,
+) -> Document:
+    """The new version with every change marked, after the summary (from the theme's ``text/redline/``).
 
     The changes are ``author``'s (by default the new version's document owner), made on the date the
-    new version's history gives it (else on the build's timestamp).
+    new version's history gives it (else on the build's timestamp).  Without ``summary`` it is the
+    tracked body alone, as the DOCX carries it: the new agreement's cover, contents and text with the
+    changes tracked (the cover's from the old version's), so that accepting every change gives
+    exactly the new agreement and rejecting every change exactly the old one; the summary is then
+    a document of its own (:func:`redline_summary`).  ``internal`` adds what the changes mean for
+    the Customer, an assessment for the provider's own eyes only.
     """
-    summary = compose_texts(texts or builtin_texts(), "redline/outline", summary_context(comparison))
     new_meta = comparison.new.document.meta
     agreement = comparison.new.agreement.spec.agreement
     dated = next((entry.date for entry in reversed(agreement.history) if entry.version == agreement.version), None)
+    revision = {
+        "revised_by": author or agreement.owner.name,
+        "revised_at": None if dated is None else _midnight_utc(dated),
+        "keywords": (*new_meta.keywords, "redline"),
+    }
+    if not summary:
+        meta = replace(new_meta, compared_with=comparison.old.document.meta, **revision)
+        return Document(meta=meta, sections=tuple(body_sections(comparison)))
+    notes = redline_summary(comparison, texts, internal=internal)
+    meta = replace(notes.meta, **revision)
+    return Document(meta=meta, sections=(*notes.sections, *body_sections(comparison)))
+
+
+def redline_summary(comparison: Comparison, texts: Texts | None = None, *, internal: bool = False) -> Document:
+    """The summary of changes alone, under the new version's cover named as a redline."""
+    summary = compose_texts(texts or builtin_texts(), "redline/outline", summary_context(comparison, internal))
+    new_meta = comparison.new.document.meta
     meta = replace(
         new_meta,
         subtitle=summary.particulars["subtitle"],
         marking=summary.particulars["marking"],
-        keywords=(*new_meta.keywords, "redline"),
-        revised_by=author or agreement.owner.name,
-        revised_at=None if dated is None else _midnight_utc(dated),
+        keywords=(*new_meta.keywords, "redline", "summary"),
     )
-    return Document(meta=meta, sections=(*summary.sections, *body_sections(comparison)))
+    return Document(meta=meta, sections=tuple(summary.sections))
 
 
 def _midnight_utc(day: dt.date) -> int:
@@ -127,8 +151,9 @@ def _old_clause(clause: Clause, comparison: Comparison) -> Clause:
 # ------------------------------------------------------------------ the summary
 
 
-def summary_context(comparison: Comparison) -> dict[str, Any]:
-    """What the summary's texts (``text/redline/`` of the theme) read."""
+def summary_context(comparison: Comparison, internal: bool = False) -> dict[str, Any]:
+    """What the summary's texts (``text/redline/`` of the theme) read; ``internal``: whether they may
+    say what a change means for the Customer (never in what goes to the other side)."""
     old, new = comparison.old, comparison.new
     numbers = {cid: placed.clause.number for cid, placed in comparison.clauses.new.items()}
 
@@ -157,7 +182,14 @@ def summary_context(comparison: Comparison) -> dict[str, Any]:
         }
         for change in comparison.clause_changes
     ]
-    return {"old": side(old), "new": side(new), "counts": comparison.counts(), "values": values, "changes": changes}
+    return {
+        "old": side(old),
+        "new": side(new),
+        "counts": comparison.counts(),
+        "values": values,
+        "changes": changes,
+        "internal": internal,
+    }
 
 
 def _piece(text: str, mark: Change) -> dict[str, Any]:

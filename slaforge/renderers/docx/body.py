@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from slaforge.document import (
@@ -92,6 +92,8 @@ class BodyWriter:
     picture: Callable[[Chart, int], Element] | None = None
     # adds a Word comment with this text and returns its id (redlines note where a clause moved)
     comment: Callable[[str], str] | None = None
+    # redlines: a moved clause's id -> (the bookmark where it stood, its number there)
+    moved: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def section(self, body: Element, section: Section, *, page_break: bool = False) -> None:
         # the signed section starts a page, so the words of execution stay with the signature blocks
@@ -296,7 +298,15 @@ class BodyWriter:
                 before = run.text[: number.start()]
                 if before:
                     add_run(holder, before, style=StyleId.CROSS_REFERENCE, deleted=deleted)
-                add_reference(holder, target, number.group(), style=StyleId.CROSS_REFERENCE, deleted=deleted)
+                was = self.moved.get(run.xref or "")
+                if was is not None and mark == "del":  # old words cite the clause where it stood
+                    add_reference(holder, was[0], number.group(), style=StyleId.CROSS_REFERENCE, deleted=True)
+                elif was is not None and mark is None:  # both: rejecting the move gives the old citation
+                    style = StyleId.CROSS_REFERENCE
+                    add_reference(self.annotations.container(p, "del"), was[0], was[1], style=style, deleted=True)
+                    add_reference(self.annotations.container(p, "ins"), target, number.group(), style=style)
+                else:
+                    add_reference(holder, target, number.group(), style=StyleId.CROSS_REFERENCE, deleted=deleted)
                 holder, holder_mark = p, None
                 continue
             if target is not None:

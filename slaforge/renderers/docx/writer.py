@@ -9,18 +9,23 @@ This module (and python-docx) is imported only when a DOCX is rendered.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document as WordDocument
 from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Cm, Twips
 
-from slaforge.document import Chart, Document, DocumentMeta
+from slaforge.document import MOVED_SUFFIX, Change, Chart, Document, DocumentMeta
 from slaforge.errors import RenderError
 from slaforge.renderers import RenderOptions
 from slaforge.renderers.docx.body import BodyWriter
+from slaforge.renderers.docx.marks import place_paragraph_marks
 from slaforge.renderers.docx.numbering import ListNumbers
 from slaforge.renderers.docx.ooxml import (
     Annotations,
@@ -68,8 +73,8 @@ def render(document: Document, options: RenderOptions) -> bytes:
     for child in list(body):
         body.remove(child)
 
-    write_cover(word, body, meta, options)
-    write_contents(body, document, names)
+    write_cover(word, body, meta, options, annotations)
+    write_contents(body, document, names, annotations)
     writer = BodyWriter(
         annotations,
         bookmarks,
@@ -78,6 +83,7 @@ def render(document: Document, options: RenderOptions) -> bytes:
         lists,
         picture=chart_picture(word, meta, options),
         comment=lambda text: add_comment(word, meta, text),
+        moved=moved_clauses(document, bookmarks),
     )
     for index, section in enumerate(document.sections):
         writer.section(body, section, page_break=index == 0)
@@ -85,11 +91,24 @@ def render(document: Document, options: RenderOptions) -> bytes:
         add_paragraph(body, StyleId.CLAUSE_BODY)
     body.append(section_props)
 
+    if meta.compared_with is not None:
+        place_paragraph_marks(body)
     set_page(word)
-    write_page_frame(word, meta)
+    write_page_frame(word, meta, annotations)
     buffer = io.BytesIO()
     word.save(buffer)
     return normalise_zip(buffer.getvalue(), meta.timestamp)
+
+
+def moved_clauses(document: Document, bookmarks: BookmarkNames) -> dict[str, tuple[str, str]]:
+    """A redline's moved clauses: id -> (the bookmark on the heading where it stood, its number there)."""
+    out: dict[str, tuple[str, str]] = {}
+    for section in document.sections:
+        for clause in section.clauses:
+            name = bookmarks.get(clause.id)
+            if clause.moved_to is not None and clause.id.endswith(MOVED_SUFFIX) and name is not None:
+                out[clause.id.removesuffix(MOVED_SUFFIX)] = (name, clause.number)
+    return out
 
 
 def revision_of(meta: DocumentMeta) -> tuple[str, int]:
@@ -106,31 +125,111 @@ def add_comment(word: WordDocument, meta: DocumentMeta, text: str) -> str:
     return str(comment.comment_id)
 
 
-def write_cover(word: WordDocument, body: Element, meta: DocumentMeta, options: RenderOptions) -> None:
-    """Logo, classification, DRAFT banner, title, parties and particulars on page 1, in ``meta.frame``'s words."""
+def write_cover(
+    word: WordDocument, body: Element, meta: DocumentMeta, options: RenderOptions, annotations: Annotations
+) -> None:
+    """Logo, classification, DRAFT banner, title, parties and particulars on page 1, in ``meta.frame``'s words.
+
+    A redline's cover (``meta.compared_with``) tracks what changed from the old version's: the version,
+    the status, the date, a party, each as the old words deleted and the new ones inserted."""
     frame = meta.frame
+    was = meta.compared_with or meta
+    line = CoverLines(body, annotations, redline=meta.compared_with is not None)
     if meta.logo:
         write_logo(word, Path(meta.logo), meta.author, options)
-    if meta.is_draft:
-        add_run(add_paragraph(body, StyleId.COVER_BANNER, keep_next=True), frame.draft)
-        add_run(add_paragraph(body, StyleId.COVER_BANNER_NOTE), frame.draft_note)
-    if meta.classification:
-        add_run(add_paragraph(body, StyleId.COVER_CLASSIFICATION), meta.classification)
-    add_run(add_paragraph(body, StyleId.TITLE), meta.title)
-    if meta.subtitle:
-        add_run(add_paragraph(body, StyleId.SUBTITLE), meta.subtitle)
+    if meta.is_draft or was.is_draft:
+        line.write(StyleId.COVER_BANNER, was.is_draft and frame.draft, meta.is_draft and frame.draft, keep_next=True)
+        line.write(StyleId.COVER_BANNER_NOTE, was.is_draft and frame.draft_note, meta.is_draft and frame.draft_note)
+    line.write(StyleId.COVER_CLASSIFICATION, was.classification, meta.classification)
+    line.write(StyleId.TITLE, was.title, meta.title)
+    line.write(StyleId.SUBTITLE, was.subtitle, meta.subtitle)
     add_run(add_paragraph(body, StyleId.COVER_LABEL, keep_next=True), frame.between)
-    for index, party in enumerate(meta.parties):
-        add_run(add_paragraph(body, StyleId.COVER_PARTY, keep_next=True), party.name)
-        if party.address:
-            add_run(add_paragraph(body, StyleId.COVER_TEXT, keep_next=True), party.address)
-        add_run(add_paragraph(body, StyleId.COVER_TEXT), frame.role(party))
-        if index == len(meta.parties) - 2:
+    count = len(meta.parties)
+    for index, (old, new) in enumerate(zip_longest(was.parties, meta.parties)):
+        line.write(StyleId.COVER_PARTY, old and old.name, new and new.name, keep_next=True)
+        line.write(StyleId.COVER_TEXT, old and old.address, new and new.address, keep_next=True)
+        line.write(StyleId.COVER_TEXT, old and frame.role(old), new and frame.role(new))
+        if index == count - 2:
             add_run(add_paragraph(body, StyleId.COVER_LABEL, keep_next=True), frame.joiner)
-    for index, (label, value) in enumerate(frame.cover_particulars(meta)):
-        p = add_paragraph(body, StyleId.COVER_DETAILS_FIRST if index == 0 else StyleId.COVER_DETAILS)
-        add_run(p, f"{label}\t", bold=True)
-        add_run(p, value)
+    old_values = dict(frame.cover_particulars(was))
+    new_values = dict(frame.cover_particulars(meta))
+    labels = [label for label, _ in frame.cover_particulars(meta)]
+    labels += [label for label in old_values if label not in new_values]
+    for index, label in enumerate(labels):
+        style = StyleId.COVER_DETAILS_FIRST if index == 0 else StyleId.COVER_DETAILS
+        line.write(style, old_values.get(label), new_values.get(label), label=label)
+
+
+@dataclass
+class CoverLines:
+    """The cover's lines; in a redline, each tracks the change from the old cover's line."""
+
+    body: Element
+    annotations: Annotations
+    redline: bool
+
+    def write(
+        self,
+        style: str,
+        old: str | bool | None,
+        new: str | bool | None,
+        *,
+        keep_next: bool = False,
+        label: str | None = None,
+    ) -> None:
+        old_text = old if isinstance(old, str) and old and self.redline else None
+        new_text = new if isinstance(new, str) and new else None
+        if not self.redline:
+            old_text = new_text
+        if old_text is None and new_text is None:
+            return
+        whole: Change = None if old_text and new_text else "ins" if new_text else "del"
+        mark = self.annotations.revision(whole) if whole else None
+        p = add_paragraph(self.body, style, keep_next=keep_next, mark=mark)
+        if label is not None:
+            add_run(self.annotations.container(p, whole), f"{label}\t", bold=True, deleted=whole == "del")
+        tracked_text(p, self.annotations, old_text, new_text)
+
+
+def tracked_text(p: Element, annotations: Annotations, old: str | None, new: str | None, **run: Any) -> None:
+    """``new`` as runs of ``p``; where ``old`` differs, the words that differ deleted and inserted
+    ("version ~~2.1~~ ++2.2++"), the words both share as they are."""
+    if old == new:
+        if new:
+            add_run(p, new, **run)
+        return
+    before, gone, came, after = _differing_words(old or "", new or "")
+    if before:
+        add_run(p, before, **run)
+    if gone:
+        add_run(annotations.container(p, "del"), gone, deleted=True, **run)
+    if came:
+        add_run(annotations.container(p, "ins"), came, **run)
+    if after:
+        add_run(p, after, **run)
+
+
+def _differing_words(old: str, new: str) -> tuple[str, str, str, str]:
+    """(shared words before, old words, new words, shared words after), cut between words."""
+    old_words, new_words = re.split(r"(?<=\s)", old), re.split(r"(?<=\s)", new)
+    start = 0
+    while start < min(len(old_words), len(new_words)) - 1 and old_words[start] == new_words[start]:
+        start += 1
+    end = 0
+    while (
+        end < min(len(old_words), len(new_words)) - start
+        and old_words[len(old_words) - 1 - end] == new_words[len(new_words) - 1 - end]
+    ):
+        end += 1
+    if not old or not new:
+        start = end = 0
+    keep = "".join(new_words[:start]), "".join(new_words[len(new_words) - end :])
+    return (
+        keep[0],
+        "".join(old_words[start : len(old_words) - end]),
+        "".join(new_words[start : len(new_words) - end]),
+        keep[1],
+    )
 
 
 def write_logo(word: WordDocument, path: Path, alt: str, options: RenderOptions) -> None:
@@ -161,39 +260,57 @@ def chart_picture(word: WordDocument, meta: DocumentMeta, options: RenderOptions
     return picture
 
 
-def write_contents(body: Element, document: Document, names: list[str]) -> None:
+def write_contents(body: Element, document: Document, names: list[str], annotations: Annotations) -> None:
     """A real TOC field whose cached result already lists every heading (as hyperlinks).
 
     Page numbers are left out of the pre-filled entries (they cannot be known
     before layout); ``w:updateFields`` makes Word offer to rebuild the TOC with
-    them when the file is opened.
+    them when the file is opened.  In a redline the entry of an inserted or deleted heading is
+    itself inserted or deleted, and a new title replaces the old one as a tracked change.
     """
     heading = add_paragraph(body, StyleId.TOC_HEADING, page_break_before=True)
     add_run(heading, document.meta.frame.contents)
-    outline = document.outline()
-    if not outline:
+    entries = [
+        entry
+        for section in document.sections
+        for entry in (
+            (1, section.number, section.title, None, section.change),
+            *((2, c.number, c.title, c.old_title, c.change or section.change) for c in section.clauses),
+        )
+    ]
+    if not entries:
         add_field(add_paragraph(body, StyleId.TOC[0]), TOC_INSTRUCTION, "")
         return
-    for index, ((level, number, title, _), name) in enumerate(zip(outline, names, strict=True)):
-        p = add_paragraph(body, StyleId.TOC[min(level, 2) - 1])
+    for index, ((level, number, title, old_title, change), name) in enumerate(zip(entries, names, strict=True)):
+        mark = annotations.revision(change) if change else None
+        p = add_paragraph(body, StyleId.TOC[min(level, 2) - 1], mark=mark)
         if index == 0:
             sub(sub(p, "r"), "fldChar", fldCharType="begin")
             instruction = sub(sub(p, "r"), "instrText")
             instruction.text = f" {TOC_INSTRUCTION} "
             instruction.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             sub(sub(p, "r"), "fldChar", fldCharType="separate")
-        add_run(sub(p, "hyperlink", anchor=name, history="1"), f"{number}\t{title}" if number else title)
-        if index == len(outline) - 1:
+        link = sub(p, "hyperlink", anchor=name, history="1")
+        lead = f"{number}\t" if number else ""
+        if change or not old_title:
+            add_run(annotations.container(link, change), lead + title, deleted=change == "del")
+        else:
+            if lead:
+                add_run(link, lead)
+            tracked_text(link, annotations, old_title, title)
+        if index == len(entries) - 1:
             sub(sub(p, "r"), "fldChar", fldCharType="end")
 
 
-def write_page_frame(word: WordDocument, meta: DocumentMeta) -> None:
-    """Running header (and DRAFT) and "Page X of Y" on every page but the cover."""
+def write_page_frame(word: WordDocument, meta: DocumentMeta, annotations: Annotations) -> None:
+    """Running header (and DRAFT) and "Page X of Y" on every page but the cover; a redline's header
+    tracks the change from the old version's."""
     section = word.sections[0]
     draft = meta.frame.draft
     header = _clear(section.header.part.element)
     p = add_paragraph(header, StyleId.HEADER)
-    add_run(p, meta.running_header)
+    was = meta.compared_with
+    tracked_text(p, annotations, meta.running_header if was is None else was.running_header, meta.running_header)
     if meta.is_draft:
         add_run(p, "\t\t")
         add_run(p, draft, style=StyleId.DRAFT_MARK)
