@@ -444,3 +444,59 @@ def test_the_cover_and_the_running_header_track_the_version_change() -> None:
     assert running[0].xpath(".//w:ins//w:t/text()", namespaces=NS) == [new]
     shared = "".join(t for t in running[0].xpath("./w:p/w:r/w:t/text()", namespaces=NS))
     assert comparison.new.document.meta.agreement_id in shared
+
+
+# ------------------------------------------------------------------ change bars
+
+
+def test_html_redline_puts_a_change_bar_beside_every_changed_block_and_no_other() -> None:
+    html = render(redline(diff(V1, V2)), "html", RenderOptions(theme=Theme.load(None))).decode()
+    root = etree.fromstring(html.encode(), etree.HTMLParser())
+    blocks = root.xpath("//p[contains(@class, 'para')] | //li[contains(@class, 'item')] | //tr[td]")
+    changed_blocks = 0
+    for block in blocks:
+        marks = block.xpath(".//ins | .//del")
+        if block.tag == "li":  # a list item's own words, not those of its sub-items
+            marks = [n for n in marks if n.xpath("ancestor::li[1]")[0] is block]
+        marked = "changed" in (block.get("class") or "").split()
+        assert marked == bool(marks), etree.tostring(block)[:300]
+        changed_blocks += marked
+    assert changed_blocks >= 8
+    assert ".changed:not(tr)::before" in html and "left: -7mm" in html  # the rule left of the text
+
+
+def test_pdf_redline_has_change_bars_in_the_margin_beside_changes_only(tmp_path: Path) -> None:
+    """Rendered to pixels: a dark rule in the left margin (left of the text column) on the pages
+    with a changed paragraph, and never on a page without inserted (blue) or deleted (red) words."""
+    import subprocess
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    target = tmp_path / "redline.pdf"
+    result = CliRunner().invoke(app, ["diff", str(V1), str(V2), "--format", "pdf", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(target).pages]
+    subprocess.run(["pdftoppm", "-png", "-r", "72", str(target), str(tmp_path / "page")], check=True)
+    images = [Image.open(path).convert("RGB") for path in sorted(tmp_path.glob("page-*.png"))]
+    assert len(images) == len(pages)
+    mm = 72 / 25.4  # pixels per millimetre at 72 dpi
+    margin = 25  # the page's left margin in mm (style.css, @page)
+
+    def pixels(image: Image.Image, box: tuple[int, int, int, int]) -> list[tuple[int, ...]]:
+        data = image.crop(box).tobytes()
+        return [tuple(data[i : i + 3]) for i in range(0, len(data), 3)]
+
+    def barred(image: Image.Image) -> bool:
+        box = (int((margin - 9) * mm), int(30 * mm), int((margin - 5) * mm), image.height - int(30 * mm))
+        return sum(1 for r, g, b in pixels(image, box) if r + g + b < 300) > 10
+
+    def coloured(image: Image.Image) -> bool:  # --insert #0b57a4 and --delete #b3261e, anti-aliased
+        return any(b > r + 60 or r > g + 90 for r, g, b in pixels(image, (int(margin * mm), 0, *image.size)))
+
+    bars = [barred(image) for image in images]
+    inserted = "a failure of equipment, software, networks or services that are neither provided nor managed"
+    assert bars[next(i for i, text in enumerate(pages) if inserted in text)]
+    assert not bars[0]  # the cover
+    assert sum(bars) >= 4
+    assert all(coloured(images[i]) for i, bar in enumerate(bars) if bar)

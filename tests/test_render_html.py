@@ -417,7 +417,8 @@ def test_change_marks_become_ins_and_del(options: RenderOptions) -> None:
     first, second = select(root, "#c-general-only p")
     assert text(one(first, "ins")) == "added"
     assert one(first, "del > strong").text == "removed"
-    assert second.get("class") == "para numbered inserted"
+    assert second.get("class") == "para numbered inserted changed"  # with a change bar beside it
+    assert "changed" in first.get("class").split()
     assert text(one(second, "ins")) == "a new paragraph"
     item = one(root, "#c-general-only li")
     assert "deleted" in item.get("class")

@@ -34,6 +34,7 @@ from slaforge.document import (
     DefinitionList,
     Document,
     DocumentMeta,
+    Inline,
     NumberedList,
     Paragraph,
     Section,
@@ -104,6 +105,7 @@ def page(document: Document, theme: Theme, *, embed: bool) -> str:
         "block_kind": block_kind,
         "list_label": list_label,
         "merge_runs": merge_runs,
+        "changed": changed,
         "column_widths": column_widths,
         "css_name": css_name,
         "css_string": css_string,
@@ -211,6 +213,11 @@ def chart_svg(chart: Chart, brand: str | None) -> Markup:
     from slaforge.renderers.chart import svg
 
     return Markup(svg(chart, brand))
+
+
+def changed(*inlines: Inline) -> bool:
+    """Whether any run of these inlines is inserted or deleted (a redline's change bar beside it)."""
+    return any(run.change for inline in inlines for run in inline)
 
 
 def block_kind(block: Block) -> str:
