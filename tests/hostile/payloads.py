@@ -55,7 +55,9 @@ PAYLOADS = {
     "a NUL byte": lambda: _text("slaforge: 1\nname: Tom\x00asz\n", "\x00", "NUL"),
     "an escape sequence": lambda: _text('slaforge: 1\nname: "x\\e[2J\\e]0;owned\\a"\n', '"x', "control character"),
     "a date near 9999": lambda: _text("slaforge: 1\neffective: 9999-12-31\n", "9999", "out of range"),
-    "an impossible date": lambda: _text("slaforge: 1\neffective: 2027-02-30\n", "2027-02-30", "not a date"),
+    # an impossible date is kept as the text written, so that the file's own checks report it at its field
+    # with every other problem (tests/test_one_run.py); at a key no file kind has, that key is refused
+    "an impossible date": lambda: _text("slaforge: 1\neffective: 2027-02-30\n", "effective", "effective"),
     "Latin-1 bytes": lambda: Payload("slaforge: 1\nname: Tomás\n".encode("latin-1"), 2, 10, "not UTF-8"),
     "over 2 MiB": lambda: Payload(b"slaforge: 1\n" + b"# padding\n" * 220_000, None, None, "larger than"),
 }
