@@ -128,7 +128,7 @@ def stylesheets(theme: Theme, reference: Callable[[Path], str], *, embed: bool) 
     user's ``extra.css`` valid.
     """
     out = []
-    for path, css in theme.stylesheets():
+    for path, css in theme.stylesheets(browser=embed):
 
         def resolve(found: Reference, path: Path = path) -> str | None:
             target = found.url.strip()
