@@ -43,6 +43,13 @@ def alive(pid: int) -> bool:
     return "\nState:\tZ" not in status and "\nState:\tX" not in status
 
 
+def _as_in_a_terminal() -> None:
+    """The child's limits, and Ctrl-C as a terminal delivers it: a test run started in the background
+    (``cmd &``) ignores SIGINT, and a child inherits that, so Python would never raise KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    limits()()
+
+
 def start_build(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
     """A --jobs 2 portfolio build of PDFs, once both of its workers run."""
     shutil.copytree(SAMPLES / "portfolio", tmp_path / "portfolio")
@@ -52,7 +59,7 @@ def start_build(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
         env=environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=limits(),
+        preexec_fn=_as_in_a_terminal,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
