@@ -4,14 +4,21 @@ Clause and document-text bodies (:mod:`slaforge.compose.environment`) and a them
 (:mod:`slaforge.renderers.theme`) are code from the user's folders.  Jinja's sandbox keeps them from
 Python's internals (and ``range`` to 100,000 items); :class:`BoundedSandbox` adds what it lacks:
 
-- ``**`` with an exponent that would build a number of more than :data:`BIGGEST_NUMBER_DIGITS`
-  digits, and ``*`` or ``%`` that would build a text or list longer than the output may be, are
-  refused before Python computes them (``{{ 10**(10**10) }}`` never starts);
-- a render may take at most ``render_seconds`` of CPU time (nested loops) and produce at most
-  ``render_chars`` characters; past either it stops with :class:`RenderLimit`.
+- time: every call, attribute, item, operator, filter and turn of a loop is a step of the
+  thread's budget (:mod:`slaforge.inputs.budget`), so a render takes at most ``render_seconds``
+  of CPU time, in whichever thread or process it runs;
+- size: ``**`` with an exponent that would build a number of more than
+  :data:`BIGGEST_NUMBER_DIGITS` digits, ``*`` or ``%`` that would build a text or list longer than
+  the output may be, and the filters and ``str`` methods that multiply (:mod:`slaforge.inputs.growth`)
+  are refused before Python computes them (``{{ 10**(10**10) }}`` never starts); every other value
+  a step builds (``+``, ``~``, a filter's result, a list written in the template) is measured, and
+  the output may be at most ``render_chars`` characters;
+- words: ``lipsum`` (text that is in no clause) and the ``random`` filter (a different document
+  on every run) are not there.
 
-The limits are the environment's (:mod:`slaforge.inputs.limits`): a clause body's are small, a page
-template's (which lays out a whole document) larger.
+Past a limit the render stops with :class:`RenderLimit`.  The limits are the environment's
+(:mod:`slaforge.inputs.limits`): a clause body's are small, a page template's (which lays out a
+whole document) larger.
 """
 
 from __future__ import annotations
@@ -19,23 +26,24 @@ from __future__ import annotations
 import math
 import operator
 import re
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from functools import wraps
 from typing import Any
 
-from jinja2 import Template
+from jinja2 import Template, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from slaforge.inputs.budget import RenderLimit, spend, time_limit
+from slaforge.inputs.growth import filter_size, footprint, method_size
 from slaforge.inputs.limits import BIGGEST_NUMBER_DIGITS, RENDER_CHARS, RENDER_SECONDS
 
-
-class RenderLimit(Exception):
-    """A template that went past a limit of its rendering (time, size, a number too large to compute)."""
-
+__all__ = ["BoundedSandbox", "BoundedTemplate", "RenderLimit", "time_limit"]
 
 _WIDTH = re.compile(r"%[-+ #0]*(\d+)")
+# Jinja's defaults a document has no use for: words from no clause, and a different document each run
+UNUSED_GLOBALS = ("lipsum",)
+UNUSED_FILTERS = ("random",)
 
 
 def _whole(*values: Any) -> bool:
@@ -46,13 +54,14 @@ class BoundedTemplate(Template):
     """A template whose :meth:`render` keeps to its environment's limits of time and size."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
-        limit = getattr(self.environment, "render_chars", RENDER_CHARS)
-        seconds = getattr(self.environment, "render_seconds", RENDER_SECONDS)
-        what = getattr(self.environment, "what", "the template")
+        env = self.environment
+        limit = getattr(env, "render_chars", RENDER_CHARS)
+        what = getattr(env, "what", "the template")
         parts: list[str] = []
         size = 0
-        with time_limit(seconds, what):
+        with time_limit(getattr(env, "render_seconds", RENDER_SECONDS), what):
             for chunk in self.generate(*args, **kwargs):
+                spend()
                 size += len(chunk)
                 if size > limit:
                     raise RenderLimit(f"{what} renders to more than {limit:,} characters")
@@ -60,47 +69,110 @@ class BoundedTemplate(Template):
         return "".join(parts)
 
 
-@contextmanager
-def time_limit(seconds: float = RENDER_SECONDS, what: str = "the template") -> Iterator[None]:
-    """At most ``seconds`` of CPU time for what runs inside (SIGPROF, so in the main thread only).
+class BoundedCodeGenerator(CodeGenerator):
+    """Jinja's compiler, with the values a template builds itself (``~``, lists, mappings) measured."""
 
-    Inside a limited render (a body that renders a text, a page that renders a clause) the outer
-    limit holds for both."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-    if signal.getitimer(signal.ITIMER_PROF)[0]:
-        yield
-        return
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self._measured(super().visit_Concat, node, frame)
 
-    def timed_out(signum: int, frame: Any) -> None:
-        raise RenderLimit(f"{what} took more than {seconds:g} seconds to render (a loop too long?)")
+    def visit_List(self, node: nodes.List, frame: Frame) -> None:
+        self._measured(super().visit_List, node, frame)
 
-    previous = signal.signal(signal.SIGPROF, timed_out)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
+    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
+        self._measured(super().visit_Dict, node, frame)
+
+    def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
+        if node.ctx != "load":  # the names of a loop's or an assignment's targets
+            super().visit_Tuple(node, frame)
+        else:
+            self._measured(super().visit_Tuple, node, frame)
+
+    def _measured(self, visit: Callable[[Any, Frame], None], node: nodes.Node, frame: Frame) -> None:
+        self.write("environment.measured(")
+        visit(node, frame)
+        self.write(")")
 
 
 class BoundedSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, with the limits above; subclasses set their own."""
 
     template_class = BoundedTemplate
-    intercepted_binops = frozenset({"**", "*", "%"})
+    code_generator_class = BoundedCodeGenerator
+    intercepted_binops = frozenset({"**", "*", "%", "+"})
     render_seconds: float = RENDER_SECONDS
     render_chars: int = RENDER_CHARS
     what = "the template"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in UNUSED_GLOBALS:
+            self.globals.pop(name, None)
+        for name in UNUSED_FILTERS:
+            self.filters.pop(name, None)
+        self.filters = BoundedFilters(self, self.filters)
+
+    # ------------------------------------------------------------ every step spends time
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """The template's tree, each loop's body starting with a step (a loop spends time on every turn)."""
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            turn = nodes.Call(nodes.EnvironmentAttribute("turn"), [], [], None, None, lineno=loop.lineno)
+            loop.body.insert(0, nodes.ExprStmt(turn, lineno=loop.lineno))
+        tree.set_environment(self)
+        return tree
+
+    def turn(self) -> str:
+        spend()
+        return ""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        spend()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        spend()
+        return super().getitem(obj, argument)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        spend()
+        size = method_size(__obj, args, kwargs)
+        if size is not None and size > __self.render_chars:
+            called = getattr(__obj, "__name__", "a call")
+            raise RenderLimit(f"{called} would build a text longer than {__self.what} may be")
+        return __self.measured(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """Jinja's sandboxed ``str.format``, its widths judged first (``"{:>999999999}".format(1)``)."""
+        sandboxed = super().wrap_str_format(value)
+        if sandboxed is None:
+            return None
+
+        @wraps(sandboxed)
+        def judged(*args: Any, **kwargs: Any) -> str:
+            method_size(value, args, kwargs)
+            return self.measured(sandboxed(*args, **kwargs))
+
+        return judged
+
+    def measured(self, value: Any) -> Any:
+        """``value``, when it is no larger than what a render may produce."""
+        if footprint(value, self.render_chars) > self.render_chars:
+            raise RenderLimit(f"a value of more than {self.render_chars:,} characters: longer than {self.what} may be")
+        return value
+
+    # ------------------------------------------------------------ operators that build large values
+
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
+        spend()
         if operator_ == "**":
             return self._power(left, right)
         if operator_ == "*":
             return self._times(left, right)
         if operator_ == "%":
-            return self._format(left, right)
+            return self.measured(self._format(left, right))
+        if operator_ == "+":
+            return self.measured(operator.add(left, right))
         return super().call_binop(context, operator_, left, right)
 
     @staticmethod
@@ -118,11 +190,52 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         if _whole(left, right) and left.bit_length() + right.bit_length() > BIGGEST_NUMBER_DIGITS * 4:
             raise RenderLimit(f"a product of more than {BIGGEST_NUMBER_DIGITS:,} digits is not a number a text needs")
         for sized, count in ((left, right), (right, left)):
-            if isinstance(sized, str | list | tuple) and _whole(count) and len(sized) * count > self.render_chars:
+            if (
+                isinstance(sized, str | list | tuple)
+                and _whole(count)
+                and footprint(sized, self.render_chars) * count > self.render_chars
+            ):
                 raise RenderLimit(f"repeating {len(sized):,} items {count:,} times is longer than {self.what} may be")
         return operator.mul(left, right)
 
     def _format(self, left: Any, right: Any) -> Any:
-        if isinstance(left, str) and any(len(width) > 6 for width in _WIDTH.findall(left)):
-            raise RenderLimit(f"a '%' format with a width longer than {self.what} may be")
+        if isinstance(left, str):
+            if any(len(width) > 6 for width in _WIDTH.findall(left)):
+                raise RenderLimit(f"a '%' format with a width longer than {self.what} may be")
+            filter_size("format", (left, right), {})  # widths given as '*'
         return operator.mod(left, right)
+
+
+class BoundedFilters(dict[str, Any]):
+    """The environment's filters, each a step of the budget, judged before (what multiplies) and measured after."""
+
+    def __init__(self, env: BoundedSandbox, filters: dict[str, Any]) -> None:
+        super().__init__()
+        self.env = env
+        for name, function in filters.items():
+            self[name] = function
+
+    def __setitem__(self, name: str, function: Any) -> None:
+        super().__setitem__(name, _bounded_filter(self.env, name, function))
+
+
+def _bounded_filter(env: BoundedSandbox, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    if getattr(function, "slaforge_bounded", False):
+        return function
+    passes = getattr(function, "jinja_pass_arg", None)  # Jinja passes a context or environment first
+
+    @wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        spend()
+        given = args[1:] if passes is not None else args
+        if name == "join" and given and not isinstance(given[0], str | list | tuple):
+            given = (list(given[0]), *given[1:])  # join lists them anyway: measured before it is joined
+            args = (*args[: len(args) - len(given)], *given)
+        size = filter_size(name, given, kwargs)
+        if size is not None and size > env.render_chars:
+            raise RenderLimit(f"the filter {name} would build a text longer than {env.what} may be")
+        result = function(*args, **kwargs)
+        return result if isinstance(result, Iterator) else env.measured(result)
+
+    bounded.slaforge_bounded = True  # type: ignore[attr-defined]
+    return bounded

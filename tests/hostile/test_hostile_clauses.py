@@ -30,6 +30,32 @@ BODIES = {
     "a format of width 10**9": ('{{ "%999999999s" % "x" }}', "width"),
     "a sandbox escape": ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "unsafe"),
     "a number too long to print": ("{{ 10**3900 * 10**3900 }}", "digits"),
+    # filters and methods that multiply: judged before they build anything
+    "a centre of width 10**9": ('{{ "x"|center(1000000000) }}', "more than the 100,000"),
+    "an ljust of width 10**9": ('{{ "x".ljust(1000000000) }}', "more than the 100,000"),
+    "a str.format width of 10**9": ('{{ "{:>1000000000}".format(1) }}', "more than the 100,000"),
+    "a str.format width from its arguments": ('{{ "{:>{w}}".format(1, w=1000000000) }}', "more than the 100,000"),
+    "a '%*d' width from its arguments": ('{{ "%*d" % (1000000000, 1) }}', "more than the 100,000"),
+    "a format filter's width": ('{{ "%999999999d"|format(1) }}', "more than the 100,000"),
+    "an indent of 10**9": ('{{ "x"|indent(1000000000) }}', "more than the 100,000"),
+    "a replace that multiplies": ('{{ ("x" * 1000000)|replace("x", "y" * 1000) }}', "longer than the body"),
+    "a translate that multiplies": ('{{ ("x" * 1000000).translate({120: "y" * 1000}) }}', "longer than the body"),
+    "a join of one text repeated": ('{{ (["x" * 1000000] * 100000)|map("string")|join }}', "longer than the body"),
+    "a list printed whole": ('{{ (["x" * 1000000] * 100000)|string }}', "longer than the body"),
+    "a list written of one long text": ('{% set s = "x" * 900000 %}{{ [s, s, s]|length }}', "longer than the body"),
+    "a batch filled to 10**9": ('{{ [1]|batch(1000000000, "x")|list|length }}', "more than the 100,000"),
+    "slices of 10**9": ("{{ [1]|slice(1000000000)|list|length }}", "more than the 100,000"),
+    "a sum of lists": ("{{ ([[1]] * 100000)|sum(start=[])|length }}", "sum adds numbers"),
+    "a text doubled sixty times with ~": (
+        '{% set ns = namespace(s="x") %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}',
+        "longer than the body",
+    ),
+    "a text doubled sixty times with +": (
+        '{% set ns = namespace(s="x") %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}',
+        "longer than the body",
+    ),
+    "lorem ipsum, a text from no clause": ("{{ lipsum(100000000) }}", "'lipsum' is not defined"),
+    "a random choice, a different document each run": ("{{ [1, 2]|random }}", "No filter named 'random'"),
 }
 
 
@@ -48,6 +74,32 @@ def test_a_hostile_clause_body_is_one_located_problem(name: str, tmp_path: Path)
     assert_refused(run, "clauses/hostile.md:", out=tmp_path / "out")
     assert says in run.err, run.err
     assert run.seconds < 170
+
+
+def test_the_time_limit_holds_in_a_worker_thread(tmp_path: Path) -> None:
+    """No signal or timer: a body rendered in a thread that is not the main one stops at its limit too."""
+    import threading
+
+    from slaforge.build import BuildOptions, build_spec
+    from slaforge.errors import SlaforgeError
+
+    clause(tmp_path / "clauses", BODIES["nested loops of 10**10 turns"][0])
+    options = BuildOptions(formats=("html",), out_dir=tmp_path / "out", clause_dirs=(tmp_path / "clauses",))
+    ended: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            build_spec(MINIMAL, options)
+        except BaseException as error:  # what the thread ended with, for the test to judge
+            ended.append(error)
+
+    worker = threading.Thread(target=build, name="a worker thread")
+    worker.start()
+    worker.join(timeout=120)  # ten billion turns would take hours
+    assert not worker.is_alive(), "the render in the thread did not stop"
+    assert len(ended) == 1 and isinstance(ended[0], SlaforgeError), ended
+    assert "seconds to render" in str(ended[0]) + "".join(str(p) for p in getattr(ended[0], "problems", ()))
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_body_too_long_is_refused_however_it_is_built(tmp_path: Path) -> None:
