@@ -54,3 +54,11 @@ BIGGEST_NUMBER_DIGITS = 4_000  # a number a body or page template computes (``**
 # HTML file): the sample agreements take well under a second and a few megabytes
 PAGE_SECONDS = 30.0
 PAGE_CHARS = 64 * MIB
+
+# ------------------------------------------------------------------ the Typst compiler (--pdf-engine typst)
+
+# it runs in a process of its own (native code cannot be interrupted from Python): the 36-page sample
+# compiles in under a second of CPU and about 200 MB
+TYPST_SECONDS = 60.0  # CPU seconds of one compilation
+TYPST_MEMORY_BYTES = 4 * 1024 * MIB  # address space of the compiling process
+TYPST_PDF_BYTES = 256 * MIB  # of the PDF it writes
