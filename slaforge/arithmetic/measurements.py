@@ -72,8 +72,8 @@ class Measurements:
 
 def data_files(path: Path) -> list[Path]:
     if path.is_dir():
-        # a FIFO or a device named x.csv is refused when it is read, never skipped in silence
-        files = sorted(p for p in path.glob("*.csv") if not p.is_dir())
+        # a folder, a FIFO or a device named x.csv is refused when it is read, never skipped in silence
+        files = sorted(path.glob("*.csv"))
         if files:
             return files
         raise InvalidArgument(f"{path} holds no .csv files of outages or tickets (see docs/measurements.md)")

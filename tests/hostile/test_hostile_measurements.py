@@ -9,10 +9,11 @@ rows, or with more problems than are worth printing, stops being read at that ro
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
-from hostile_cli import SAMPLES, assert_refused, slaforge
+from hostile_cli import SAMPLES, Run, assert_refused, files_in, slaforge
 
 SPEC = SAMPLES / "measurements" / "agreement.yaml"
 OUTAGES = "service,start,end,cause,exclusion,reference\n"
@@ -27,33 +28,93 @@ def data(folder: Path, outages: bytes) -> Path:
     return folder
 
 
+PORTFOLIO = SAMPLES / "portfolio" / "portfolio.yaml"
+PORTFOLIO_DATA = SAMPLES / "portfolio" / "measured"
+WAN_ROW = "wan,2027-04-12T06:40:00Z,2027-04-12T06:52:00Z,{cause},,R1\n"
+COMMANDS = ("report", "portal")
+
+
+def measured(command: str, tmp_path: Path) -> tuple[Path, Path, str]:
+    """A copy of the measured data ``command`` reads, the folder of its outages file, and a row for it."""
+    if command == "report":
+        folder = tmp_path / "data"
+        data(folder, OUTAGES.encode())
+        return folder, folder, ROW
+    shutil.copytree(PORTFOLIO_DATA, tmp_path / "data")
+    return tmp_path / "data", tmp_path / "data" / "contoso-wan", WAN_ROW
+
+
+def run_reading(command: str, data_dir: Path, tmp_path: Path) -> Run:
+    """``report`` of the measurements sample, or ``portal`` of the sample portfolio, over ``data_dir``;
+    either must have written nothing, in its output folder or (the portal) its work folder."""
+    out = tmp_path / "out"
+    if command == "report":
+        run = slaforge("report", SPEC, "--data", data_dir, "-o", out, cwd=tmp_path)
+    else:
+        run = slaforge("portal", PORTFOLIO, "--data", data_dir, "-o", out, "-f", "html", cwd=tmp_path)
+    for folder in (out, tmp_path / ".out-work"):
+        assert files_in(folder) == [], f"{command} wrote {files_in(folder)} although it refused its data"
+    return run
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize(
     ("name", "cause", "says"),
     [
         ("latin-1", "Caf\xe9 outage".encode("latin-1"), "not UTF-8 text: byte 0xe9"),
         ("nul", b"power\x00cut", "a NUL character"),
         ("escape", b"power \x1b[2Jcut", "the control character U+001B"),
+        ("surrogate", b"power \xed\xa0\x80cut", "not UTF-8 text: byte 0xed"),
+        ("long line", b"x" * (1024 * 1024 + 10), "longer than"),
     ],
 )
-def test_a_csv_line_that_is_not_text_is_located(name: str, cause: bytes, says: str, tmp_path: Path) -> None:
-    good = ROW.format(cause="fine").encode()
-    bad = ROW.encode().replace(b"{cause}", cause)
-    folder = data(tmp_path / "data", OUTAGES.encode() + good + good + bad)
-    column = bad.index({"latin-1": b"\xe9", "nul": b"\x00", "escape": b"\x1b"}[name]) + 1  # ASCII before it
-    out = tmp_path / "out"
-    run = slaforge("report", SPEC, "--data", folder, "-o", out, cwd=tmp_path)
-    assert_refused(run, f"{folder / 'outages.csv'}:4:{column}", out=out)
-    assert says in run.err
+def test_a_csv_line_that_is_not_text_is_located(
+    command: str, name: str, cause: bytes, says: str, tmp_path: Path
+) -> None:
+    data_dir, folder, row = measured(command, tmp_path)
+    good = row.format(cause="fine").encode()
+    bad = row.encode().replace(b"{cause}", cause)
+    header = (folder / "outages.csv").read_bytes().splitlines(keepends=True)[0]
+    (folder / "outages.csv").write_bytes(header + good + good + bad)
+    wrong = {"latin-1": b"\xe9", "nul": b"\x00", "escape": b"\x1b", "surrogate": b"\xed"}.get(name, b"x")
+    column = bad.index(wrong) + 1  # ASCII before it
+    run = run_reading(command, data_dir, tmp_path)
+    assert_refused(run, f"{folder / 'outages.csv'}:4" + ("" if name == "long line" else f":{column}"))
+    assert says in run.err, run.err
 
 
-def test_a_fifo_named_like_a_csv_file_is_refused_not_waited_on(tmp_path: Path) -> None:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "tickets.csv").write_text(TICKETS, encoding="utf-8")
-    os.mkfifo(folder / "outages.csv")  # nobody ever writes to it: reading it would wait forever
-    run = slaforge("report", SPEC, "--data", folder, cwd=tmp_path)
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device", "link to a fifo"])
+def test_an_outages_file_that_is_not_a_regular_file_is_refused_not_waited_on(
+    command: str, kind: str, tmp_path: Path
+) -> None:
+    data_dir, folder, _ = measured(command, tmp_path)
+    target = folder / "outages.csv"
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)  # nobody ever writes to it: reading it would wait forever
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "device":
+        target.symlink_to("/dev/zero")  # reading it would never end
+    else:
+        os.mkfifo(tmp_path / "pipe")
+        target.symlink_to(tmp_path / "pipe")
+    run = run_reading(command, data_dir, tmp_path)
+    assert_refused(run, target)
+    assert run.seconds < 60
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_an_outages_file_past_its_size_is_refused_unread(command: str, tmp_path: Path) -> None:
+    from slaforge.inputs.limits import CSV_FILE_BYTES
+
+    data_dir, folder, _ = measured(command, tmp_path)
+    with (folder / "outages.csv").open("r+b") as sparse:  # holes on disk: 257 MiB that cost nothing to write
+        sparse.truncate(CSV_FILE_BYTES + 1024 * 1024)
+    run = run_reading(command, data_dir, tmp_path)
     assert_refused(run, folder / "outages.csv")
-    assert "FIFO" in run.err and run.seconds < 60
+    assert run.seconds < 60
 
 
 def test_a_file_past_its_rows_stops_at_the_first_row_too_many(tmp_path: Path, monkeypatch) -> None:
