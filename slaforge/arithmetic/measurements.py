@@ -283,7 +283,7 @@ class RowReader:
         if value is not None and value not in self.services:
             self.problem(f"no service {value!r} in the agreement", "service", value, ", ".join(self.services))
             return None
-        return value
+        return None if value is None else self.services[value].id  # the spec's own string: one for a million rows
 
     def outage(self, row: dict[str, str]) -> Outage | None:
         before = len(self.problems)
