@@ -138,11 +138,12 @@ def read_sample(path: Path, library: Library, document: str | None = None) -> li
     """A sample spec gives its agreement; a sample portfolio every document (or the one named), as its
     build composes them."""
     from slaforge.compose.lint import spec_samples
+    from slaforge.layers.inherit import not_a_portfolio
 
     if is_portfolio(path):
         from slaforge.layers.subordination import clause_samples
 
         return clause_samples(path, library, document)
     if document is not None:
-        raise InvalidArgument(f"{path} is a single spec, not a portfolio: --document does not apply")
+        raise not_a_portfolio(path)
     return spec_samples(path, library)

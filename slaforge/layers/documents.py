@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from slaforge.errors import InvalidArgument, Problems
-from slaforge.layers.inherit import Portfolio, PortfolioDocument, is_portfolio_file, read_portfolio
+from slaforge.layers.inherit import Portfolio, PortfolioDocument, is_portfolio_file, not_a_portfolio, read_portfolio
 from slaforge.spec.loader import LoadedSpec, load_spec
 
 
@@ -44,7 +44,7 @@ def load_document(path: Path, document_id: str | None = None, strict: bool = Fal
     if is_portfolio_file(path):
         return portfolio_document(path, document_id, strict)[1].loaded
     if document_id is not None:
-        raise InvalidArgument(f"{path} is a single spec, not a portfolio: --document does not apply")
+        raise not_a_portfolio(path)
     return load_spec(path, strict=strict)
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from slaforge.errors import Problem, Problems, SpecError, in_order, merge_repeats
+from slaforge.errors import InvalidArgument, Problem, Problems, SpecError, in_order, merge_repeats
 from slaforge.inputs.files import present, read_text
 from slaforge.inputs.yaml import parse_yaml
 from slaforge.layers.parties import document_party_problems, registry_problems
@@ -169,6 +169,16 @@ def is_portfolio_file(path: Path) -> bool:
     except SpecError:
         return False
     return is_portfolio_data(data)
+
+
+def not_a_portfolio(path: Path) -> InvalidArgument:
+    """The error for ``--document`` given with a file that is no portfolio.
+
+    A file that cannot be read as YAML at all (a NUL, an alias bomb, not UTF-8) is no portfolio
+    either; what is wrong with it is said first, at its line, rather than calling it a spec.
+    """
+    read_yaml(path)
+    return InvalidArgument(f"{path} is a single spec, not a portfolio: --document does not apply")
 
 
 def read_portfolio(path: Path | str, strict: bool = False) -> Portfolio:

@@ -71,12 +71,12 @@ def show(value: Any) -> str:
 
 
 def explain(path: Path, text: str, document_id: str | None = None) -> Explanation:
-    from slaforge.layers.inherit import is_portfolio_file
+    from slaforge.layers.inherit import is_portfolio_file, not_a_portfolio
 
     if is_portfolio_file(path):
         return _explain_portfolio(path, text, document_id)
     if document_id is not None:
-        raise InvalidArgument(f"{path} is a single spec, not a portfolio: --document does not apply")
+        raise not_a_portfolio(path)
     return _explain_spec(path, text)
 
 

@@ -73,18 +73,24 @@ SPEC_COMMANDS: dict[str, Callable[[Path], list[str | Path]]] = {
     "diff": lambda spec: ["diff", MINIMAL, spec, "--format", "md", "-o", "out"],
     "calc credit": lambda spec: ["calc", "credit", spec, "--uptime", "99"],
     "export openslo": lambda spec: ["export", "openslo", spec, "-o", "out/x.yaml"],
+    "report": lambda spec: ["report", spec, "--data", SAMPLES / "measurements", "-o", "out"],
+    "resolve": lambda spec: ["resolve", spec, "-o", "out/resolved.yaml"],
+}
+PORTFOLIO_DATA = SAMPLES / "portfolio" / "measured"
+# every command that reads a portfolio and its fragments (review and bump compare with a git revision:
+# tests/hostile/test_hostile_git.py)
+PORTFOLIO_COMMANDS: dict[str, Callable[[Path], list[str | Path]]] = {
+    "build": lambda _: ["build", PORTFOLIO, "-f", "html", "-o", "out"],
+    "validate": lambda _: ["validate", PORTFOLIO],
+    "explain": lambda _: ["explain", PORTFOLIO, "agreement.id", "--document", "desk"],
+    "resolve": lambda _: ["resolve", PORTFOLIO, "--document", "desk", "-o", "out/resolved.yaml"],
+    "portal": lambda _: ["portal", PORTFOLIO, "--data", PORTFOLIO_DATA, "-f", "html", "-o", "out", "--work", "work"],
+    "diff": lambda _: ["diff", PORTFOLIO, PORTFOLIO, "--format", "md", "-o", "out/changes.md"],
 }
 KINDS: dict[str, tuple[Callable[[Path, bytes], Path], dict[str, Callable[[Path], list[str | Path]]]]] = {
     "spec": (plant_spec, SPEC_COMMANDS),
-    "fragment": (
-        plant_fragment,
-        {
-            "build": lambda _: ["build", PORTFOLIO, "-f", "html", "-o", "out"],
-            "validate": lambda _: ["validate", PORTFOLIO],
-            "explain": lambda _: ["explain", PORTFOLIO, "agreement.id", "--document", "desk"],
-        },
-    ),
-    "portfolio": (plant_portfolio, {"build": lambda _: ["build", PORTFOLIO, "-f", "html", "-o", "out"]}),
+    "fragment": (plant_fragment, PORTFOLIO_COMMANDS),
+    "portfolio": (plant_portfolio, PORTFOLIO_COMMANDS),
     "offer": (plant_offer, {"offers": lambda offer: ["offers", offer, "-o", "out"]}),
     "clause": (
         plant_clause,
@@ -95,11 +101,20 @@ KINDS: dict[str, tuple[Callable[[Path, bytes], Path], dict[str, Callable[[Path],
     ),
     "categories": (
         plant_categories,
-        {"build": lambda _: ["build", MINIMAL, "--clauses", "clauses", "-f", "html", "-o", "out"]},
+        {
+            "build": lambda _: ["build", MINIMAL, "--clauses", "clauses", "-f", "html", "-o", "out"],
+            "clauses check": lambda _: ["clauses", "check", "clauses"],
+        },
     ),
     "theme labels": (
         plant_labels,
-        {"build": lambda _: ["build", MINIMAL, "--theme-dir", "theme", "-f", "html", "-o", "out"]},
+        {
+            "build": lambda _: ["build", MINIMAL, "--theme-dir", "theme", "-f", "html", "-o", "out"],
+            "report": lambda _: [
+                *("report", SAMPLES / "measurements" / "agreement.yaml", "--data", SAMPLES / "measurements"),
+                *("--theme-dir", "theme", "-f", "html", "-o", "out"),
+            ],
+        },
     ),
 }
 
