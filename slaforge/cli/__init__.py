@@ -11,6 +11,8 @@ inside the commands so that ``slaforge --help`` stays fast.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Annotated
 
 import typer
@@ -64,7 +66,15 @@ def main_options(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as ending:
+        build = sys.modules.get("slaforge.portfolio.build")
+        if build is not None and build.POOL_ABANDONED.is_set():  # workers ended mid-document (Ctrl-C, a crash)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(ending.code if isinstance(ending.code, int) else 1)  # not join the pool's stuck manager thread
+        raise
 
 
 __all__ = ["app", "main"]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import signal
 import threading
@@ -304,6 +305,12 @@ def _removed_warning(out: Path, last: Issue) -> Problem:
     )
 
 
+# Set when a build ended its workers mid-document.  A worker ended while it wrote a result can leave
+# the pool's result pipe half written, and the pool's manager thread, which the interpreter joins at
+# exit, then waits for the rest forever: the command-line entry point leaves without that join.
+POOL_ABANDONED = threading.Event()
+
+
 def _run(jobs: list[Job], workers: int) -> Any:
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
@@ -315,9 +322,11 @@ def _run(jobs: list[Job], workers: int) -> Any:
     try:
         yield from zip(jobs, pool.map(render_job, jobs, chunksize=chunk), strict=True)
     except BaseException:  # Ctrl-C, a worker that died, a fault: stop the others now, not after their documents
-        for process in list(getattr(pool, "_processes", {}).values()):
+        # the pool starts workers on demand, so one may be starting and not yet in its table: end every child
+        for process in {*getattr(pool, "_processes", {}).values(), *multiprocessing.active_children()}:
             process.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
+        POOL_ABANDONED.set()
         raise
     pool.shutdown()
 
