@@ -78,7 +78,8 @@ def samples() -> None:
 def test() -> None:
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
-    run(BIN / "python", "-m", "pytest", "-q", *sys.argv[2:])
+    # one worker per core; a test file stays on one worker, so its module fixtures are built once
+    run(BIN / "python", "-m", "pytest", "-q", "-n", "auto", "--dist", "loadfile", *sys.argv[2:])
 
 
 COMMANDS = {"samples": samples, "test": test}

@@ -12,34 +12,40 @@ Fixtures (session-scoped; name one as a test argument):
   on first use, all three formats: ``samples.folder("managed-network")`` (the build's output
   folder), ``samples.file(name, "pdf")``, ``samples.data(name, "docx")``,
   ``samples.document(name)`` (the Document tree) and ``samples.typst_pdf(name)``.
-- ``portfolio_build``: ``(folder, result)`` (the runner's result) of ``slaforge build samples/portfolio/portfolio.yaml
-  -f pdf,docx,html --jobs 1``: the suite's one build of the whole portfolio in PDF.  Tests that
-  need another format, option or edit build a copy (``portfolio_helpers.copy_sample``) in DOCX or
-  HTML, and render PDF only for the documents they need.
+- ``portfolio_build``: ``(folder, printed)`` (:class:`shared.Printed`, what the command printed) of
+  ``slaforge build samples/portfolio/portfolio.yaml -f pdf,docx,html --jobs 1``: the suite's one
+  build of the whole portfolio in PDF.  Tests that need another format, option or edit build a copy
+  (``portfolio_helpers.copy_sample``) in DOCX or HTML, and render PDF only for the documents they need.
 - ``office``: :class:`office.Office`, one headless LibreOffice for every test that opens, edits or
   lays out a document in it (starting one costs a second or two); skipped, with the reason, only
   where LibreOffice is not installed.
 
 Adding a sample: put ``NAME.yaml`` in ``samples/``; ``shared.SAMPLES`` lists it, so the modules
 parametrized over it (parity, core areas) pick it up and ``samples`` builds it once for all.
-Adding a shared build: a session fixture here that writes under ``session_out`` and a line above.
+Adding a shared build: a session fixture here that writes under ``session_out`` through
+``shared.built_once`` (so that, with ``-n``, one worker builds it and the others wait and share it)
+and a line above.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from office import SOFFICE, Office
-from shared import PORTFOLIO, Samples
-from typer.testing import CliRunner, Result
-
-from slaforge.cli import app
+from shared import PORTFOLIO, Printed, Samples, build_with_cli, built_once
 
 
 @pytest.fixture(scope="session")
 def session_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for the whole run: with ``-n``, every worker's base folder is a child of the run's own,
+    so the workers share it and each shared build is made once (``shared.built_once``)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.getbasetemp().parent / "built"
+        folder.mkdir(exist_ok=True)
+        return folder
     return tmp_path_factory.mktemp("built")
 
 
@@ -49,12 +55,11 @@ def samples(session_out: Path) -> Samples:
 
 
 @pytest.fixture(scope="session")
-def portfolio_build(session_out: Path) -> tuple[Path, Result]:
+def portfolio_build(session_out: Path) -> tuple[Path, Printed]:
     out = session_out / "portfolio"
-    args = ["build", str(PORTFOLIO), "-o", str(out), "-f", "pdf,docx,html", "--jobs", "1"]
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
-    return out, result
+    printed = built_once(out, build_with_cli("build", str(PORTFOLIO), "-f", "pdf,docx,html", "--jobs", "1"))
+    assert printed.exit_code == 0 and "Traceback" not in printed.output, printed.output
+    return out, printed
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -32,6 +36,42 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 PORTFOLIO = ROOT / "samples" / "portfolio" / "portfolio.yaml"
 FORMATS = ("pdf", "docx", "html")
+
+
+# ------------------------------------------------------------------ builds shared between test workers
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What a command printed and how it ended, kept beside its outputs so every worker reads the same."""
+
+    exit_code: int
+    stdout: str
+    output: str
+
+
+def built_once(folder: Path, build: Callable[[Path], Printed]) -> Printed:
+    """Run ``build(folder)`` once for the whole test run, whichever worker asks first; the others wait
+    for it and read what it printed.  A build that failed is not marked done, so each asker sees it fail."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    done = folder.with_name(folder.name + ".done")
+    with FileLock(str(folder.with_name(folder.name + ".lock"))):
+        if not done.exists():
+            printed = build(folder)
+            if printed.exit_code != 0 or "Traceback" in printed.output:
+                return printed
+            done.write_text(json.dumps(printed.__dict__), encoding="utf-8")
+        return Printed(**json.loads(done.read_text(encoding="utf-8")))
+
+
+def build_with_cli(*args: str) -> Callable[[Path], Printed]:
+    """A build for :func:`built_once`: ``slaforge ARGS -o FOLDER`` through typer's runner."""
+
+    def build(folder: Path) -> Printed:
+        result = CliRunner().invoke(app, [*args, "-o", str(folder)])
+        return Printed(result.exit_code, result.stdout, result.output)
+
+    return build
 
 
 class Samples:
@@ -53,8 +93,8 @@ class Samples:
         """The folder ``slaforge build samples/NAME.yaml -o FOLDER`` wrote: one file per format, nothing else."""
         if name not in self._built:
             out = self.root / name
-            result = CliRunner().invoke(app, ["build", str(self.spec(name)), "-o", str(out)])
-            assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+            printed = built_once(out, build_with_cli("build", str(self.spec(name))))
+            assert printed.exit_code == 0 and "Traceback" not in printed.output, printed.output
             self._built[name] = out
         return self._built[name]
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from portfolio_helpers import SAMPLE, copy_sample, covering, edit, invoke, line_of, read
 from pypdf import PdfReader
-from shared import pdf_text
-from typer.testing import Result
+from shared import Printed, pdf_text
 
 PORTFOLIO = SAMPLE / "portfolio.yaml"
 
@@ -56,7 +55,7 @@ def stem_of(out: Path, entry: dict, base: Path = SAMPLE) -> Path:
     return out / folder / f"{found['id']}-v{found['version']}"
 
 
-def test_contracts_with_suppliers_and_teams_name_no_customer(portfolio_build: tuple[Path, Result]) -> None:
+def test_contracts_with_suppliers_and_teams_name_no_customer(portfolio_build: tuple[Path, Printed]) -> None:
     out, _ = portfolio_build
     hidden = secrets()
     assert "Contoso Logistics plc" in hidden and "NW-SVC-CONTOSO-WAN" in hidden  # what the test looks for

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import docx
 from portfolio_helpers import SAMPLE, copy_sample, edit, invoke, read
-from shared import pdf_text
-from typer.testing import Result
+from shared import Printed, pdf_text
 
 # each kind of credit term the corporate file can set, and how the corporate SLA names it
 NAMES = {
@@ -37,7 +36,7 @@ def plain(text: str) -> str:
 
 
 def test_the_corporate_sla_names_its_credit_terms_and_where_they_take_effect(
-    portfolio_build: tuple[Path, Result],
+    portfolio_build: tuple[Path, Printed],
 ) -> None:
     out, _ = portfolio_build
     credits = read(SAMPLE / "corporate.yaml")["service_credits"]  # type: ignore[index]

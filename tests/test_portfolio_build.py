@@ -13,8 +13,7 @@ import docx
 import pytest
 from portfolio_helpers import SAMPLE, copy_sample, covering, edit, invoke, read
 from pypdf import PdfReader
-from shared import pdf_text
-from typer.testing import Result
+from shared import Printed, pdf_text
 
 PORTFOLIO = SAMPLE / "portfolio.yaml"
 
@@ -73,7 +72,7 @@ def summary(output: str) -> tuple[list[str], list[str]]:
 
 
 @pytest.fixture(scope="module")
-def built(portfolio_build: tuple[Path, Result]) -> Path:
+def built(portfolio_build: tuple[Path, Printed]) -> Path:
     """The session's one build of the whole portfolio in PDF (and DOCX and HTML), with one job."""
     out, result = portfolio_build
     rendered, fresh = summary(result.stdout.strip().splitlines()[-1])
