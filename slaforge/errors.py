@@ -85,6 +85,14 @@ class SlaforgeError(Exception):
         return "\n".join(lines)
 
 
+class ValueRefused(ValueError):
+    """A value a parser refuses, with what it expects instead (shown as the problem's ``expected``)."""
+
+    def __init__(self, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.expected = expected
+
+
 class SpecError(SlaforgeError):
     """The spec (or a file it refers to) is invalid; ``problems`` lists every issue."""
 

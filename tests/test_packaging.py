@@ -177,15 +177,25 @@ def test_every_imported_third_party_package_is_declared() -> None:
     assert missing == {}, "imported but not declared in pyproject.toml"
 
 
-def test_weasyprint_has_the_tested_range_and_the_installed_version_is_in_it() -> None:
+@pytest.mark.parametrize(
+    "package",
+    [
+        "weasyprint",  # its internals are used
+        "pycountry",  # its ISO 4217 table decides which currencies a spec may be in, and the schemas' patterns
+        "holidays",  # its data decides the dates of a named holiday calendar
+    ],
+)
+def test_a_package_whose_data_or_internals_matter_has_a_tested_range_holding_the_installed_version(
+    package: str,
+) -> None:
     from importlib.metadata import version
 
     from packaging.requirements import Requirement
 
-    (weasyprint,) = [Requirement(r) for r in _declared()[""] if _name(r) == "weasyprint"]
-    bounds = {spec.operator for spec in weasyprint.specifier}
-    assert "<" in bounds and ">=" in bounds, "WeasyPrint's internals are used: a tested range, not an open bound"
-    assert weasyprint.specifier.contains(version("weasyprint"))
+    (declared,) = [Requirement(r) for r in _declared()[""] if _name(r) == package]
+    bounds = {spec.operator for spec in declared.specifier}
+    assert "<" in bounds and ">=" in bounds, f"{package}: a tested range, not an open bound"
+    assert declared.specifier.contains(version(package))
 
 
 # ------------------------------------------------------------------ clauses check from an installed wheel

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from slaforge.errors import ValueRefused
+from slaforge.spec.currencies import currency_codes
 from slaforge.spec.units import Duration, Money, Pct, parse_duration, parse_money, parse_percent
 
 # ------------------------------------------------------------------ percentages
@@ -171,10 +173,10 @@ def test_duration_rejects(written: object, message: str) -> None:
         ("12,000 EUR", "12000", "EUR"),
         ("EUR 1,500.00", "1500.00", "EUR"),
         ("GBP 1,234,567.89", "1234567.89", "GBP"),
-        ("250 gbp", "250", "GBP"),
         ("0.10 USD", "0.10", "USD"),
         ({"amount": 12000, "currency": "EUR"}, "12000", "EUR"),
-        ({"amount": "1,500.50", "currency": "chf"}, "1500.50", "CHF"),
+        ({"amount": "1,500.50", "currency": "CHF"}, "1500.50", "CHF"),
+        ("38500 XCG", "38500", "XCG"),  # the Caribbean guilder, in ISO 4217 since 2025
         ({"amount": 1500.5, "currency": "EUR"}, "1500.5", "EUR"),
     ],
 )
@@ -210,6 +212,12 @@ def test_money_prints_back(written: str, shown: str) -> None:
         ({"amount": 5, "currency": "EUR", "vat": True}, "mapping with amount and currency"),
         (True, "expected an amount"),
         ("1.500,00 EUR", "expected an amount"),
+        ("38500 XYZ", "'XYZ' is not an ISO 4217 currency code"),
+        ("EUR0 1", "expected an amount"),
+        ("100 XXX", "'XXX' is not an ISO 4217 currency code"),  # the code for "no currency"
+        ("250 gbp", "'gbp' is written in capitals in ISO 4217: did you mean 'GBP'[?]"),
+        ({"amount": 5, "currency": "chf"}, "did you mean 'CHF'[?]"),
+        ("100 EUE", "not an ISO 4217 currency code; did you mean 'EUR'[?]"),
     ],
 )
 def test_money_rejects(written: object, message: str) -> None:
@@ -222,3 +230,16 @@ def test_money_refuses_a_comma_that_does_not_group_thousands(written: str) -> No
     # '1,50 EUR' used to be read as 150 EUR
     with pytest.raises(ValueError, match="comma only separates thousands"):
         parse_money(written)
+
+
+def test_every_currency_code_is_three_capitals_and_the_common_ones_are_there() -> None:
+    codes = currency_codes()
+    assert all(len(code) == 3 and code.isalpha() and code.isupper() for code in codes)
+    assert {"EUR", "GBP", "USD", "JPY", "CHF", "INR"} <= set(codes)
+    assert len(codes) > 150  # ISO 4217 lists about 180 codes
+
+
+def test_a_refused_currency_says_what_is_expected() -> None:
+    with pytest.raises(ValueRefused) as refused:
+        parse_money("12000 eur")
+    assert refused.value.expected == "an ISO 4217 currency code in capitals, such as EUR, GBP or USD"

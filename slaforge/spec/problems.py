@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from slaforge.errors import Problem
+from slaforge.errors import Problem, ValueRefused
 from slaforge.spec.models import Spec
 from slaforge.spec.source import Loc, SourceMap
 
@@ -94,6 +94,8 @@ def _expected(error: Any) -> str | None:
     kind = error["type"]
     if kind == "literal_error" or kind == "enum":
         return ctx.get("expected")
+    if kind == "value_error" and isinstance(ctx.get("error"), ValueRefused):
+        return ctx["error"].expected
     if kind == "string_pattern_mismatch":
         return f"text matching {ctx.get('pattern')}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):

@@ -89,7 +89,26 @@ def text(kind: str) -> str:
 
 
 def _model_schema(model: type) -> dict[str, Any]:
-    return _described(model.model_json_schema(mode="validation"))  # type: ignore[attr-defined]
+    from slaforge.spec.units import MONEY_MARKER, money_schema
+
+    found = model.model_json_schema(mode="validation")  # type: ignore[attr-defined]
+    if _referred(found, MONEY_MARKER, {"$ref": "#/$defs/Money"}):  # every amount refers to one definition
+        found["$defs"] = dict(sorted({**found.get("$defs", {}), "Money": money_schema()}.items()))
+    return _described(found)
+
+
+def _referred(node: Any, marker: dict[str, str], reference: dict[str, str]) -> bool:
+    """Replaces, in place, every ``marker`` key in ``node`` by ``reference``; whether there was one."""
+    if isinstance(node, list):
+        return any([_referred(value, marker, reference) for value in node])
+    if not isinstance(node, dict):
+        return False
+    here = all(node.get(key) == value for key, value in marker.items())
+    if here:
+        for key in marker:
+            del node[key]
+        node.update(reference)
+    return any([_referred(value, marker, reference) for value in node.values()]) or here
 
 
 def _spec() -> dict[str, Any]:

@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from slaforge.spec.currencies import checked_currency, currency_codes
 from slaforge.text import format_decimal
 
 
@@ -294,9 +295,15 @@ DurationValue = Annotated[
 _MONEY_AFTER = re.compile(r"^\s*(?P<n>-?[\d,_]+(?:\.\d+)?)\s*(?P<cur>[A-Za-z]{3})\s*$")
 _MONEY_BEFORE = re.compile(r"^\s*(?P<cur>[A-Za-z]{3})\s*(?P<n>-?[\d,_]+(?:\.\d+)?)\s*$")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
-# what parse_money accepts, for editors: no minus sign, a comma only between thousands
+# what parse_money accepts, for editors: no minus sign, a comma only between thousands, an ISO 4217 code
 _AMOUNT = r"(?:\d{1,3}(?:,\d{3})+|[\d_]+)(?:\.\d+)?"
-MONEY_PATTERN = rf"^\s*(?:{_AMOUNT}\s*[A-Za-z]{{3}}|[A-Za-z]{{3}}\s*{_AMOUNT})\s*$"
+
+
+def money_pattern() -> str:
+    codes = "|".join(currency_codes())
+    return rf"^\s*(?:{_AMOUNT}\s*(?:{codes})|(?:{codes})\s*{_AMOUNT})\s*$"
+
+
 MONEY_EXPECTED = "an amount with an ISO 4217 currency, such as 12000 EUR or GBP 1,500.00"
 
 
@@ -329,34 +336,40 @@ def parse_money(value: Any) -> Money:
                 raise ValueError("an amount of money may not be negative")
             if amount == 0:
                 raise ValueError("an amount of zero has no use here: leave the value out instead")
-            return Money(amount, match["cur"].upper())
+            return Money(amount, checked_currency(match["cur"]))
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise ValueError(f"{value} has no currency: write it as, e.g., {value} EUR")
     raise ValueError(f"expected {MONEY_EXPECTED}")
 
 
+def money_schema() -> dict[str, Any]:
+    """The one JSON Schema definition of an amount of money (``$defs/Money`` in every schema)."""
+    return {
+        "description": f"An amount of money: {MONEY_EXPECTED}",
+        "anyOf": [
+            {"type": "string", "pattern": money_pattern(), "examples": ["12000 EUR", "GBP 1,500.00"]},
+            {
+                "type": "object",
+                "properties": {
+                    "amount": {"type": ["number", "string"], "description": "The amount, e.g. 1500.00"},
+                    "currency": {
+                        "type": "string",
+                        "enum": list(currency_codes()),
+                        "description": "ISO 4217 currency code, in capitals, e.g. EUR",
+                    },
+                },
+                "required": ["amount", "currency"],
+                "additionalProperties": False,
+            },
+        ],
+    }
+
+
+# pydantic cannot refer to a definition it does not make: the schema module puts ``$defs/Money`` in its place
+MONEY_MARKER = {"x-slaforge-value": "money"}
 MoneyValue = Annotated[
     Money,
     BeforeValidator(parse_money),
     PlainSerializer(str, return_type=str, when_used="json"),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": MONEY_PATTERN, "examples": ["12000 EUR", "GBP 1,500.00"]},
-                {
-                    "type": "object",
-                    "properties": {
-                        "amount": {"type": ["number", "string"], "description": "The amount, e.g. 1500.00"},
-                        "currency": {
-                            "type": "string",
-                            "pattern": "^[A-Za-z]{3}$",
-                            "description": "ISO 4217 currency code, e.g. EUR",
-                        },
-                    },
-                    "required": ["amount", "currency"],
-                    "additionalProperties": False,
-                },
-            ]
-        }
-    ),
+    WithJsonSchema(MONEY_MARKER),
 ]
