@@ -5,6 +5,7 @@ Pure functions over spec values, in the calendar's own time zone and in real ela
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -26,6 +27,35 @@ def due_after(start: dt.datetime, duration: Duration, calendar: ServiceHours) ->
     if duration.business:
         return add_business_time(start, business_minutes(duration, calendar), calendar)
     return (start.astimezone(dt.UTC) + dt.timedelta(minutes=float(duration.minutes))).astimezone(zone)
+
+
+def calendar_after(start: dt.datetime, duration: Duration, calendar: ServiceHours) -> dt.datetime:
+    """``duration`` after ``start`` as a calendar counts it: days, weeks, months and years on the wall clock of
+    the calendar's zone (30 days after a midnight is a midnight, also across a change of summer time; 2 months
+    after 1 March is 1 May), business time within the calendar, hours and less in elapsed time."""
+    if duration.business or duration.unit not in _CALENDAR_UNITS:
+        return due_after(start, duration, calendar)
+    zone = ZoneInfo(calendar.timezone)
+    local = start.astimezone(zone).replace(tzinfo=None)
+    whole = int(duration.amount)
+    if duration.amount != whole:  # a fraction of a day or month has no wall-clock meaning: elapsed time
+        return due_after(start, duration, calendar)
+    if duration.unit in ("day", "week"):
+        moved = local + dt.timedelta(days=whole * (7 if duration.unit == "week" else 1))
+    else:
+        moved = _add_months(local, whole * (12 if duration.unit == "year" else 1))
+    return moved.replace(tzinfo=zone)
+
+
+_CALENDAR_UNITS = ("day", "week", "month", "year")
+
+
+def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
+    """Calendar months later; a day the month lacks becomes its last day (31 January + 1 month = 28/29 February)."""
+    index = moment.year * 12 + moment.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar_module.monthrange(year, month + 1)[1]
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, last))
 
 
 def due_times(level: SeverityLevel, calendar: ServiceHours, reported: dt.datetime) -> dict[str, dt.datetime]:

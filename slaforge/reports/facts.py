@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from slaforge.arithmetic.achievement import Achievement, WindowAchievement
 from slaforge.arithmetic.attainment import SeverityAttainment, TicketOutcome
 from slaforge.arithmetic.availability import CommitmentAvailability
-from slaforge.arithmetic.business_time import due_after
+from slaforge.arithmetic.business_time import calendar_after
 from slaforge.arithmetic.credits import ChronicStatus
 from slaforge.arithmetic.credits_owed import CommitmentCredit
 from slaforge.arithmetic.periods import Period
@@ -34,7 +34,7 @@ def claim_due(spec: Spec, period: Period) -> dt.datetime | None:
         return None
     calendar = spec.service_hours[spec.responsiveness.hours]
     end = dt.datetime.combine(period.end, dt.time()).replace(tzinfo=ZoneInfo(calendar.timezone))
-    return due_after(end, credits.claim.deadline, calendar)
+    return calendar_after(end, credits.claim.deadline, calendar)
 
 
 def claim_last_day(spec: Spec, period: Period) -> dt.date | None:
