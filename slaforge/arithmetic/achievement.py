@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from slaforge.arithmetic.attainment import SeverityAttainment, attainment_in, tickets_by_window
 from slaforge.arithmetic.availability import CommitmentAvailability, availability_in, outage_spans, service_calendar
-from slaforge.arithmetic.credits_owed import CommitmentCredit, credits_for
+from slaforge.arithmetic.credits_owed import CommitmentCredit, credits_for, one_per_service
 from slaforge.arithmetic.measurements import Measurements
 from slaforge.arithmetic.periods import Period, first_window_start, parse_period, period_for
 from slaforge.errors import DataError, InvalidArgument, SpecError
@@ -107,6 +107,8 @@ def achievement(spec: Spec, data: Measurements, period_text: str | None = None) 
         availability = tuple(availability_in(spec, p, period, data, spans) for p in commitments)
         outcomes, severities = attainment_in(spec, reported.get(index, ()), period, as_of)
         credits = tuple(credits_for(spec, a, outcomes, history[(a.service.id, a.commitment.id)]) for a in availability)
+        if spec.service_credits is not None:
+            credits = one_per_service(spec.service_credits.several_commitments, credits)
         for a in availability:
             history[(a.service.id, a.commitment.id)].append(a.achieved)
         results.append(WindowAchievement(period, availability, severities, credits))

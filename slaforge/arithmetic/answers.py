@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from slaforge.arithmetic.calendars import holiday_list_end, maintenance_seconds,
 from slaforge.arithmetic.credits import compute_credit, parse_events
 from slaforge.arithmetic.downtime import SECONDS_PER_DAY, WINDOW_DAYS, allowed_downtime_seconds, format_seconds
 from slaforge.arithmetic.periods import Period, first_window_start, parse_period, period_for
+from slaforge.arithmetic.several import other_credits, parse_others, under_rule
 from slaforge.errors import InvalidArgument, UsageError
 from slaforge.spec.loader import LoadedSpec, load_spec
 from slaforge.spec.models import Commitment, Service, Window
@@ -316,6 +318,7 @@ def credit_answer(
     events: list[str],
     history: list[str],
     load: Loader = load_spec,
+    others_given: list[str] | None = None,
 ) -> dict[str, Any]:
     loaded = load(spec_path)
     spec = loaded.spec
@@ -348,6 +351,7 @@ def credit_answer(
     except ValueError as exc:
         raise InvalidArgument(str(exc)) from None
     past = [_percent(h, "--history") for h in history]
+    others = parse_others(others_given or [], service, commitment)
     table, _ = credit_table(spec, placed(spec, service.id, commitment.id))
     result = compute_credit(
         credits,
@@ -359,6 +363,10 @@ def credit_answer(
         parsed_events,
         past,
     )
+    seconds = Decimal(period.days * SECONDS_PER_DAY)
+    rule = under_rule(spec, commitment, result, other_credits(spec, service, others, fee, seconds))
+    if not rule["paid"]:
+        result = replace(result, payable=Money(Decimal("0.00"), result.payable.currency))
     chronic = result.chronic
     return {
         "service": service.id,
@@ -388,7 +396,8 @@ def credit_answer(
         "credit_amount_value": _number(result.payable.amount),
         "currency": result.payable.currency,
         "credit_percent": _number(result.credit_percent),
-        "notes": list(result.notes),
+        "notes": [*result.notes, *rule.pop("rule_notes")],
+        **rule,
         "chronic_failure": None
         if chronic is None
         else {
@@ -427,6 +436,11 @@ def credit_text(answer: dict[str, Any]) -> str:
         lines.append(f"  cap: {answer['cap']} -> {answer['after_cap']}")
     if answer["minimum_payable"]:
         lines.append(f"  minimum payable: {answer['minimum_payable']}")
+    for other in answer["others"]:
+        lines.append(
+            f"  beside commitment {other['commitment']}: availability {other['availability']} against "
+            f"{other['target']}, credit {other['credit_amount']}"
+        )
     lines.append(f"credit owed: {answer['credit_amount']} ({answer['credit_percent']}% of the fee)")
     for note in answer["notes"]:
         lines.append(f"  note: {note}")

@@ -3,18 +3,19 @@ with per-event counts from the tickets and the earlier windows' availability as 
 chronic-failure rule.
 
 Per-event credits belong to a service, not to one of its commitments: they are counted once, with
-the service's first commitment.
+the service's first commitment.  Where the agreement pays a service's credit for a window under one
+commitment only (``service_credits.several_commitments``), :func:`one_per_service` keeps the largest.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from slaforge.arithmetic.attainment import TicketOutcome
 from slaforge.arithmetic.availability import CommitmentAvailability
 from slaforge.arithmetic.credits import CreditResult, band_for, compute_credit
-from slaforge.spec.models import Commitment, CreditTable, Service, Spec
+from slaforge.spec.models import Commitment, CreditTable, Service, SeveralCommitments, Spec
 from slaforge.spec.objectives import credit_table
 from slaforge.spec.units import Money
 
@@ -26,6 +27,33 @@ class CommitmentCredit:
     result: CreditResult | None
     reason: str | None = None  # why there is no result
     unpriced_percent: Decimal | None = None  # the band's credit, when it is due but no fee prices it
+    claimed_under: Commitment | None = None  # not paid: the service's credit is given under this commitment
+
+
+def one_per_service(
+    rule: SeveralCommitments | None, credits: tuple[CommitmentCredit, ...]
+) -> tuple[CommitmentCredit, ...]:
+    """The credits of one window under the agreement's rule for several commitments: with a rule that pays one
+    credit per service, only the largest payable credit of each service is paid (the first of equal ones), the
+    others are kept with their figures, nothing payable, and the commitment the credit is given under."""
+    if rule is None or rule == SeveralCommitments.add_up:
+        return credits
+    largest: dict[str, CommitmentCredit] = {}
+    for credit in credits:
+        if credit.result is None or credit.result.payable.amount <= 0:
+            continue
+        best = largest.get(credit.service.id)
+        if best is None or (best.result is not None and credit.result.payable.amount > best.result.payable.amount):
+            largest[credit.service.id] = credit
+    kept = []
+    for credit in credits:
+        best = largest.get(credit.service.id)
+        if best is None or best is credit or credit.result is None or credit.result.payable.amount <= 0:
+            kept.append(credit)
+            continue
+        nothing = Money(Decimal(0).quantize(Decimal("0.01")), credit.result.payable.currency)
+        kept.append(replace(credit, result=replace(credit.result, payable=nothing), claimed_under=best.commitment))
+    return tuple(kept)
 
 
 def _event_counts(spec: Spec, service: Service, outcomes: list[TicketOutcome]) -> list[tuple[str, str | None, int]]:

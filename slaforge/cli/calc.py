@@ -113,6 +113,15 @@ def calc_credit(
             "--history", metavar="PERCENTS", help="Availability of the previous windows, oldest first: 99.9,99.2"
         ),
     ] = None,
+    other: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--other",
+            metavar="COMMITMENT=PERCENT",
+            help="What another commitment of the service achieved in the same window, for the agreement's rule "
+            "on several commitments, e.g. instance-level=99.2 (repeatable)",
+        ),
+    ] = None,
     document: DocumentId = None,
     as_json: Json = False,
 ) -> None:
@@ -120,5 +129,7 @@ def calc_credit(
     from slaforge.arithmetic.answers import credit_answer, credit_text
 
     past = [h for h in (history or "").split(",") if h.strip()]
-    answer = credit_answer(spec, service, commitment, uptime, fee, period, list(event or ()), past, _loader(document))
+    answer = credit_answer(
+        spec, service, commitment, uptime, fee, period, list(event or ()), past, _loader(document), list(other or ())
+    )
     _print(answer, credit_text, as_json)

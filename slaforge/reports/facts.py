@@ -201,6 +201,7 @@ def _credits(result: Achievement, now: WindowAchievement) -> dict[str, Any] | No
                 "gross": _money(outcome.gross),
                 "cap": _money(outcome.cap),
                 "owed": _money(outcome.payable),
+                **({"claimed_under": credit.claimed_under.id} if credit.claimed_under else {}),
                 "chronic_failure": (
                     {
                         "reached": outcome.chronic.reached,

@@ -582,6 +582,15 @@ class ChronicFailure(Model):
         return self
 
 
+class SeveralCommitments(StrEnum):
+    """How a service that makes several commitments is credited when more than one of them misses in a window."""
+
+    add_up = "add-up"  # the credits under each commitment are added together
+    one_commitment = "one-commitment"  # the same downtime is credited under one commitment, not both
+    one_per_window = "one-per-window"  # only one credit per service per measurement window
+    customer_chooses = "customer-chooses"  # the customer chooses one service level for its claim
+
+
 class ServiceCredits(Model):
     fee: MoneyValue | None = Field(None, description="Default fee per measurement window for worked examples")
     bands: list[CreditBand] = Field(
@@ -596,6 +605,13 @@ class ServiceCredits(Model):
     )
     downtime_multiple: Decimal | None = Field(
         None, gt=0, description="Credit = this multiple of the fee for the minutes of downtime"
+    )
+    several_commitments: SeveralCommitments | None = Field(
+        None,
+        description="For a service with several commitments, when more than one misses in a window: add-up "
+        "(their credits are added together), one-commitment (credited under one commitment, not both), "
+        "one-per-window (one credit per service per window) or customer-chooses (the customer chooses one "
+        "service level for its claim); the last three give the largest credit of the service",
     )
     per_event: list[PerEventCredit] = Field(
         description="Credits for each missed target (response, resolution, update, report)", default_factory=list

@@ -54,6 +54,7 @@ def credits(result: Achievement) -> dict[str, Any]:
                 "cap": str(outcome.cap) if outcome.cap else None,
                 "payable": str(outcome.payable),
                 "paid": outcome.payable.amount > 0,
+                "claimed_under": names[(credit.service.id, credit.claimed_under.id)] if credit.claimed_under else None,
                 "notes": list(outcome.notes),
                 "chronic": status.__dict__ if status else None,
             }
@@ -76,6 +77,7 @@ def credits(result: Achievement) -> dict[str, Any]:
         "minimum": str(scheme.minimum_payable) if scheme.minimum_payable else None,
         "annual_cap": scheme.caps.per_year is not None or scheme.caps.per_year_amount is not None,
         "sole_remedy": scheme.sole_remedy,
+        "several_commitments": scheme.several_commitments.value if scheme.several_commitments else None,
     }
 
 
