@@ -160,6 +160,39 @@ def test_calc_downtime_text_shows_minutes_and_hms() -> None:
     assert "allowed downtime: 44.64 minutes (44 minutes 38.4 seconds)" in result.output
 
 
+def spoken(seconds: Fraction) -> str:
+    """Seconds as the text says them, worked out here: whole hours and minutes, then the exact seconds."""
+    minutes, rest = divmod(seconds, 60)
+    hours, minutes = divmod(int(minutes), 60)
+    secs = f"{Decimal(rest.numerator) / Decimal(rest.denominator):f}".rstrip("0").rstrip(".")
+    parts = [f"{hours} hour{'s' * (hours != 1)}"] * bool(hours) + [f"{minutes} minute{'s' * (minutes != 1)}"] * bool(
+        minutes
+    )
+    return " ".join(parts + [f"{secs} second{'s' * (rest != 1)}"] * bool(rest))
+
+
+@pytest.mark.parametrize("target", ["99.99", "99.995", "99.999"])
+@pytest.mark.parametrize(("period", "days"), [("2027-02", 28), ("2027-03", 31), ("2027-Q1", 90)])
+def test_durations_in_words_are_exact_not_rounded_to_a_tenth(target: str, period: str, days: int) -> None:
+    result = CliRunner().invoke(app, ["calc", "downtime", f"{target}%", "--period", period])
+    assert result.exit_code == 0, result.output
+    seconds = (100 - Fraction(target)) / 100 * days * 86400  # 99.99% of 28 days leaves 241.92 s
+    assert f"({spoken(seconds)})" in result.output
+
+
+def test_the_agreement_states_a_budget_to_the_hundredth_of_a_second(tmp_path: Path) -> None:
+    spec = (Path(__file__).parent / "specs" / "minimal.yaml").read_text(encoding="utf-8")
+    assert spec.count("      target: 99.9%\n") == 1
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec.replace("      target: 99.9%\n", "      target: 99.99%\n"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(path), "-f", "html", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    (page,) = (tmp_path / "out").glob("*.html")
+    text = " ".join(page.read_text(encoding="utf-8").split())
+    month = Fraction(1, 10000) * 31 * 86400  # 267.84 s
+    assert spoken(month) == "4 minutes 27.84 seconds" and f"{spoken(month)} in a 31-day month" in text
+
+
 @pytest.mark.parametrize(
     ("period", "window", "days"),
     [

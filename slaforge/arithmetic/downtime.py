@@ -30,9 +30,14 @@ def allowed_downtime_seconds(target: Decimal, window_seconds: Decimal | int) -> 
     return (Decimal(100) - target) * Decimal(window_seconds) / Decimal(100)
 
 
+MICROSECOND = Decimal("0.000001")
+
+
 def format_seconds(seconds: Decimal) -> str:
-    """``Decimal('2678.4')`` -> ``'44 minutes 38.4 seconds'``."""
-    seconds = seconds.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """``Decimal('2678.4')`` -> ``'44 minutes 38.4 seconds'``, ``Decimal('27.84')`` -> ``'27.84 seconds'``: exact
+    (a budget is a percentage of whole seconds, so its decimals end), to the microsecond at most."""
+    if seconds.as_tuple().exponent < -6:  # type: ignore[operator]
+        seconds = seconds.quantize(MICROSECOND, rounding=ROUND_HALF_UP)
     if seconds == 0:
         return "no downtime"
     whole = int(seconds)
