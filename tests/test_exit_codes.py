@@ -35,13 +35,13 @@ INVALID = {  # the command line parses, but what it names is invalid or missing
     "a clause id": ["clauses", "show", "penalties.no-such-clause"],
     "a category": ["clauses", "list", "--category", "no-such-category"],
     "a data folder": ["report", str(SPEC), "--data", "no-such-folder", "-f", "html"],
-    "a period outside the data": [
+    "a period before the agreement": [
         "report",
         str(MEASURED / "agreement.yaml"),
         "--data",
         str(MEASURED),
         "--period",
-        "2031-01",
+        "2026-12",
     ],
     "a value out of range": ["calc", "downtime", "101"],
     "a severity": ["calc", "deadline", str(SPEC), "--severity", "P9", "--reported", "2027-03-01T10:00"],

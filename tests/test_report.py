@@ -7,6 +7,7 @@ the saas-platform sample, EUR 150 per missed P1 response, a 40% monthly cap, EUR
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from fractions import Fraction
@@ -250,13 +251,26 @@ def test_reports_are_reproducible(tmp_path: Path, reports: Path) -> None:
         assert (tmp_path / name).read_bytes() == (reports / name).read_bytes()
 
 
-def test_the_default_period_is_the_latest_and_a_period_outside_the_data_is_refused(tmp_path: Path) -> None:
+def test_the_default_period_is_the_latest_and_a_period_before_the_data_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(SPEC), "--data", str(SAMPLE), "-f", "html", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "LDG-SLA-VDB-2027-report-2027-03.html").is_file()
-    result = CliRunner().invoke(app, ["report", str(SPEC), "--data", str(SAMPLE), "--period", "2027-05"])
-    assert result.exit_code == 1  # a period outside the data: the command line parses
-    assert "covers January 2027 to March 2027" in result.output
+    result = CliRunner().invoke(app, ["report", str(SPEC), "--data", str(SAMPLE), "--period", "2026-12"])
+    assert result.exit_code == 1  # a period before the data: the command line parses
+    assert "covers January 2027 to" in result.output
+
+
+def test_a_window_without_outages_or_tickets_is_reported_as_a_good_one() -> None:
+    # June 2027 has no row in the data (which ends in March): nothing went down and nothing was reported
+    result = CliRunner().invoke(app, ["report", str(SPEC), "--data", str(SAMPLE), "--period", "2027-06", "--json"])
+    assert result.exit_code == 0, result.output
+    facts = json.loads(result.stdout)
+    assert facts["period"] == {"label": "June 2027", "first_day": "2027-06-01", "last_day": "2027-06-30"}
+    for service in facts["services"]:
+        assert service["met"] is True and service["achieved"] == "100" and service["downtime_seconds"] == 0
+        assert service["window_seconds"] == 30 * 86400 and service["outages"] == []
+    assert all(s["tickets"] == 0 for s in facts["severities"])
+    assert facts["credits"]["total_owed"] is None
 
 
 def test_input_a_report_cannot_cover_is_invalid_input_not_a_usage_error(tmp_path: Path) -> None:
@@ -427,7 +441,8 @@ def test_a_single_file_of_outages_is_enough(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = html_text(out, "2027-03")
     assert "Data: outages.csv and no ticket data was given." in text
-    assert "0 support tickets were reported." in text
+    assert "No ticket data was given, so this report says nothing of support responsiveness." in text
+    assert "support tickets were reported" not in text and "Every severity met" not in text
     assert shown(availability("einvoicing", "2027-03")) in text
 
 

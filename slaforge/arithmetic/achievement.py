@@ -58,13 +58,17 @@ def common_window(spec: Spec) -> Window:
     return windows.pop()
 
 
-def windows_in(spec: Spec, window: Window, data: Measurements, zone: ZoneInfo) -> list[Period]:
-    """Every window from the agreement's first up to the last one that holds any measured data."""
+def windows_in(
+    spec: Spec, window: Window, data: Measurements, zone: ZoneInfo, wanted: Period | None = None
+) -> list[Period]:
+    """Every window from the agreement's first up to the last one that holds any measured data, or up to the
+    ``wanted`` one when it lies later: a window without outages or tickets is reported as one in which nothing
+    went wrong, not refused."""
     instants = list(data.instants())
-    if not instants:
+    if not instants and wanted is None:
         raise DataError("the measured data holds no outages and no tickets, so there is nothing to report")
-    first = min(instants).astimezone(zone).date()
-    last = max(instants).astimezone(zone).date()
+    dates = [i.astimezone(zone).date() for i in instants] + ([wanted.start] if wanted is not None else [])
+    first, last = min(dates), max(dates)
     period = period_for(window, first_window_start(spec, window))
     periods = []
     for _ in range(1000):
@@ -84,12 +88,14 @@ def achievement(spec: Spec, data: Measurements, period_text: str | None = None) 
     """Every window of the data up to the reported one (``period_text``, default the latest with data)."""
     window = common_window(spec)
     zone = ZoneInfo(service_calendar(spec, spec.services[0]).timezone)
-    periods = windows_in(spec, window, data, zone)
+    wanted = None
     if period_text is not None:
         try:
             wanted = parse_period(period_text)
         except ValueError as error:
             raise InvalidArgument(str(error)) from None
+    periods = windows_in(spec, window, data, zone, wanted)
+    if wanted is not None:
         index = next((i for i, p in enumerate(periods) if (p.start, p.end) == (wanted.start, wanted.end)), None)
         if index is None:
             span = f"{periods[0].label} to {periods[-1].label}"
