@@ -11,6 +11,9 @@ Times are whole seconds between aware instants, so a window on the night the
 clocks change is as long as it really was (March 2027 in Berlin is 743 hours).
 Overlapping outages count once.  An outage flagged with an exclusion is excluded
 time for a commitment that allows that exclusion, and downtime for one that does not.
+Where downtime is ``contiguous``, only outages that form a period of at least its
+``minimum_period`` count (outages less than a minute apart form one period, as the
+agreement's text says); shorter interruptions are not downtime.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from slaforge.arithmetic.measurements import Measurements, Outage
 from slaforge.arithmetic.periods import Period
 from slaforge.arithmetic.spans import Span, epoch, length, local_instant, subtract
 from slaforge.spec.calendars import ServiceHours
-from slaforge.spec.models import Commitment, Service, Spec
+from slaforge.spec.models import Commitment, DowntimeKind, Service, Spec
 from slaforge.spec.objectives import PlacedCommitment
 
 
@@ -141,15 +144,17 @@ def availability_in(
         return outage.exclusion is not None and outage.exclusion in commitment.exclusions
 
     excluded_in = intersect(((b, e) for b, e, o in mine if excluded(o)), window)
-    down_in = subtract(intersect(((b, e) for b, e, o in mine if not excluded(o)), window), excluded_in)
+    counted = _long_enough([(b, e, o) for b, e, o in mine if not excluded(o)], commitment)
+    down_in = subtract(intersect(((b, e) for b, e, _ in counted), window), excluded_in)
     downtime = []
     excluded_shares = []
+    counts = {id(o) for _, _, o in counted}
     for start, end, outage in mine:
         inside = _clip(start, end, window)
         if excluded(outage):
             if seconds := length(inside):
                 excluded_shares.append(OutageShare(outage, seconds))
-        elif seconds := length(subtract(inside, _clip(start, end, excluded_in))):
+        elif id(outage) in counts and (seconds := length(subtract(inside, _clip(start, end, excluded_in)))):
             downtime.append(OutageShare(outage, seconds))
     return CommitmentAvailability(
         placed=placed,
@@ -160,6 +165,32 @@ def availability_in(
         downtime=tuple(sorted(downtime, key=lambda s: s.outage.start)),
         excluded=tuple(sorted(excluded_shares, key=lambda s: s.outage.start)),
     )
+
+
+JOINED_GAP = 60  # outages separated by less than a minute of normal operation are one period
+
+
+def _long_enough(outages: list[tuple[int, int, Outage]], commitment: Commitment) -> list[tuple[int, int, Outage]]:
+    """The outages that count as downtime: all of them, or for ``contiguous`` downtime those that form a period
+    (outages less than a minute apart joined) of at least the minimum period."""
+    minimum = commitment.downtime.minimum_period
+    if commitment.downtime.kind != DowntimeKind.contiguous or minimum is None:
+        return outages
+    shortest = minimum.minutes * 60
+    kept: list[tuple[int, int, Outage]] = []
+    group: list[tuple[int, int, Outage]] = []
+    for item in sorted(outages, key=lambda s: (s[0], s[1])):
+        if group and item[0] - max(e for _, e, _ in group) >= JOINED_GAP:
+            kept += _if_long(group, shortest)
+            group = []
+        group.append(item)
+    return kept + _if_long(group, shortest)
+
+
+def _if_long(group: list[tuple[int, int, Outage]], shortest: Decimal) -> list[tuple[int, int, Outage]]:
+    if not group:
+        return []
+    return group if max(e for _, e, _ in group) - group[0][0] >= shortest else []
 
 
 def _clip(start: int, end: int, spans: list[Span]) -> list[Span]:
