@@ -155,7 +155,15 @@ def test_a_worker_that_differs_is_named_and_nothing_is_rendered(differs: str, tm
         says = "has other built-in clauses or theme files than this build"
     with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "distributed.cli.dask_worker", cluster.scheduler_address, "--nthreads", "1"],
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_worker",
+                cluster.scheduler_address,
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+            ],
             env={**os.environ, "PYTHONPATH": str(other)},
             cwd=other,  # python -m puts its folder first on the path: this install, not the checkout
             stdout=subprocess.DEVNULL,

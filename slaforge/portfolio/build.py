@@ -321,7 +321,7 @@ def _run(jobs: list[Job], workers: int, scheduler: str | None = None) -> Any:
     if scheduler is not None and jobs:
         from slaforge.portfolio.cluster import run_on_cluster
 
-        yield from run_on_cluster(jobs, scheduler)
+        yield from run_on_cluster(jobs, scheduler, render_job, chunk_size)
         return
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:

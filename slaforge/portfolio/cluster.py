@@ -17,17 +17,16 @@ asks for the cluster, so a plain build never loads it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slaforge import __version__
 from slaforge.errors import Problem, SlaforgeError
 from slaforge.resources import data_root
 
-if TYPE_CHECKING:
-    from slaforge.portfolio.build import Job
-
+Job = Any  # slaforge.portfolio.build.Job: what one document needs, picklable (this module sits below build)
+Render = Callable[[Any], Any]  # build.render_job, run on the workers
 CONNECT_SECONDS = 10  # how long to wait for the scheduler before saying it cannot be reached
 EXTRA = "pip install 'slaforge[dask]'"
 
@@ -39,11 +38,12 @@ class ClusterError(SlaforgeError):
 Answer = Any  # render_job's answer: (content digest, bytes per format) or the document's problems
 
 
-def run_on_cluster(jobs: Sequence[Job], scheduler: str) -> Iterator[tuple[Job, Answer]]:
-    """Render ``jobs`` on the cluster behind ``scheduler``, in chunks as a local pool of as many workers
-    as the cluster has threads; yield each job with its answer, in the order given."""
-    from slaforge.portfolio.build import chunk_size
-
+def run_on_cluster(
+    jobs: Sequence[Job], scheduler: str, render: Render, chunk_size: Callable[[int, int], int]
+) -> Iterator[tuple[Job, Answer]]:
+    """Render ``jobs`` with ``render`` on the cluster behind ``scheduler``, in chunks of ``chunk_size(jobs,
+    workers)`` as a local pool of as many workers as the cluster has threads; yield each job with its
+    answer, in the order given."""
     client = _connect(scheduler)
     futures: list[Any] = []
     try:
@@ -51,7 +51,7 @@ def run_on_cluster(jobs: Sequence[Job], scheduler: str) -> Iterator[tuple[Job, A
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
         size = chunk_size(len(jobs), max(1, threads))
         chunks = [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
-        futures = client.map(render_chunk, chunks, pure=False)
+        futures = client.map(render_chunk, chunks, render=render, pure=False)
         for chunk, future in zip(chunks, futures, strict=True):
             answers = _result(future, chunk)
             yield from zip(chunk, answers, strict=True)
@@ -63,11 +63,9 @@ def run_on_cluster(jobs: Sequence[Job], scheduler: str) -> Iterator[tuple[Job, A
         client.close()
 
 
-def render_chunk(jobs: list[Job]) -> list[Answer]:
+def render_chunk(jobs: list[Job], render: Render) -> list[Answer]:
     """On a worker: render a chunk of documents, one answer each."""
-    from slaforge.portfolio.build import render_job
-
-    return [render_job(job) for job in jobs]
+    return [render(job) for job in jobs]
 
 
 def worker_facts(folders: list[tuple[str, ...]]) -> dict[str, Any]:
