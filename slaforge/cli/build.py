@@ -131,6 +131,24 @@ def build(
             "--prune", help="Portfolios: move the files of documents no longer in the portfolio to OUT/issued/."
         ),
     ] = False,
+    executor: Annotated[
+        str,
+        typer.Option(
+            "--executor",
+            metavar="EXECUTOR",
+            help="Portfolios: local (processes, see --jobs) or dask (a Dask cluster, see --scheduler; "
+            "pip install 'slaforge[dask]').",
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="With --executor dask: the cluster's scheduler, e.g. tcp://10.0.0.5:8786.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Build agreements (or every document of a portfolio) as PDF, DOCX and HTML (default: all three, into out/)."""
     from slaforge.build import BuildOptions
@@ -140,18 +158,36 @@ def build(
     if pdf_variant not in PDF_VARIANTS:
         raise UsageError(f"unknown --pdf-variant {pdf_variant!r}: expected one of {', '.join(PDF_VARIANTS)}")
     engine = pdf_engine_of(pdf_engine, chosen)
+    cluster = scheduler_of(executor, scheduler, jobs)
     options = BuildOptions(chosen, out, theme_dir, tuple(clause_dirs or ()), pdf_variant, strict, engine)
     # each spec is built on its own: one that fails does not stop the others, and the command fails
-    failed = [path for path in specs if not _build_one(path, options, jobs, standalone, prune)]
+    failed = [path for path in specs if not _build_one(path, options, jobs, standalone, prune, cluster)]
     if failed:
         raise typer.Exit(1)
 
 
-def _build_one(path: Path, options: BuildOptions, jobs: int, standalone: bool, prune: bool) -> bool:
+def scheduler_of(executor: str, scheduler: str | None, jobs: int) -> str | None:
+    """The Dask scheduler to render on, or None for local processes; refuse options that do not go together."""
+    if executor not in ("local", "dask"):
+        raise UsageError(f"unknown --executor {executor!r}: expected local or dask")
+    if executor == "local":
+        if scheduler is not None:
+            raise UsageError("--scheduler names a Dask cluster: use it with --executor dask")
+        return None
+    if not scheduler:
+        raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+    if jobs != 1:
+        raise UsageError("--jobs sets local processes; a Dask cluster renders with its own workers")
+    return scheduler
+
+
+def _build_one(
+    path: Path, options: BuildOptions, jobs: int, standalone: bool, prune: bool, scheduler: str | None = None
+) -> bool:
     """Build one spec or portfolio; False when it failed (its problems are printed)."""
     try:
         if is_portfolio(path):
-            _build_portfolio(path, options, jobs, standalone, prune)
+            _build_portfolio(path, options, jobs, standalone, prune, scheduler)
         else:
             from slaforge.build import build_spec
 
@@ -165,13 +201,15 @@ def _build_one(path: Path, options: BuildOptions, jobs: int, standalone: bool, p
     return True
 
 
-def _build_portfolio(path: Path, options: BuildOptions, jobs: int, standalone: bool, prune: bool) -> None:
+def _build_portfolio(
+    path: Path, options: BuildOptions, jobs: int, standalone: bool, prune: bool, scheduler: str | None
+) -> None:
     from slaforge.portfolio.build import PortfolioOptions, build_portfolio
     from slaforge.portfolio.progress import ProgressReport
 
     progress = ProgressReport(sys.stderr)
     try:
-        chosen = PortfolioOptions(**vars(options), standalone=standalone, jobs=jobs, prune=prune)
+        chosen = PortfolioOptions(**vars(options), standalone=standalone, jobs=jobs, prune=prune, scheduler=scheduler)
         result = build_portfolio(path, chosen, progress)
     finally:
         progress.close()

@@ -61,6 +61,7 @@ class PortfolioOptions(BuildOptions):
     standalone: bool = False
     jobs: int = 1
     prune: bool = False  # move the files of documents no longer in the portfolio to issued/
+    scheduler: str | None = None  # a Dask scheduler's address: render on that cluster (portfolio/cluster.py)
 
 
 @dataclass
@@ -195,7 +196,7 @@ def build_portfolio(path: Path, options: PortfolioOptions, progress: Progress | 
             )
         )
     finished = []
-    for job, answer in _run(jobs, options.jobs):
+    for job, answer in _run(jobs, options.jobs, options.scheduler):
         finished.append((job, answer))
         done += 1
         if progress:
@@ -305,19 +306,29 @@ def _removed_warning(out: Path, last: Issue) -> Problem:
     )
 
 
+def chunk_size(jobs: int, workers: int) -> int:
+    """Documents per task: fewer round trips when documents are quick to render, eight tasks a worker."""
+    return max(1, jobs // (workers * 8))
+
+
 # Set when a build ended its workers mid-document.  A worker ended while it wrote a result can leave
 # the pool's result pipe half written, and the pool's manager thread, which the interpreter joins at
 # exit, then waits for the rest forever: the command-line entry point leaves without that join.
 POOL_ABANDONED = threading.Event()
 
 
-def _run(jobs: list[Job], workers: int) -> Any:
+def _run(jobs: list[Job], workers: int, scheduler: str | None = None) -> Any:
+    if scheduler is not None and jobs:
+        from slaforge.portfolio.cluster import run_on_cluster
+
+        yield from run_on_cluster(jobs, scheduler, render_job, chunk_size)
+        return
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield job, render_job(job)
         return
     workers = min(workers, len(jobs))
-    chunk = max(1, len(jobs) // (workers * 8))  # fewer round trips when documents are quick to render
+    chunk = chunk_size(len(jobs), workers)
     pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_started, initargs=(os.getpid(),))
     try:
         yield from zip(jobs, pool.map(render_job, jobs, chunksize=chunk), strict=True)

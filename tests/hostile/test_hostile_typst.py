@@ -65,6 +65,7 @@ def test_a_typst_compiler_that_waits_is_ended_by_a_limit_of_wall_time(
 ) -> None:
     """A compiler that neither works nor ends (stopped, waiting) is ended by the wall-clock limit too."""
     monkeypatch.setattr(typst_compile, "TYPST_SECONDS", 1.0)
+    monkeypatch.setattr(typst_compile, "WALL_SLACK_SECONDS", 1.0)
     monkeypatch.setattr(typst_compile, "CHILD", tmp_path / "sleeper.py")
     (tmp_path / "sleeper.py").write_text("import time\ntime.sleep(600)\n", encoding="utf-8")
     exit_code, output, out = build(tmp_path, typst_theme(tmp_path, ""))

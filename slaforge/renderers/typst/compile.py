@@ -101,8 +101,9 @@ def _run_child(request: dict[str, Any]) -> dict[str, Any]:
             input=json.dumps(request).encode("utf-8"),
             capture_output=True,
             preexec_fn=_limits if limited else None,
-            # the CPU limit ends a busy compiler; this one that waits (or, without rlimits, a busy one)
-            timeout=TYPST_SECONDS * 2 if limited else TYPST_SECONDS,
+            # the CPU limit ends a busy compiler; this one that waits (or, without rlimits, a busy one), with
+            # room for a busy machine, where a compilation's CPU seconds take far longer on the clock
+            timeout=max(TYPST_SECONDS * 2, TYPST_SECONDS + WALL_SLACK_SECONDS) if limited else TYPST_SECONDS,
             check=False,
         )
     except subprocess.TimeoutExpired as expired:
@@ -116,6 +117,9 @@ def _run_child(request: dict[str, Any]) -> dict[str, Any]:
         if isinstance(answer, dict):
             return answer
     return {"error": _ended(result.returncode, result.stderr.decode("utf-8", "replace"))}
+
+
+WALL_SLACK_SECONDS = 30.0  # wall-clock time a compilation may take beyond its CPU limit
 
 
 def _too_long() -> str:
