@@ -32,6 +32,9 @@ CSV_PROBLEMS = 100  # problems reported of one CSV file before its reading stops
 
 YAML_DEPTH = 64  # mappings and lists inside each other (a spec nests at most about 8 deep)
 YAML_VALUES = 200_000  # values of a document, every alias counted as the values it repeats
+# characters of a document's text values, every alias counted as the text it repeats (without aliases a
+# document holds at most about TEXT_FILE_BYTES of them: an alias of a 1 MB text 1,000 times would be 1 GB)
+YAML_CHARS = 4 * TEXT_FILE_BYTES
 NUMBER_DIGITS = 30  # digits of a number literal; money and percentages use far fewer
 NUMBER_EXPONENT = 30  # 1e30 is the largest (and 1e-30 the smallest non-zero) number accepted
 
