@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slaforge.errors import DataError, InvalidArgument, Problem, Problems, SlaforgeError
-from slaforge.inputs.files import read_lines
+from slaforge.inputs.files import confined, read_lines
 from slaforge.inputs.limits import CSV_FILE_BYTES, CSV_LINE_BYTES, CSV_PROBLEMS, CSV_ROWS
 from slaforge.spec.models import Exclusion, Spec
 
@@ -74,6 +74,8 @@ def data_files(path: Path) -> list[Path]:
     if path.is_dir():
         # a folder, a FIFO or a device named x.csv is refused when it is read, never skipped in silence
         files = sorted(path.glob("*.csv"))
+        for file in files:  # a link to a file elsewhere on the disk is refused, never read
+            confined(file, path, what="CSV file of measured data", error=InvalidArgument)
         if files:
             return files
         raise InvalidArgument(f"{path} holds no .csv files of outages or tickets (see docs/measurements.md)")
