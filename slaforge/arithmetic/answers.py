@@ -351,7 +351,7 @@ def credit_answer(
     try:
         parsed_events = parse_events(events)
     except ValueError as exc:
-        raise InvalidArgument(str(exc)) from None
+        raise InvalidArgument(f"--event {exc}") from None
     past = [_percent(h, "--history") for h in history]
     others = parse_others(others_given or [], service, commitment)
     table, _ = credit_table(spec, placed(spec, service.id, commitment.id))

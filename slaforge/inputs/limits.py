@@ -45,6 +45,7 @@ LAST_YEAR = 9000  # around them (terms, windows, deadlines) stays inside Python'
 TREE_BYTES = 256 * MIB  # of a repository at a revision, as a tar archive (diff of a portfolio at a revision)
 REVISION_CHARS = 255  # of a git revision (a branch, a tag, HEAD~3, a commit id)
 EXTENDS_DEPTH = 32  # fragments on one chain of ``extends`` (a portfolio's chains are 2 or 3 long)
+EVENTS_PER_WINDOW = 1_000_000  # events a per-event credit counts in one window (calc credit --event)
 MESSAGE_VALUE_CHARS = 200  # of a value quoted in a message ("given: ...")
 MESSAGE_CHARS = 2_000  # of one message
 
