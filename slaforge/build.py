@@ -29,6 +29,9 @@ class BuildOptions:
     pdf_variant: str = PDF_UA
     strict: bool = False
     pdf_engine: str = DEFAULT_PDF_ENGINE
+    # output stem -> the spec written there, by every build_spec given these options (one command's): a spec
+    # whose files another spec already wrote (the same agreement id and version) is refused, never written over
+    claimed: dict[Path, Path] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -50,14 +53,12 @@ def document_for(loaded: LoadedSpec, options: BuildOptions) -> tuple[Agreement, 
     return agreement, document
 
 
-def build_spec(path: Path, options: BuildOptions, claimed: dict[Path, Path] | None = None) -> BuildResult:
-    """Build one spec.  ``claimed`` maps the output stems earlier specs of the same command wrote to those
-    specs: a spec whose files would be written over theirs is refused (and its stem claimed when built)."""
+def build_spec(path: Path, options: BuildOptions) -> BuildResult:
+    """Build one spec; refused when another spec built with the same ``options`` wrote its files."""
     loaded = load_spec(path, strict=options.strict)
     _, document = document_for(loaded, options)
     stem = options.out_dir / document.meta.file_stem
-    if claimed is not None:
-        _claim(claimed, stem, loaded)
+    _claim(options.claimed, stem, loaded)
     files = render_all({stem: document}, options.formats, options.theme_dir, options.pdf_variant, options.pdf_engine)
     return BuildResult(spec=path, outputs=write_all(files), warnings=list(loaded.warnings))
 

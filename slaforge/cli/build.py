@@ -142,15 +142,12 @@ def build(
     engine = pdf_engine_of(pdf_engine, chosen)
     options = BuildOptions(chosen, out, theme_dir, tuple(clause_dirs or ()), pdf_variant, strict, engine)
     # each spec is built on its own: one that fails does not stop the others, and the command fails
-    claimed: dict[Path, Path] = {}  # output stem -> the spec written there: no spec writes over another's
-    failed = [path for path in specs if not _build_one(path, options, jobs, standalone, prune, claimed)]
+    failed = [path for path in specs if not _build_one(path, options, jobs, standalone, prune)]
     if failed:
         raise typer.Exit(1)
 
 
-def _build_one(
-    path: Path, options: BuildOptions, jobs: int, standalone: bool, prune: bool, claimed: dict[Path, Path]
-) -> bool:
+def _build_one(path: Path, options: BuildOptions, jobs: int, standalone: bool, prune: bool) -> bool:
     """Build one spec or portfolio; False when it failed (its problems are printed)."""
     try:
         if is_portfolio(path):
@@ -158,7 +155,7 @@ def _build_one(
         else:
             from slaforge.build import build_spec
 
-            result = build_spec(path, options, claimed)
+            result = build_spec(path, options)
             warn(result.warnings)
             wrote(result.outputs)
     except SlaforgeError as error:
