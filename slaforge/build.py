@@ -13,7 +13,7 @@ from pathlib import Path
 from slaforge.compose import compose
 from slaforge.compose.resolve import Agreement, resolve
 from slaforge.document import Document
-from slaforge.errors import Problem
+from slaforge.errors import Problem, SpecError, summary
 from slaforge.library.clauses import Library, load_library
 from slaforge.library.texts import texts_for
 from slaforge.spec.loader import LoadedSpec, load_spec
@@ -29,6 +29,9 @@ class BuildOptions:
     pdf_variant: str = PDF_UA
     strict: bool = False
     pdf_engine: str = DEFAULT_PDF_ENGINE
+    # output stem -> the spec written there, by every build_spec given these options (one command's): a spec
+    # whose files another spec already wrote (the same agreement id and version) is refused, never written over
+    claimed: dict[Path, Path] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -51,8 +54,26 @@ def document_for(loaded: LoadedSpec, options: BuildOptions) -> tuple[Agreement, 
 
 
 def build_spec(path: Path, options: BuildOptions) -> BuildResult:
+    """Build one spec; refused when another spec built with the same ``options`` wrote its files."""
     loaded = load_spec(path, strict=options.strict)
     _, document = document_for(loaded, options)
     stem = options.out_dir / document.meta.file_stem
+    _claim(options.claimed, stem, loaded)
     files = render_all({stem: document}, options.formats, options.theme_dir, options.pdf_variant, options.pdf_engine)
     return BuildResult(spec=path, outputs=write_all(files), warnings=list(loaded.warnings))
+
+
+def _claim(claimed: dict[Path, Path], stem: Path, loaded: LoadedSpec) -> None:
+    """Refuse a spec whose files an earlier spec of the command wrote (the same agreement id and version)."""
+    first = claimed.setdefault(stem.resolve(), loaded.path)
+    if first == loaded.path:
+        return
+    agreement = loaded.spec.agreement
+    problem = loaded.source.problem(
+        ("agreement", "id"),
+        f"{first} and {loaded.path} would both be written to {stem}.*, one over the other",
+        given=f"{agreement.id} version {agreement.version}",
+        expected="an agreement id and version of its own for each spec built",
+        code="duplicate-output",
+    )
+    raise SpecError(summary(1), [problem])

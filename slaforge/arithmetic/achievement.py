@@ -93,7 +93,7 @@ def achievement(spec: Spec, data: Measurements, period_text: str | None = None) 
         try:
             wanted = parse_period(period_text)
         except ValueError as error:
-            raise InvalidArgument(str(error)) from None
+            raise InvalidArgument(f"--period {error}") from None
     periods = windows_in(spec, window, data, zone, wanted)
     if wanted is not None:
         index = next((i for i, p in enumerate(periods) if (p.start, p.end) == (wanted.start, wanted.end)), None)

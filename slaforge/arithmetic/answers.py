@@ -20,7 +20,7 @@ from slaforge.arithmetic.business_time import due_times
 from slaforge.arithmetic.calendars import holiday_list_end, maintenance_seconds, seconds_within, support_calendar
 from slaforge.arithmetic.credits import compute_credit, parse_events
 from slaforge.arithmetic.downtime import SECONDS_PER_DAY, WINDOW_DAYS, allowed_downtime_seconds, format_seconds
-from slaforge.arithmetic.periods import Period, first_window_start, parse_period, period_for
+from slaforge.arithmetic.periods import Period, first_window_start, parse_period, period_for, year_problem
 from slaforge.arithmetic.several import other_credits, parse_others, under_rule
 from slaforge.errors import InvalidArgument, UsageError
 from slaforge.spec.loader import LoadedSpec, load_spec
@@ -71,7 +71,7 @@ def _period(text: str) -> Period:
     try:
         return parse_period(text)
     except ValueError as exc:
-        raise InvalidArgument(str(exc)) from None
+        raise InvalidArgument(f"--period {exc}") from None
 
 
 def _service(loaded: LoadedSpec, service_id: str | None) -> Service:
@@ -259,6 +259,8 @@ def deadline_answer(
         when = dt.datetime.fromisoformat(reported)
     except ValueError:
         raise InvalidArgument(f"--reported {reported!r} is not a date and time such as 2027-03-05T16:45") from None
+    if (outside := year_problem(when)) is not None:
+        raise InvalidArgument(f"--reported {reported!r}: {outside}; expected a date and time within them")
     when = when.astimezone(zone) if when.tzinfo else when.replace(tzinfo=zone)
     answer: dict[str, Any] = {
         "service": service.id,
@@ -349,7 +351,7 @@ def credit_answer(
     try:
         parsed_events = parse_events(events)
     except ValueError as exc:
-        raise InvalidArgument(str(exc)) from None
+        raise InvalidArgument(f"--event {exc}") from None
     past = [_percent(h, "--history") for h in history]
     others = parse_others(others_given or [], service, commitment)
     table, _ = credit_table(spec, placed(spec, service.id, commitment.id))

@@ -18,9 +18,10 @@ from slaforge.arithmetic.downtime import (
     format_seconds,
     unit_word,
 )
+from slaforge.inputs.limits import EVENTS_PER_WINDOW
 from slaforge.spec.models import CreditBand, CreditTable, DeclaredGap, ServiceCredits, Window
 from slaforge.spec.units import Money, Pct
-from slaforge.text import format_decimal
+from slaforge.text import cut, format_decimal
 
 CENT = Decimal("0.01")
 
@@ -126,8 +127,11 @@ def parse_events(texts: list[str]) -> list[tuple[str, str | None, int]]:
     for text in texts:
         name, _, count = text.partition("=")
         event, _, severity = name.partition(":")
-        if not count.strip().isdigit():
+        count = count.strip()
+        if not (count.isascii() and count.isdigit()):
             raise ValueError(f"{text!r}: expected EVENT[:SEVERITY]=COUNT, e.g. missed-response:P1=2")
+        if len(count.lstrip("0")) > len(str(EVENTS_PER_WINDOW)) or int(count) > EVENTS_PER_WINDOW:
+            raise ValueError(f"{cut(text, 60)!r}: a count of at most {EVENTS_PER_WINDOW:,} events in a window")
         events.append((event.strip(), severity.strip() or None, int(count)))
     return events
 

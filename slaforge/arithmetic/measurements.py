@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slaforge.errors import DataError, InvalidArgument, Problem, Problems, SlaforgeError
-from slaforge.inputs.files import read_lines
+from slaforge.inputs.files import confined, read_lines
 from slaforge.inputs.limits import CSV_FILE_BYTES, CSV_LINE_BYTES, CSV_PROBLEMS, CSV_ROWS
 from slaforge.spec.models import Exclusion, Spec
 
@@ -40,7 +40,13 @@ class Outage:
     cause: str
     exclusion: Exclusion | None  # None: the outage counts as downtime
     reference: str | None
-    source: str  # "outages.csv:7"
+    file: str  # the file it was read from: one string shared by every row of the file
+    line: int
+
+    @property
+    def source(self) -> str:
+        """Where the row was read: ``outages.csv:7``."""
+        return f"{self.file}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +57,14 @@ class Ticket:
     reported: dt.datetime
     responded: dt.datetime | None  # None: not yet responded to
     resolved: dt.datetime | None  # None: still open
-    source: str
+    file: str  # the file it was read from: one string shared by every row of the file
+    line: int
     site: str | None = None  # the site it was reported from: its calendar applies
+
+    @property
+    def source(self) -> str:
+        """Where the row was read: ``tickets.csv:7``."""
+        return f"{self.file}:{self.line}"
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,8 @@ def data_files(path: Path) -> list[Path]:
     if path.is_dir():
         # a folder, a FIFO or a device named x.csv is refused when it is read, never skipped in silence
         files = sorted(path.glob("*.csv"))
+        for file in files:  # a link to a file elsewhere on the disk is refused, never read
+            confined(file, path, what="CSV file of measured data", error=InvalidArgument)
         if files:
             return files
         raise InvalidArgument(f"{path} holds no .csv files of outages or tickets (see docs/measurements.md)")
@@ -118,12 +132,11 @@ def _duplicate_tickets(tickets: list[Ticket], problems: list[Problem]) -> None:
     for ticket in tickets:
         first = seen.setdefault(ticket.id, ticket)
         if first is not ticket:
-            file, _, line = ticket.source.rpartition(":")
             problems.append(
                 Problem(
                     f"ticket {ticket.id} appears twice (first at {first.source})",
-                    file=file,
-                    line=int(line),
+                    file=ticket.file,
+                    line=ticket.line,
                     path="id",
                     given=ticket.id,
                     expected="each ticket once",
@@ -137,6 +150,7 @@ class RowReader:
 
     def __init__(self, file: Path, spec: Spec, problems: list[Problem]) -> None:
         self.file = file
+        self.name = str(file)  # the one string every row of the file names its file by
         self.spec = spec
         self.problems = problems
         self.line = 1
@@ -310,8 +324,7 @@ class RowReader:
         if len(self.problems) > before:
             return None
         assert service and start and end and cause
-        source = f"{self.file}:{self.line}"
-        return Outage(service, start, end, cause, exclusion, row.get("reference") or None, source)
+        return Outage(service, start, end, cause, exclusion, row.get("reference") or None, self.name, self.line)
 
     def ticket(self, row: dict[str, str]) -> Ticket | None:
         before = len(self.problems)
@@ -346,8 +359,7 @@ class RowReader:
         if len(self.problems) > before:
             return None
         assert ticket_id and service and severity and reported
-        source = f"{self.file}:{self.line}"
-        return Ticket(ticket_id, service, severity, reported, responded, resolved, source, site)
+        return Ticket(ticket_id, service, severity, reported, responded, resolved, self.name, self.line, site)
 
 
 def _rows(reader: Iterator[list[str]], file: RowReader) -> Iterator[list[str]]:

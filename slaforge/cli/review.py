@@ -70,10 +70,14 @@ def bump(
 
     day = None
     if date is not None:
+        from slaforge.arithmetic.periods import year_problem
+
         try:
             day = dt.date.fromisoformat(date)
         except ValueError:
             raise InvalidArgument(f"--date {date!r} is not a date such as 2027-05-02") from None
+        if (outside := year_problem(day)) is not None:
+            raise InvalidArgument(f"--date {date!r}: {outside}; expected a date within them")
     if to is not None and not all(part.isdigit() for part in to.split(".")):
         raise InvalidArgument(f"--to {to!r} is not a version such as 1.4")
     done = bump_documents(portfolio, list(document), since=since, author=author, date=day, to=to, summary=summary)

@@ -18,6 +18,7 @@ from slaforge.compose.environment import (
     ClauseEnvironment,
     compiled,
     compiled_condition,
+    environment_for,
     render_body,
     shared_environment,
     template_context,
@@ -99,6 +100,8 @@ def render_wording(
     env: ClauseEnvironment, clause: ClauseSource, position: str, context: dict[str, Any], work: Composition
 ) -> list[RawBlock] | None:
     wording = clause.wording(position)
+    if clause.builtin:
+        env = environment_for(builtin=True)  # the library's own: limits scaled to the input's (see environment)
     try:
         return render_body(env, wording.text, wording.line, context)
     except BodyError as error:

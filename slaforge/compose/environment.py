@@ -8,7 +8,10 @@ become markup.
 A user's clause or text body is untrusted code.  It renders in :class:`slaforge.inputs.sandbox.BoundedSandbox`
 (Jinja's sandbox, and limits of number, time and size) with a body's limits: at most
 :data:`~slaforge.inputs.limits.RENDER_SECONDS` of CPU time (nested loops) and
-:data:`~slaforge.inputs.limits.RENDER_CHARS` characters.  Whatever a body raises (``1/0``,
+:data:`~slaforge.inputs.limits.RENDER_CHARS` characters.  The library's own bodies (``clauses/`` and
+``templates/`` as shipped) render in the same sandbox within limits scaled to the largest valid input
+(:class:`LibraryEnvironment`): what they print grows with the data, which the input limits bound, and
+the strict limits are a defence against a user's code, not against a long month.  Whatever a body raises (``1/0``,
 ``10.0**400``, a macro that calls itself) is one of :data:`BODY_ERRORS` and becomes a problem
 naming the clause file and line.
 """
@@ -24,7 +27,7 @@ from jinja2.exceptions import UndefinedError
 
 from slaforge.compose.resolve import Agreement
 from slaforge.compose.views import PathDict
-from slaforge.inputs.limits import RENDER_CHARS, RENDER_SECONDS
+from slaforge.inputs.limits import LIBRARY_RENDER_CHARS, LIBRARY_RENDER_SECONDS, RENDER_CHARS, RENDER_SECONDS
 from slaforge.inputs.sandbox import BoundedSandbox, RenderLimit
 from slaforge.library.markup import CLAUSE_DIRECTIVES, MarkupError, RawBlock, escape, parse_blocks
 from slaforge.library.vocabulary import Vocabulary
@@ -83,6 +86,14 @@ class ClauseEnvironment(BoundedSandbox):
         return super().getattr(obj, attribute)
 
 
+class LibraryEnvironment(ClauseEnvironment):
+    """The same sandbox for the library's own bodies, within limits scaled to the largest valid input:
+    their output grows with the data (a month of outages), which the input limits already bound."""
+
+    render_seconds = LIBRARY_RENDER_SECONDS
+    render_chars = LIBRARY_RENDER_CHARS
+
+
 def _finalize(value: Any) -> str:
     if isinstance(value, Undefined):
         str(value)  # raises for MissingValue
@@ -95,8 +106,21 @@ def _finalize(value: Any) -> str:
 
 @cache
 def shared_environment() -> ClauseEnvironment:
-    """One environment per process, in which each wording is compiled once (see :func:`compiled`)."""
+    """One environment per process, in which each wording is compiled once (see :func:`compiled`).
+
+    A user's body renders in it, within a body's limits."""
     return make_environment()
+
+
+@cache
+def library_environment() -> ClauseEnvironment:
+    """The environment of the library's own bodies (:class:`LibraryEnvironment`), one per process."""
+    return make_environment(LibraryEnvironment)
+
+
+def environment_for(builtin: bool) -> ClauseEnvironment:
+    """Where a body renders: the library's own in :func:`library_environment`, a user's in the shared one."""
+    return library_environment() if builtin else shared_environment()
 
 
 def compiled(env: ClauseEnvironment, text: str) -> Template:
@@ -115,8 +139,8 @@ def compiled_condition(env: ClauseEnvironment, text: str) -> Callable[..., Any]:
     return conditions[text]
 
 
-def make_environment() -> ClauseEnvironment:
-    env = ClauseEnvironment(
+def make_environment(kind: type[ClauseEnvironment] = ClauseEnvironment) -> ClauseEnvironment:
+    env = kind(
         undefined=MissingValue,
         finalize=_finalize,
         autoescape=False,  # output is the Markdown subset; _finalize escapes every value for it

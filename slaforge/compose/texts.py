@@ -19,6 +19,7 @@ from slaforge.compose.environment import (
     BodyError,
     compiled,
     compiled_condition,
+    environment_for,
     render_body,
     shared_environment,
 )
@@ -56,7 +57,7 @@ def render_text(
     text: Text, context: Mapping[str, Any], blocks: Mapping[str, Block] | None = None
 ) -> tuple[Block, ...] | None:
     """The blocks of ``text``, or None when its ``when`` is false; :class:`ClauseError` naming file and line."""
-    env = shared_environment()
+    env = environment_for(text.builtin)
     values = dict(context)
     try:
         if text.meta.when and not compiled_condition(env, text.meta.when)(**values):

@@ -12,7 +12,8 @@ Python's internals (and ``range`` to 100,000 items); :class:`BoundedSandbox` add
   the output may be, and the filters and ``str`` methods that multiply (:mod:`slaforge.inputs.growth`)
   are refused before Python computes them (``{{ 10**(10**10) }}`` never starts); every other value
   a step builds (``+``, ``~``, a filter's result, a list written in the template) is measured, and
-  the output may be at most ``render_chars`` characters;
+  the output may be at most ``render_chars`` characters, and holds no control character or lone
+  surrogate (a template can build them from escapes: ``"\\x1b"``, ``"%c" % 55296``);
 - words: ``lipsum`` (text that is in no clause) and the ``random`` filter (a different document
   on every run) are not there.
 
@@ -35,6 +36,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from slaforge.inputs.budget import RenderLimit, spend, time_limit
+from slaforge.inputs.files import UNPRINTABLE
 from slaforge.inputs.growth import filter_size, footprint, method_size
 from slaforge.inputs.limits import BIGGEST_NUMBER_DIGITS, RENDER_CHARS, RENDER_SECONDS
 
@@ -65,8 +67,18 @@ class BoundedTemplate(Template):
                 size += len(chunk)
                 if size > limit:
                     raise RenderLimit(f"{what} renders to more than {limit:,} characters")
+                bad = UNPRINTABLE.search(chunk)
+                if bad is not None:  # built by the template itself: "\x00", "\ud800", "%c" % 27
+                    raise RenderLimit(f"{what} prints {_unprintable(bad[0])}, which no document holds")
                 parts.append(chunk)
         return "".join(parts)
+
+
+def _unprintable(character: str) -> str:
+    code = ord(character)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate U+{code:04X} (not a character)"
+    return f"the control character U+{code:04X}"
 
 
 class BoundedCodeGenerator(CodeGenerator):

@@ -10,6 +10,9 @@ the caller's error before any value is used:
   :data:`~slaforge.inputs.limits.YAML_VALUES` (an "alias bomb" of nine aliases of nine aliases
   ... fails at once, in time and memory proportional to the file, not to what it would expand to);
   an alias inside the value it names (a structure that contains itself);
+- a document whose texts, every alias counted as the text it repeats, hold more than
+  :data:`~slaforge.inputs.limits.YAML_CHARS` characters (an alias of a 1 MB text repeated 1,000 times
+  would print a gigabyte);
 - a value its tag cannot be (``!!int abc``, ``!!float abc``), an impossible date (2027-02-30), a
   date outside [:data:`~slaforge.inputs.limits.FIRST_YEAR`, :data:`~slaforge.inputs.limits.LAST_YEAR`);
 - a number of more than :data:`~slaforge.inputs.limits.NUMBER_DIGITS` digits or beyond
@@ -31,6 +34,7 @@ from slaforge.inputs.limits import (
     LAST_YEAR,
     NUMBER_DIGITS,
     NUMBER_EXPONENT,
+    YAML_CHARS,
     YAML_DEPTH,
     YAML_VALUES,
 )
@@ -91,7 +95,8 @@ def _loader() -> Any:
         """Counts each node's values (aliases expanded) and its depth as it is composed, in linear time."""
 
         def compose_document(self) -> Any:
-            self._sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth), aliases expanded
+            # id(node) -> (values, depth, characters of its texts), aliases expanded
+            self._sizes: dict[int, tuple[int, int, int]] = {}
             return super().compose_document()
 
         def compose_node(self, parent: Any, index: Any) -> Any:
@@ -100,7 +105,7 @@ def _loader() -> Any:
                 return node  # an alias: counted where its parent sums its children
             if isinstance(node, ScalarNode):
                 _check_scalar(node)
-                self._sizes[id(node)] = (1, 0)
+                self._sizes[id(node)] = (1, 0, len(node.value) if isinstance(node.value, str) else 0)
                 return node
             children = (
                 node.value
@@ -109,7 +114,7 @@ def _loader() -> Any:
                 if isinstance(node, MappingNode)
                 else []
             )
-            values, depth = 1, 0
+            values, depth, chars = 1, 0, 0
             for child in children:
                 size = self._sizes.get(id(child))
                 if size is None:  # composed, but not finished: an alias inside its own anchor
@@ -121,6 +126,7 @@ def _loader() -> Any:
                     )
                 values += size[0]
                 depth = max(depth, size[1] + 1)
+                chars += size[2]
             if depth > YAML_DEPTH:
                 raise _Refused(
                     f"the values nest more than {YAML_DEPTH} levels deep (through aliases too)",
@@ -136,7 +142,15 @@ def _loader() -> Any:
                     f"at most {YAML_VALUES:,} values; write repeated values out, or alias fewer of them",
                     "yaml-too-many-values",
                 )
-            self._sizes[id(node)] = (values, depth)
+            if chars > YAML_CHARS:
+                raise _Refused(
+                    f"the document's texts hold more than {YAML_CHARS:,} characters (every alias counted as the "
+                    "text it repeats)",
+                    node.start_mark,
+                    f"at most {YAML_CHARS:,} characters of text; write a long text once, or alias it fewer times",
+                    "yaml-too-much-text",
+                )
+            self._sizes[id(node)] = (values, depth, chars)
             return node
 
     def _check_scalar(node: Any) -> None:

@@ -49,6 +49,7 @@ class Text:
     body: str
     path: Path
     line: int  # the file's line of the body's first line
+    builtin: bool = False  # the built-in theme's own text (not a user theme folder's)
 
     @property
     def id(self) -> str:
@@ -100,7 +101,8 @@ class Texts:
             read = read_front_matter(path, TextMeta, problems, what="document text")
             if read is None:
                 raise ClauseError(f"the document text {path} is invalid", problems)
-            self._texts[name] = Text(name, read.meta, "\n".join(read.body_lines), path, read.body_line)
+            builtin = path.is_relative_to((self.folders[-1] / TEXT_FOLDER).resolve())  # the built-in theme is last
+            self._texts[name] = Text(name, read.meta, "\n".join(read.body_lines), path, read.body_line, builtin)
         return self._texts[name]
 
     def outline(self, name: str) -> Outline:

@@ -141,7 +141,7 @@ def _report_key(m: Measured, index: int, options: PortalOptions, theme: str) -> 
 
 def _row(row: Outage | Ticket) -> str:
     """A measured row as text, named by its file's name and line (not by where the data folder is)."""
-    return repr(replace(row, source=Path(row.source).name))
+    return repr(replace(row, file=Path(row.file).name))
 
 
 def _reports(

@@ -16,6 +16,7 @@ from slaforge.arithmetic.achievement import Achievement, achievement
 from slaforge.arithmetic.measurements import Measurements, load_measurements
 from slaforge.arithmetic.periods import Period
 from slaforge.errors import DataError, InvalidArgument, Problem, Problems
+from slaforge.inputs.files import is_inside
 from slaforge.layers.inherit import Portfolio, PortfolioDocument
 from slaforge.spec.portfolio_file import Kind
 
@@ -41,6 +42,13 @@ def period_text(period: Period) -> str:
     return f"{period.start.isoformat()}..{(period.end - dt.timedelta(days=1)).isoformat()}"
 
 
+def _target(link: Path) -> str:
+    try:
+        return str(link.resolve())
+    except (OSError, RuntimeError):
+        return "a loop of links"
+
+
 def measured_documents(portfolio: Portfolio, data_dir: Path) -> dict[str, Measured]:
     """Every document with a data folder, in portfolio order; every problem at once."""
     if not data_dir.is_dir():
@@ -51,6 +59,18 @@ def measured_documents(portfolio: Portfolio, data_dir: Path) -> dict[str, Measur
     problems: list[Problem] = []
     folders: dict[str, Path] = {}
     for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not is_inside(folder, data_dir):  # a link to a folder elsewhere on the disk: refused, never read
+            problems.append(
+                Problem(
+                    f"the data folder {folder.name!r} lies outside {data_dir} (through a symbolic link); "
+                    "refusing to read it",
+                    file=str(folder),
+                    given=f"a link to {_target(folder)}",
+                    expected=f"a folder inside {data_dir}",
+                    code="outside-data",
+                )
+            )
+            continue
         document = portfolio.documents.get(folder.name)
         if document is None or document.kind not in REPORTED:
             problems.append(

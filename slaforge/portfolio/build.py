@@ -39,7 +39,7 @@ from slaforge import __version__
 from slaforge.build import BuildOptions
 from slaforge.document import Document
 from slaforge.errors import ClauseError, InputError, Problem, Problems, SlaforgeError, as_errors
-from slaforge.inputs.files import file_digest, read_text
+from slaforge.inputs.files import file_digest, is_inside, read_text
 from slaforge.inputs.limits import MANIFEST_BYTES
 from slaforge.layers.documents import document_clause_dirs
 from slaforge.layers.inherit import Portfolio, PortfolioDocument, read_portfolio
@@ -457,7 +457,10 @@ def theme_digest(theme_dir: Path | None) -> str:
     for folder in Theme.load(theme_dir).folders:
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):
             digest.update(str(file.relative_to(folder)).encode())
-            digest.update(_digest_of(file))
+            if is_inside(file, folder):
+                digest.update(_digest_of(file))
+            else:  # a link that leads outside the theme: never read (the theme refuses it when it is used)
+                digest.update(b"outside " + os.fsencode(os.readlink(file) if file.is_symlink() else file))
     return digest.hexdigest()
 
 

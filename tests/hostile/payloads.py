@@ -44,8 +44,15 @@ def deep_nesting(levels: int = 400) -> Payload:
     return Payload(text.encode(), 2, None, "levels deep")
 
 
+def aliased_text() -> Payload:
+    """An alias of a 1 MB text, 1,000 times: a 1 MB file whose values would print a gigabyte."""
+    text = 'slaforge: 1\nbig: &big "' + "x" * 1_000_000 + '"\nmany: [' + ", ".join(["*big"] * 1000) + "]\n"
+    return _text(text, "[*big", "characters")
+
+
 PAYLOADS = {
     "alias bomb": alias_bomb,
+    "an aliased 1 MB text": aliased_text,
     "nesting 400 deep": deep_nesting,
     "!!int abc": lambda: _text("slaforge: 1\nversion: !!int abc\n", "!!int", "not a whole number"),
     "!!float abc": lambda: _text("slaforge: 1\nversion: !!float abc\n", "!!float", "not a number"),

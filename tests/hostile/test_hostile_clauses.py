@@ -54,6 +54,11 @@ BODIES = {
         '{% set ns = namespace(s="x") %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}',
         "longer than the body",
     ),
+    # characters no document holds, built by the body from escapes the file itself does not contain
+    "a lone surrogate built with %c": ('{{ "%c" % 55296 }}', "a lone surrogate U+D800"),
+    "a lone surrogate from an escape": ('{{ "\\ud800" }}', "a lone surrogate U+D800"),
+    "an escape sequence from an escape": ('{{ "\\x1b[2J" }}', "the control character U+001B"),
+    "a NUL from an escape": ('{{ "\\x00" }}', "the control character U+0000"),
     "lorem ipsum, a text from no clause": ("{{ lipsum(100000000) }}", "'lipsum' is not defined"),
     "a random choice, a different document each run": ("{{ [1, 2]|random }}", "No filter named 'random'"),
 }

@@ -145,3 +145,16 @@ def test_a_file_of_bad_rows_reports_the_first_hundred_and_stops(tmp_path: Path) 
     assert len(problems) == CSV_PROBLEMS + 1
     assert [p.line for p in problems[:CSV_PROBLEMS]] == list(range(2, CSV_PROBLEMS + 2))
     assert "reading stopped" in problems[-1].message and problems[-1].line == CSV_PROBLEMS + 2
+
+
+def test_every_row_of_a_file_shares_one_string_for_its_file(tmp_path: Path) -> None:
+    """Memory per row: a million rows keep one copy of their file's path, not a million (benchmarks/report_rows.py)."""
+    from slaforge.arithmetic.measurements import load_measurements
+    from slaforge.spec.loader import load_spec
+
+    rows = [ROW.format(cause=f"Fault {i}").replace(":02:", f":{i:02d}:") for i in range(3)]
+    folder = data(tmp_path / "data", (OUTAGES + "".join(rows)).encode())
+    loaded = load_measurements(folder, load_spec(SPEC).spec)
+    outages = loaded.outages
+    assert [o.source for o in outages] == [f"{folder / 'outages.csv'}:{line}" for line in (2, 3, 4)]
+    assert len({id(o.file) for o in outages}) == 1

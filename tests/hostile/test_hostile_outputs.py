@@ -198,3 +198,19 @@ def test_a_broken_manifest_is_no_manifest(what: str, built_portfolio: Path) -> N
         assert_refused(run, "corporate.json")
     else:
         rebuild_after_a_change(built_portfolio)
+
+
+def test_two_specs_of_one_build_never_write_over_each_other(tmp_path: Path) -> None:
+    """``build a.yaml b.yaml`` of the same agreement id and version: the first is written, the second refused
+    at its id (it would have replaced the first's files in silence, "wrote" printed twice)."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(text.replace("Harbour Bank Technology Ltd", "Other Party Ltd"), encoding="utf-8")
+    run = slaforge("build", "a.yaml", "b.yaml", "-f", "html", "-o", "out", cwd=tmp_path)
+    line = text.split("\n  id: ")[0].count("\n") + 2
+    assert run.code == 1, run.text
+    assert f"b.yaml:{line}:" in run.err and "one over the other" in run.err, run.err
+    (written,) = files_in(tmp_path / "out")
+    assert written.name == f"{STEM}.html"
+    html = written.read_text(encoding="utf-8")
+    assert "Harbour Bank Technology Ltd" in html and "Other Party Ltd" not in html

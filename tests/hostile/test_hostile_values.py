@@ -64,3 +64,13 @@ def test_a_source_date_epoch_out_of_range_is_refused(tmp_path: Path) -> None:
 def test_explain_with_an_index_of_5000_digits(tmp_path: Path) -> None:
     run = slaforge("explain", MINIMAL, "services." + "9" * 5000, cwd=tmp_path)
     assert_refused(run, "services has no item")
+
+
+@pytest.mark.parametrize(
+    ("count", "says"),
+    [("9" * 32, "at most 1,000,000 events"), ("1000001", "at most 1,000,000 events"), ("²", "EVENT[:SEVERITY]=COUNT")],
+)
+def test_calc_refuses_an_event_count_with_no_use(count: str, says: str, tmp_path: Path) -> None:
+    run = slaforge("calc", "credit", MINIMAL, "--uptime", "99", "--event", f"missed-response:P1={count}", cwd=tmp_path)
+    assert_refused(run, "--event")
+    assert says in run.err, run.err
