@@ -64,6 +64,8 @@ def _validate(path: Path, strict: bool, as_json: bool) -> dict[str, Any]:
         loaded = load_spec(path, strict=strict)
         document_for(loaded, BuildOptions(strict=strict))  # every check a build makes short of rendering
     except SlaforgeError as error:
+        if [p.code for p in error.problems] == ["offer-file"]:
+            return _validate_offer(path, strict, as_json)
         return _invalid(path, error, as_json)
     spec = loaded.spec
     if not as_json:
@@ -107,6 +109,26 @@ def _validate_portfolio(path: Path, strict: bool, as_json: bool) -> dict[str, An
             + f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''})"
         )
     return {"spec": str(path), "valid": True, "problems": [w.as_dict() for w in warnings]}
+
+
+def _validate_offer(path: Path, strict: bool, as_json: bool) -> dict[str, Any]:
+    """Check a tiered offer as ``slaforge offers`` does, short of rendering: every tier, envelope and the order."""
+    from slaforge.offers.build import OfferOptions, offer_documents
+
+    try:
+        documents = offer_documents(path, OfferOptions(strict=strict))
+    except SlaforgeError as error:
+        return _invalid(path, error, as_json)
+    tiers = [t.tier.id for t in documents.offer.tiers]
+    if not as_json:
+        warn(list(documents.warnings))
+        envelopes, count = len(documents.readings), len(documents.warnings)
+        say(
+            f"{path}: ok - offer {documents.offer.base_id}: {len(tiers)} tiers ({', '.join(tiers)}); "
+            f"{envelopes} negotiation envelope{'s' if envelopes != 1 else ''}; "
+            f"{count} warning{'s' if count != 1 else ''}"
+        )
+    return {"spec": str(path), "valid": True, "problems": [w.as_dict() for w in documents.warnings], "tiers": tiers}
 
 
 @commands.command(cls=Command)
