@@ -635,3 +635,10 @@ def checker(pdf: bytes, profile: str, tmp_path: Path) -> list[tuple[str, str]]:
 
 def test_pdf_ua_1_by_the_checker(draft_pdf: bytes, tmp_path: Path) -> None:
     assert checker(draft_pdf, "ua1", tmp_path) == []
+
+
+def test_qpdfs_checks_find_no_problem(draft_pdf: bytes) -> None:
+    # pikepdf's check_pdf_syntax follows qpdf's QPDFJob::doCheck, which is `qpdf --check`, step by step
+    with pikepdf.open(io.BytesIO(draft_pdf)) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert len(pdf.pages) > 1
