@@ -209,3 +209,22 @@ def test_every_reference_page_holds_its_commands_help() -> None:
             assert " ".join(param.help.split()) in page, (name, param.help)
         assert f"]({name})" in expected["index.md"]
     assert "(docs/cli/index.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("slaforge cal", "calc"),  # a command
+        ("slaforge calc cr", "credit"),  # a subcommand
+        ("slaforge build --pdf-v", "--pdf-variant"),  # an option
+        ("slaforge init --for", "--force"),
+    ],
+)
+def test_commands_subcommands_and_options_complete(words: str, expected: str) -> None:
+    environment = {
+        "_SLAFORGE_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+    }
+    result = CliRunner().invoke(app, [], env=environment, prog_name="slaforge")
+    assert result.output.split() == [expected]

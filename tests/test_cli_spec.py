@@ -334,5 +334,8 @@ def test_init_rejects_an_unknown_kind(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
     result = run("init", "--kind", "department", path)
     assert result.exit_code == 2
-    assert "--kind must be service, customer or corporate, not 'department'" in result.stderr
+    assert (
+        "--kind must be one of service, customer, corporate, portfolio, fragment, offer, not 'department'"
+        in result.stderr
+    )
     assert not path.exists()

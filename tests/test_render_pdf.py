@@ -625,6 +625,13 @@ def test_table_header_cells_have_a_scope_and_the_catalog_shows_title_and_languag
     )
 
 
+def test_qpdfs_checks_find_no_problem(draft_pdf: bytes) -> None:
+    # pikepdf's check_pdf_syntax follows qpdf's QPDFJob::doCheck, which is `qpdf --check`, step by step
+    with pikepdf.open(io.BytesIO(draft_pdf)) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert len(pdf.pages) > 1
+
+
 def checker(pdf: bytes, profile: str, tmp_path: Path) -> list[tuple[str, str]]:
     """The failed rules of the page-validation checker (a Rust PDF/UA-1 and PDF/A validator) for ``profile``."""
     path = tmp_path / f"checked-{profile}.pdf"

@@ -108,10 +108,10 @@ def test_usage_error_exit_code() -> None:
     assert validate().exit_code == 2  # type: ignore[attr-defined]
 
 
-def test_an_offer_file_points_to_the_offers_command() -> None:
+def test_an_offer_file_is_checked_as_the_offers_command_checks_it() -> None:
     offer = ROOT / "samples" / "offers" / "tiered-offer.yaml"
     result = validate(offer)
-    assert result.exit_code == 1  # type: ignore[attr-defined]
-    assert f"this file is a tiered offer, not a single agreement\n    expected: slaforge offers {offer}" in (
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert f"{offer}: ok - offer NWN-SLA-WAN-015: 3 tiers (bronze, silver, gold); 7 negotiation envelopes" in (
         result.output  # type: ignore[attr-defined]
     )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from slaforge.arithmetic.calendars import add_business_time, business_spans_on
 from slaforge.spec.calendars import ServiceHours
+from slaforge.spec.lengths import after
 from slaforge.spec.models import SeverityLevel
 from slaforge.spec.units import Duration
 from slaforge.text import format_decimal
@@ -22,11 +23,15 @@ def business_minutes(duration: Duration, calendar: ServiceHours) -> Decimal:
 
 
 def due_after(start: dt.datetime, duration: Duration, calendar: ServiceHours) -> dt.datetime:
-    """When ``duration`` after ``start`` ends: in business time within the calendar, or on the clock."""
+    """When ``duration`` after ``start`` ends: in business time within the calendar, on the clock, or (months
+    and years) on the calendar, to the same time of day in the calendar's time zone."""
     zone = ZoneInfo(calendar.timezone)
     if duration.business:
         return add_business_time(start, business_minutes(duration, calendar), calendar)
-    return (start.astimezone(dt.UTC) + dt.timedelta(minutes=float(duration.minutes))).astimezone(zone)
+    if duration.calendar:
+        local = after(start.astimezone(zone).replace(tzinfo=None), duration)
+        return local.replace(tzinfo=zone)
+    return after(start.astimezone(zone), duration)
 
 
 def calendar_after(start: dt.datetime, duration: Duration, calendar: ServiceHours) -> dt.datetime:

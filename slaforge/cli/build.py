@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from slaforge.cli.exits import say, warn, wrote
+from slaforge.cli.exits import emit_json, failed_entry, say, warn, wrote
 from slaforge.cli.help import Command
 from slaforge.cli.options import (
     ClauseDirs,
@@ -64,6 +64,8 @@ def _validate(path: Path, strict: bool, as_json: bool) -> dict[str, Any]:
         loaded = load_spec(path, strict=strict)
         document_for(loaded, BuildOptions(strict=strict))  # every check a build makes short of rendering
     except SlaforgeError as error:
+        if [p.code for p in error.problems] == ["offer-file"]:
+            return _validate_offer(path, strict, as_json)
         return _invalid(path, error, as_json)
     spec = loaded.spec
     if not as_json:
@@ -109,6 +111,26 @@ def _validate_portfolio(path: Path, strict: bool, as_json: bool) -> dict[str, An
     return {"spec": str(path), "valid": True, "problems": [w.as_dict() for w in warnings]}
 
 
+def _validate_offer(path: Path, strict: bool, as_json: bool) -> dict[str, Any]:
+    """Check a tiered offer as ``slaforge offers`` does, short of rendering: every tier, envelope and the order."""
+    from slaforge.offers.build import OfferOptions, offer_documents
+
+    try:
+        documents = offer_documents(path, OfferOptions(strict=strict))
+    except SlaforgeError as error:
+        return _invalid(path, error, as_json)
+    tiers = [t.tier.id for t in documents.offer.tiers]
+    if not as_json:
+        warn(list(documents.warnings))
+        envelopes, count = len(documents.readings), len(documents.warnings)
+        say(
+            f"{path}: ok - offer {documents.offer.base_id}: {len(tiers)} tiers ({', '.join(tiers)}); "
+            f"{envelopes} negotiation envelope{'s' if envelopes != 1 else ''}; "
+            f"{count} warning{'s' if count != 1 else ''}"
+        )
+    return {"spec": str(path), "valid": True, "problems": [w.as_dict() for w in documents.warnings], "tiers": tiers}
+
+
 @commands.command(cls=Command)
 def build(
     specs: Annotated[list[Path], typer.Argument(metavar="SPEC", help="Spec files to build.", show_default=False)],
@@ -149,8 +171,17 @@ def build(
             show_default=False,
         ),
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print what was written, the warnings and the counts as JSON.")
+    ] = False,
 ) -> None:
-    """Build agreements (or every document of a portfolio) as PDF, DOCX and HTML (default: all three, into out/)."""
+    """Build agreements (or every document of a portfolio) as PDF, DOCX and HTML (default: all three, into out/).
+
+    With --json, standard output is one JSON report: ok, and per input its source, kind (spec or portfolio),
+    the files written and the warnings (each with file, line, column, path, given, expected); for a
+    portfolio also the documents rendered, up_to_date and unchanged, the versions issued (moved to
+    OUT/issued/) and those pruned; for an input that failed, its problems.
+    """
     from slaforge.build import BuildOptions
     from slaforge.renderers import PDF_VARIANTS
 
@@ -161,8 +192,10 @@ def build(
     cluster = scheduler_of(executor, scheduler, jobs)
     options = BuildOptions(chosen, out, theme_dir, tuple(clause_dirs or ()), pdf_variant, strict, engine)
     # each spec is built on its own: one that fails does not stop the others, and the command fails
-    failed = [path for path in specs if not _build_one(path, options, jobs, standalone, prune, cluster)]
-    if failed:
+    entries = [_build_one(path, options, jobs, standalone, prune, as_json, cluster) for path in specs]
+    if as_json:
+        emit_json({"ok": all(e["ok"] for e in entries), "results": entries})
+    if not all(e["ok"] for e in entries):
         raise typer.Exit(1)
 
 
@@ -182,28 +215,37 @@ def scheduler_of(executor: str, scheduler: str | None, jobs: int) -> str | None:
 
 
 def _build_one(
-    path: Path, options: BuildOptions, jobs: int, standalone: bool, prune: bool, scheduler: str | None = None
-) -> bool:
-    """Build one spec or portfolio; False when it failed (its problems are printed)."""
+    path: Path,
+    options: BuildOptions,
+    jobs: int,
+    standalone: bool,
+    prune: bool,
+    as_json: bool,
+    scheduler: str | None = None,
+) -> dict[str, Any]:
+    """Build one spec or portfolio; its ``--json`` entry (``ok`` false when it failed; the problems printed
+    unless ``as_json``)."""
     try:
         if is_portfolio(path):
-            _build_portfolio(path, options, jobs, standalone, prune, scheduler)
-        else:
-            from slaforge.build import build_spec
+            return _build_portfolio(path, options, jobs, standalone, prune, as_json, scheduler)
+        from slaforge.build import build_spec
 
-            result = build_spec(path, options)
+        result = build_spec(path, options)
+        if not as_json:
             warn(result.warnings)
             wrote(result.outputs)
+        return {"source": str(path), "ok": True, "kind": "spec", "written": [str(p) for p in result.outputs],
+                "warnings": [w.as_dict() for w in result.warnings]}  # fmt: skip
     except SlaforgeError as error:
-        say(f"{path}: build failed", err=True)
-        say(error.format(), err=True)
-        return False
-    return True
+        if not as_json:
+            say(f"{path}: build failed", err=True)
+            say(error.format(), err=True)
+        return failed_entry(path, error)
 
 
 def _build_portfolio(
-    path: Path, options: BuildOptions, jobs: int, standalone: bool, prune: bool, scheduler: str | None
-) -> None:
+    path: Path, options: BuildOptions, jobs: int, standalone: bool, prune: bool, as_json: bool, scheduler: str | None
+) -> dict[str, Any]:
     from slaforge.portfolio.build import PortfolioOptions, build_portfolio
     from slaforge.portfolio.progress import ProgressReport
 
@@ -213,8 +255,22 @@ def _build_portfolio(
         result = build_portfolio(path, chosen, progress)
     finally:
         progress.close()
+    written = [*result.outputs, *([result.index] if result.index else [])]
+    if as_json:
+        return {
+            "source": str(path),
+            "ok": True,
+            "kind": "portfolio",
+            "written": [str(p) for p in written],
+            "warnings": [w.as_dict() for w in result.warnings],
+            "rendered": result.rendered,
+            "up_to_date": result.up_to_date,
+            "unchanged": result.unchanged,
+            "issued": [{"document": d, "version": v} for d, v in result.archived],
+            "pruned": result.pruned,
+        }
     warn(result.warnings)
-    wrote([*result.outputs, result.index])
+    wrote(written)
     issued = options.out_dir / "issued"
     for document_id, version in result.archived:
         say(f"{document_id}: v{version} kept in {issued} (issued before)", err=True)
@@ -231,3 +287,4 @@ def _build_portfolio(
             else ""
         )
     )
+    return {"source": str(path), "ok": True}

@@ -92,6 +92,19 @@ def warn(problems: list[Problem]) -> None:
         say(problem.format(), err=True)
 
 
+def emit_json(data: Any) -> None:
+    """A command's ``--json`` report on standard output: one JSON document, keys in the order given."""
+    import json
+
+    say(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def failed_entry(source: Any, error: SlaforgeError) -> dict[str, Any]:
+    """The ``--json`` entry of an input that failed: its problems, located."""
+    return {"source": str(source), "ok": False, "message": error.message,
+            "problems": [p.as_dict() for p in error.problems]}  # fmt: skip
+
+
 def wrote(paths: list[Any]) -> None:
     for path in paths:
         say(f"wrote {path}")

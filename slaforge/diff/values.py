@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from slaforge.arithmetic.credits import describe_band
 from slaforge.arithmetic.downtime import allowed_downtime_seconds, format_seconds
 from slaforge.spec.calendars import TimeWindow
+from slaforge.spec.lengths import compare_lengths, same_length
 from slaforge.spec.models import CreditBand, HistoryEntry, Spec
 from slaforge.spec.units import Duration, Money
 from slaforge.terms.direction import Better, better
@@ -249,7 +250,7 @@ def _key_text(value: Any) -> str:
 def same(old: Any, new: Any) -> bool:
     """Equal as values: 4h is 240m, 99.9 is 99.90%; models and lists compare item by item."""
     if isinstance(old, Duration) and isinstance(new, Duration):
-        return old.business == new.business and old.minutes == new.minutes
+        return same_length(old, new)
     if isinstance(old, BaseModel) and isinstance(new, BaseModel):
         if type(old) is not type(new):
             return False
@@ -364,9 +365,8 @@ def direction(field: str, kind: ValueKind, old: Any, new: Any) -> Direction:
 def _increase(old: Any, new: Any) -> bool | None:
     """True when ``new`` is more than ``old``, None when they cannot be compared."""
     if isinstance(old, Duration) and isinstance(new, Duration):
-        if not old.comparable(new):
-            return None
-        a, b = old.minutes, new.minutes
+        order = compare_lengths(new, old)
+        return None if not order else order > 0
     elif isinstance(old, Money) and isinstance(new, Money):
         if old.currency != new.currency:
             return None

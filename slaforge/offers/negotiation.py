@@ -158,7 +158,7 @@ def _read(offer: Offer, envelope: Envelope, problems: list[Problem]) -> Envelope
             source.problem(
                 envelope.loc,
                 f"envelope {envelope.path}: the values cannot be compared ({pref.text}, {fall.text}, {lim.text})",
-                expected="all in the same kind of unit (clock or business time, one currency)",
+                expected="all in the same kind of unit (clock time, business time or calendar months; one currency)",
                 code="envelope-units",
             )
         )
@@ -205,6 +205,8 @@ def measure(value: Any, loc: Loc, spec: Spec) -> Measured:
         return Measured(value, Decimal(POSITION_RANK[value]), ("rank",))
     if loc and loc[-1] == "frequency" and value in REPORTS_PER_YEAR:
         return Measured(value, Decimal(REPORTS_PER_YEAR[value]), ("frequency",))
+    if isinstance(value, Duration) and value.calendar:  # months rank among months, never against days
+        return Measured(str(value), Decimal(value.months), ("duration", "calendar months"))
     if isinstance(value, Duration):
         return Measured(str(value), value.minutes, ("duration", "business" if value.business else "clock"))
     if isinstance(value, Money):

@@ -124,6 +124,27 @@ def _explain_portfolio(path: Path, text: str, document_id: str | None) -> Explan
     )
 
 
+def explanation_data(explanation: Explanation) -> dict[str, Any]:
+    """The explanation as JSON values: each value as the spec writes it, where it is set and what it overrode."""
+
+    def setting(s: Setting) -> dict[str, str]:
+        return {"value": show(s.value), "where": s.where, "level": s.level}
+
+    return {
+        "document": explanation.document,
+        "values": [
+            {
+                "path": item.path,
+                "named": item.named,
+                **setting(item.chain[0]),
+                "overrode": [setting(s) for s in item.chain[1:]],
+                "exception": " ".join(item.exception.split()) if item.exception else None,
+            }
+            for item in explanation.values
+        ],
+    }
+
+
 def explanation_text(explanation: Explanation) -> str:
     lines = [explanation.document]
     for item in explanation.values:

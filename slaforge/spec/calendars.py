@@ -360,7 +360,7 @@ def compare_durations(
     a: Duration, b: Duration, calendar: ServiceHours | None, b_calendar: ServiceHours | None = None
 ) -> int | None:
     """Whether ``a``, counted from the same moment as ``b``, falls due later (1), at the same time (0) or
-    sooner (-1) whenever the moment is; None when that depends on the moment.
+    sooner (-1) whenever the moment is; None when that depends on the moment (a month against 30 days).
 
     Two business durations compare in business minutes (a business day being the calendar's longest
     business day), two clock durations in minutes.  B business minutes always take at least B clock
@@ -371,6 +371,10 @@ def compare_durations(
     or two levels of a portfolio, each with its own hours).
     """
     b_calendar = b_calendar if b_calendar is not None else calendar
+    if a.calendar or b.calendar:  # months and years: through the calendar, never as a number of days
+        from slaforge.spec.lengths import compare_lengths
+
+        return compare_lengths(a, b)
     a_business, b_business = counts_in_business_time(a, calendar), counts_in_business_time(b, b_calendar)
     if a.business != b.business and (calendar is None or b_calendar is None):
         return None

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from slaforge.errors import Problem
 from slaforge.spec.calendars import WEEKDAYS, ServiceHours, TimeWindow
+from slaforge.spec.lengths import after
 from slaforge.spec.models import Spec
 from slaforge.spec.public_holidays import named_holidays, same_holiday, western_easter_feasts
 from slaforge.spec.source import SourceMap
@@ -39,20 +40,8 @@ def _warn(source: SourceMap, loc: tuple[str | int, ...], message: str, code: str
 
 
 def term_last_day(spec: Spec) -> dt.date:
-    """The last day of the initial term: months and years by the corresponding date, the rest in days."""
-    start = spec.agreement.effective
-    initial = spec.agreement.term.initial
-    amount = int(initial.amount) if initial.amount == int(initial.amount) else None
-    if initial.unit in ("month", "year") and amount is not None:
-        months = amount * (12 if initial.unit == "year" else 1)
-        year, month = divmod(start.month - 1 + months, 12)
-        year += start.year
-        month += 1
-        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-        end = dt.date(year, month, min(start.day, last))
-    else:
-        end = start + dt.timedelta(minutes=float(initial.minutes))
-    return end - dt.timedelta(days=1)
+    """The last day of the initial term: months and years by the calendar, the rest in days."""
+    return after(spec.agreement.effective, spec.agreement.term.initial) - dt.timedelta(days=1)
 
 
 def term_years(spec: Spec) -> range:

@@ -51,7 +51,7 @@ class HistoryEntry(Model):
 
 
 class Term(Model):
-    initial: DurationValue = Field(description="Initial term, e.g. 24 months written as '104 weeks' or '730d'")
+    initial: DurationValue = Field(description="Initial term, e.g. 36 months or P3Y (calendar months)")
     renewal: Literal["automatic", "by-agreement", "none"] = Field(
         "automatic", description="automatic, by-agreement or none"
     )

@@ -71,7 +71,8 @@ def spec_reference() -> str:
         "",
         "Generated from the models by `slaforge schema --markdown`; do not edit by hand.",
         "Every mapping rejects unknown keys. Values carry units: percentages `99.95%`, durations `15m`, `4h`, "
-        "`2 business days`, `36 months` or ISO 8601 `PT4H`, money `12000 EUR`, dates `2027-04-01`.",
+        "`2 business days`, `36 months` (calendar months) or ISO 8601 `PT4H`, `P3M`, money `12000 EUR`, "
+        "dates `2027-04-01`.",
     ]
     index = 0
     while index < len(models):

@@ -1,8 +1,10 @@
 """Values with units, as users write them in a spec.
 
 - :class:`Percent`: ``99.95%`` (or a bare number) -> exact :class:`~decimal.Decimal`.
-- :class:`Duration`: ``15m``, ``4h``, ``2 business days``, ``8 business hours``,
-  ISO 8601 ``PT4H`` / ``P2D``; clock time unless the word *business* says otherwise.
+- :class:`Duration`: ``15m``, ``4h``, ``2 business days``, ``8 business hours``, ``3 months``,
+  ISO 8601 ``PT4H`` / ``P2D`` / ``P3M``; clock time unless the word *business* says otherwise.
+  Months and years are calendar lengths (``P1M`` from 31 January ends at the end of February), in
+  whole numbers, never a number of days: :mod:`slaforge.spec.lengths` adds and compares them.
 - :class:`Money`: ``12000 EUR``, ``EUR 12,000.00`` or ``{amount: 12000, currency: EUR}``.
 
 Each parses with a message that says what was expected, and prints back in a
@@ -116,11 +118,8 @@ _UNIT_SECONDS = {
     "day": 86400,
     "w": 604800,
     "week": 604800,
-    # months and years only appear in terms and notice periods; for comparisons
-    # they count as 30 and 365 days
-    "month": 2592000,
-    "year": 31536000,
 }
+CALENDAR_UNITS = ("month", "year")  # no fixed number of seconds: a month is 28 to 31 days
 
 
 def _in_minutes(amount: Decimal, unit: str) -> Decimal:
@@ -164,6 +163,7 @@ _DURATION = re.compile(
     r"(?P<unit>[a-z]+)\s*$",
     re.IGNORECASE,
 )
+_ISO_CALENDAR = re.compile(r"^P(?=\d)(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?$")
 _ISO = re.compile(
     r"^P(?:(?P<w>\d+(?:\.\d+)?)W)?(?:(?P<d>\d+(?:\.\d+)?)D)?"
     r"(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
@@ -176,15 +176,32 @@ def _any_case(word: str) -> str:
 
 
 _POSITIVE = r"(0*[1-9]\d*(\.\d+)?|0*\.\d*[1-9]\d*|0+\.0*[1-9]\d*)"
+_WHOLE = r"0*[1-9]\d*"
 _ISO_PART = r"\d+(\.\d+)?"
-# what parse_duration accepts, for editors: a positive amount and a unit word, or ISO 8601
+
+
+def _words(calendar: bool, business: bool = False) -> str:
+    """The unit words of fixed (or calendar) lengths, longest first; with ``business``, those it goes with."""
+    units = ("minute", "hour", "day", "week") if business else CALENDAR_UNITS if calendar else _UNIT_SECONDS
+    words = sorted((w for w, unit in _UNIT_WORDS.items() if (unit in CALENDAR_UNITS) == calendar and unit in units),
+                   key=lambda w: (-len(w), w))  # fmt: skip
+    return "|".join(_any_case(word) for word in words)
+
+
+_BUSINESS = f"(?:{_any_case('business')}|{_any_case('working')})"
+# what parse_duration accepts, for editors: a positive amount and a unit word (whole months and years),
+# or ISO 8601 either in years and months or in weeks, days and time
 DURATION_PATTERN = (
-    rf"^\s*(?:{_POSITIVE}\s*(?:(?:{_any_case('business')}|{_any_case('working')})\s+)?"
-    rf"(?:{'|'.join(_any_case(unit) for unit in sorted(_UNIT_WORDS, key=len, reverse=True))})"
+    rf"^\s*(?:{_POSITIVE}\s*(?:{_words(False)})"
+    rf"|{_POSITIVE}\s*{_BUSINESS}\s+(?:{_words(False, business=True)})"
+    rf"|{_WHOLE}\s*(?:{_words(True)})"
+    rf"|[pP](?=\d)(?:\d+[yY])?(?:\d+[mM])?"
     rf"|[pP](?=.)(?:{_ISO_PART}[wW])?(?:{_ISO_PART}[dD])?"
     rf"(?:[tT](?=.)(?:{_ISO_PART}[hH])?(?:{_ISO_PART}[mM])?(?:{_ISO_PART}[sS])?)?)\s*$"
 )
-DURATION_EXPECTED = "a duration such as 15m, 4h, 2 business days, 8 business hours or ISO 8601 PT4H / P2D"
+DURATION_EXPECTED = (
+    "a duration such as 15m, 4h, 2 business days, 8 business hours, 3 months or ISO 8601 PT4H / P2D / P3M"
+)
 
 
 @dataclass(frozen=True, order=False)
@@ -192,12 +209,27 @@ class Duration:
     """An amount of time.  ``business`` durations count only within service hours."""
 
     amount: Decimal  # in ``unit``
-    unit: str  # "second" | "minute" | "hour" | "day" | "week"
+    unit: str  # "second" | "minute" | "hour" | "day" | "week" | "month" | "year"
     business: bool = False
 
     @property
+    def calendar(self) -> bool:
+        """Months and years: a length on the calendar, not a number of minutes."""
+        return self.unit in CALENDAR_UNITS
+
+    @property
+    def months(self) -> int:
+        """The calendar months of a month or year duration (a year is 12 of them)."""
+        if not self.calendar:
+            raise CalendarLength(f"{self} is a fixed length, not a number of calendar months")
+        return int(self.amount) * (12 if self.unit == "year" else 1)
+
+    @property
     def minutes(self) -> Decimal:
-        """Clock minutes (for business durations: business minutes, a business day = 8 h)."""
+        """Clock minutes (for business durations: business minutes, a business day = 8 h).  A month or a
+        year has none: its length depends on where on the calendar it starts."""
+        if self.calendar:
+            raise CalendarLength(f"{self} is calendar time: its length in minutes depends on when it starts")
         if self.business and self.unit == "day":
             return self.amount * 8 * 60
         if self.business and self.unit == "week":
@@ -206,6 +238,8 @@ class Duration:
 
     def business_minutes(self, business_day_minutes: Decimal) -> Decimal:
         """Length in business minutes, given how long a business day is."""
+        if self.calendar:
+            raise CalendarLength(f"{self} is calendar time, not business time")
         if self.unit == "day":
             return self.amount * business_day_minutes
         if self.unit == "week":
@@ -225,7 +259,13 @@ class Duration:
         return f"{amount}{suffix}" if suffix else str(self)
 
     def comparable(self, other: Duration) -> bool:
+        """Whether the two count on one clock (both business time or both not); a month and a number of days
+        are comparable only through the calendar (:func:`slaforge.spec.lengths.compare_lengths`)."""
         return self.business == other.business
+
+
+class CalendarLength(TypeError):
+    """A month or a year asked for a fixed number of minutes: a mistake in slaforge, never in a spec."""
 
 
 def parse_duration(value: Any) -> Duration:
@@ -250,7 +290,23 @@ def parse_duration(value: Any) -> Duration:
         amount = _decimal(match["n"])
         if amount <= 0:
             raise ValueError("a duration must be longer than zero")
+        if unit in CALENDAR_UNITS and amount != amount.to_integral_value():
+            raise ValueError(f"months and years are counted whole: write {format_decimal(amount)} {unit}s in a "
+                             "smaller unit, e.g. weeks or days")  # fmt: skip
         return _bounded(Duration(amount, unit, business=bool(match["business"])))
+    calendar = _ISO_CALENDAR.match(text.upper())
+    if calendar:
+        years, months = int(calendar["y"] or 0), int(calendar["mo"] or 0)
+        if not years and not months:
+            raise ValueError("a duration must be longer than zero")
+        if months:
+            return _bounded(Duration(Decimal(years * 12 + months), "month"))
+        return _bounded(Duration(Decimal(years), "year"))
+    if re.match(r"^P(\d+(\.\d+)?[YM])+", text.upper()):
+        raise ValueError(
+            "months and years are calendar time and days or hours a fixed length: write one or the other "
+            "(P1Y6M, P30D), in whole months and years"
+        )
     iso = _ISO.match(text.upper())
     if iso and any(iso.groupdict().values()):
         parts = {k: _decimal(v) for k, v in iso.groupdict().items() if v}

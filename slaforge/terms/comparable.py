@@ -151,7 +151,10 @@ def _hours(spec: Spec) -> list[TermValue]:
     return out
 
 
-def duration_same(duration: Duration, calendar: ServiceHours) -> tuple[bool, Decimal]:
+def duration_same(duration: Duration, calendar: ServiceHours) -> Hashable:
+    """Equal for two durations exactly when they are the same length: P1M and 1 month, never 1 month and 30d."""
+    if duration.calendar:
+        return ("calendar", duration.months)
     minutes = business_minutes(duration, calendar) if duration.business else duration.minutes
     return duration.business and not calendar.always, minutes.normalize()
 

@@ -106,6 +106,9 @@ def compare(lower: TermValue, higher: TermValue) -> Verdict:
 def _durations(higher: tuple[Duration, Any], lower: tuple[Duration, Any]) -> Verdict:
     (h, h_calendar), (l_, l_calendar) = higher, lower
     order = compare_durations(h, l_, h_calendar, l_calendar)
+    if order is None and (h.calendar or l_.calendar):
+        why = f"{h} and {l_}: which is longer depends on the months it spans (a month is 28 to 31 days)"
+        return Verdict("incomparable", why)
     if order is None:
         why = f"{h} and {l_} count in different clocks, so which is faster depends on when a ticket arrives"
         return Verdict("incomparable", why)
