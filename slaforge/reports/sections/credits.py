@@ -55,6 +55,7 @@ def credits(result: Achievement) -> dict[str, Any]:
                 "payable": str(outcome.payable),
                 "paid": outcome.payable.amount > 0,
                 "claimed_under": names[(credit.service.id, credit.claimed_under.id)] if credit.claimed_under else None,
+                "before_annual_cap": str(credit.before_annual_cap) if credit.before_annual_cap else None,
                 "notes": list(outcome.notes),
                 "chronic": status.__dict__ if status else None,
             }
