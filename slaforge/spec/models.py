@@ -618,12 +618,23 @@ class ServiceCredits(Model):
     )
     caps: CreditCaps = Field(CreditCaps(), description="Limits on the credits")
     minimum_payable: MoneyValue | None = Field(None, description="Credits below this are not paid")
+    minimum_exclusive: bool = Field(
+        False,
+        description="True when a credit is given only if it is greater than the minimum ('greater than USD 1'): "
+        "a credit of exactly the minimum is then not paid",
+    )
     claim: ClaimProcedure = Field(description="How and by when credits are claimed")
     sole_remedy: bool = Field(True, description="Credits are the customer's sole remedy for missed targets")
     chronic_failure: ChronicFailure | None = Field(
         None, description="The customer's right to end the agreement after repeated failures"
     )
     other_remedies: list[Text] = Field(description="Remedies besides credits", default_factory=list)
+
+    @model_validator(mode="after")
+    def _minimum_for_exclusive(self) -> ServiceCredits:
+        if self.minimum_exclusive and self.minimum_payable is None:
+            raise ValueError("'minimum_exclusive' says how 'minimum_payable' applies: give the minimum as well")
+        return self
 
     def table(self) -> CreditTable | None:
         """The table of every commitment without its own ``credits``: ``bands`` with its declarations."""

@@ -116,6 +116,7 @@ DIRECTIONS: dict[str, Better] = {
     "service_credits.caps.per_year": Better.higher,
     "service_credits.caps.per_year_amount": Better.higher,
     "service_credits.minimum_payable": Better.lower,
+    "service_credits.minimum_exclusive": Better.false,  # "greater than USD 1" also withholds exactly USD 1
     "service_credits.claim.deadline": Better.higher,
     "service_credits.claim.evidence": Better.fewer,
     "service_credits.sole_remedy": Better.false,

@@ -76,6 +76,7 @@ def credits(result: Achievement) -> dict[str, Any]:
         "claim": claim(result),
         "services": services,
         "minimum": str(scheme.minimum_payable) if scheme.minimum_payable else None,
+        "minimum_exclusive": scheme.minimum_exclusive,
         "annual_cap": scheme.caps.per_year is not None or scheme.caps.per_year_amount is not None,
         "sole_remedy": scheme.sole_remedy,
         "several_commitments": scheme.several_commitments.value if scheme.several_commitments else None,
