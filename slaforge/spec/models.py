@@ -563,6 +563,16 @@ class ClaimProcedure(Model):
     settlement: Text | None = Field(
         None, description="How credits are paid; the clause's own words (a credit against the next invoice) when unset"
     )
+    answer_within: DurationValue | None = Field(
+        None,
+        description="How long the provider has to accept or reject a claim, e.g. 45 days; the clause's own words "
+        "(10 business days) when unset",
+    )
+    cash: bool = Field(
+        True,
+        description="True: a credit that no later invoice can take is paid out; false: credits are given only "
+        "against future invoices, never paid in cash, and lapse when the agreement ends",
+    )
 
 
 class ChronicFailure(Model):
@@ -572,7 +582,15 @@ class ChronicFailure(Model):
         None, description="What the customer may do; the clause's own words (terminate the affected Service) when unset"
     )
     notice: DurationValue | None = Field(
-        None, description="How long after the failure the customer may give notice to end the agreement"
+        None, description="The length of the notice the customer gives to end the agreement, e.g. 30 days"
+    )
+    notice_within: DurationValue | None = Field(
+        None,
+        description="How long after the end of the window of the chronic failure the customer may give that notice, "
+        "e.g. 30 days; the clause's own words (90 days) when unset",
+    )
+    refund: bool = Field(
+        True, description="Whether the provider refunds charges paid in advance for the time after termination"
     )
 
     @model_validator(mode="after")
