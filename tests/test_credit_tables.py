@@ -319,6 +319,42 @@ def test_a_credit_below_the_minimum_is_named_unrounded(tmp_path: Path) -> None:
     assert "GBP 0.999 is below the minimum payable credit of GBP 1, so nothing is paid" in answer["notes"]
 
 
+MINIMUM = ("    per_window: 30%\n", "    per_window: 30%\n  minimum_payable: 1 GBP\n")
+EXCLUSIVE = ("    per_window: 30%\n", "    per_window: 30%\n  minimum_payable: 1 GBP\n  minimum_exclusive: true\n")
+
+
+@pytest.mark.parametrize(
+    ("fee", "inclusive", "exclusive"), [("20 GBP", 1, 0), ("20.02 GBP", 1.0, 1.0), ("19.98 GBP", 0, 0)]
+)
+def test_a_minimum_payable_inclusive_or_exclusive(tmp_path: Path, fee: str, inclusive: float, exclusive: float) -> None:
+    # 5% of GBP 20 is exactly GBP 1: paid under "less than GBP 1 is not paid", not under "only if greater than GBP 1"
+    band = Decimal(fee.split()[0]) * 5 / 100
+    assert (band == 1) == (fee == "20 GBP")
+    paid = credit(write(tmp_path / "in", spec_text(MINIMUM)), "99.6", "--fee", fee)
+    assert paid["credit_amount_value"] == (round(float(band), 2) if inclusive else 0)
+    strict = credit(write(tmp_path / "ex", spec_text(EXCLUSIVE)), "99.6", "--fee", fee)
+    assert strict["credit_amount_value"] == (round(float(band), 2) if exclusive else 0)
+    if band == 1:
+        assert "GBP 1 is not greater than the minimum payable credit of GBP 1, so nothing is paid" in strict["notes"]
+
+
+def test_the_agreement_states_an_exclusive_minimum(tmp_path: Path) -> None:
+    for edit, words in ((MINIMUM, "are less than GBP 1"), (EXCLUSIVE, "are not greater than GBP 1")):
+        folder = tmp_path / words.split()[1]
+        code, output = run("build", write(folder, spec_text(edit)), "-f", "html", "-o", folder / "out")
+        assert code == 0, output
+        (page,) = (folder / "out").glob("*.html")
+        text = " ".join(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")).split())
+        assert f"after the Credit Caps have been applied, {words}, no Service Credit is given" in text
+
+
+def test_an_exclusive_minimum_without_a_minimum_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, spec_text(("    per_window: 30%\n", "    per_window: 30%\n  minimum_exclusive: true\n")))
+    code, output = run("validate", path)
+    assert code == 1 and "Traceback" not in output
+    assert "service_credits" in output and "give the minimum as well" in output
+
+
 def test_a_missed_target_without_a_fee_is_due_as_a_percentage_not_reported_as_nothing(tmp_path: Path) -> None:
     path = write(tmp_path, spec_text(("    fee: 4800 GBP\n", "")))
     data = tmp_path / "data"

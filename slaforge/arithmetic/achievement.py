@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from slaforge.arithmetic.attainment import SeverityAttainment, attainment_in, tickets_by_window
 from slaforge.arithmetic.availability import CommitmentAvailability, availability_in, outage_spans, service_calendar
-from slaforge.arithmetic.credits_owed import CommitmentCredit, credits_for, one_per_service
+from slaforge.arithmetic.credits_owed import CommitmentCredit, annual_caps, credits_for, one_per_service
 from slaforge.arithmetic.measurements import Measurements
 from slaforge.arithmetic.periods import Period, first_window_start, parse_period, period_for
 from slaforge.errors import DataError, InvalidArgument, SpecError
@@ -107,6 +107,7 @@ def achievement(spec: Spec, data: Measurements, period_text: str | None = None) 
     commitments = list(iter_commitments(spec))
     results: list[WindowAchievement] = []
     history: dict[tuple[str, str], list[Decimal]] = {(p.service.id, p.commitment.id): [] for p in commitments}
+    given: dict[tuple[int, str | None], Decimal] = {}  # credits given so far in each Contract Year
     spans = outage_spans(data)  # each outage and ticket placed once, not once per window
     reported = tickets_by_window(spec, data.tickets, periods)
     for index, period in enumerate(periods):
@@ -115,6 +116,7 @@ def achievement(spec: Spec, data: Measurements, period_text: str | None = None) 
         credits = tuple(credits_for(spec, a, outcomes, history[(a.service.id, a.commitment.id)]) for a in availability)
         if spec.service_credits is not None:
             credits = one_per_service(spec.service_credits.several_commitments, credits)
+            credits = annual_caps(spec, period.start, credits, given)
         for a in availability:
             history[(a.service.id, a.commitment.id)].append(a.achieved)
         results.append(WindowAchievement(period, availability, severities, credits))

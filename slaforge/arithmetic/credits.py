@@ -203,9 +203,15 @@ def compute_credit(
         notes.append(f"capped at {Pct(cap_percent)} of the fee")
     minimum = credits.minimum_payable
     payable = after_cap
-    if minimum is not None and Decimal(0) < after_cap < minimum.amount:
+    short = (
+        minimum is not None
+        and Decimal(0) < after_cap
+        and (after_cap <= minimum.amount if credits.minimum_exclusive else after_cap < minimum.amount)
+    )
+    if short and minimum is not None:
         exact = f"{currency} {format_decimal(after_cap)}"  # unrounded: GBP 0.999, not the GBP 1 it rounds to
-        notes.append(f"{exact} is below the minimum payable credit of {minimum}, so nothing is paid")
+        words = "is not greater than the minimum" if credits.minimum_exclusive else "is below the minimum"
+        notes.append(f"{exact} {words} payable credit of {minimum}, so nothing is paid")
         payable = Decimal(0)
     bounds = None
     if band is not None:

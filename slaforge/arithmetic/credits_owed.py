@@ -9,13 +9,14 @@ commitment only (``service_credits.several_commitments``), :func:`one_per_servic
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from slaforge.arithmetic.attainment import TicketOutcome
 from slaforge.arithmetic.availability import CommitmentAvailability
 from slaforge.arithmetic.credits import CreditResult, band_for, compute_credit
-from slaforge.spec.models import Commitment, CreditTable, Service, SeveralCommitments, Spec
+from slaforge.spec.models import Commitment, CreditTable, Service, SeveralCommitments, Spec, Window
 from slaforge.spec.objectives import credit_table
 from slaforge.spec.units import Money
 
@@ -28,6 +29,7 @@ class CommitmentCredit:
     reason: str | None = None  # why there is no result
     unpriced_percent: Decimal | None = None  # the band's credit, when it is due but no fee prices it
     claimed_under: Commitment | None = None  # not paid: the service's credit is given under this commitment
+    before_annual_cap: Money | None = None  # what was payable before the cap per contract year reduced it
 
 
 def one_per_service(
@@ -115,3 +117,51 @@ def _band_percent(table: CreditTable | None, availability: CommitmentAvailabilit
     met = availability.achieved >= availability.target
     band = band_for(table.bands, availability.achieved) if not met or table.credit_at_target else None
     return band.credit if band is not None else None
+
+
+WINDOWS_A_YEAR = {
+    Window.calendar_month: 12,
+    Window.calendar_quarter: 4,
+    Window.fiscal_quarter: 4,
+    Window.rolling_year: 1,
+    Window.fixed_30_days: Decimal(365) / 30,
+}
+
+
+def contract_year(effective: dt.date, day: dt.date) -> int:
+    """0 for the first Contract Year (from the effective date), 1 for the next, ..."""
+    return day.year - effective.year - ((day.month, day.day) < (effective.month, effective.day))
+
+
+def annual_caps(
+    spec: Spec, start: dt.date, credits: tuple[CommitmentCredit, ...], given: dict[tuple[int, str | None], Decimal]
+) -> tuple[CommitmentCredit, ...]:
+    """The window's credits within the caps per Contract Year, counting what earlier windows of the same Contract
+    Year gave (``given``, kept by the caller across windows: per service, and for all services under None): the
+    percentage cap of each service's fees for the year and the amount cap for all services together."""
+    scheme = spec.service_credits
+    if scheme is None or (scheme.caps.per_year is None and scheme.caps.per_year_amount is None):
+        return credits
+    year = contract_year(spec.agreement.effective, start)
+    kept = []
+    for credit in credits:
+        result = credit.result
+        if result is None or result.payable.amount <= 0:
+            kept.append(credit)
+            continue
+        room = []
+        if scheme.caps.per_year is not None:
+            yearly = result.fee.amount * WINDOWS_A_YEAR[credit.commitment.window]
+            room.append(yearly * scheme.caps.per_year / 100 - given.get((year, credit.service.id), Decimal(0)))
+        if scheme.caps.per_year_amount is not None:
+            room.append(scheme.caps.per_year_amount.amount - given.get((year, None), Decimal(0)))
+        allowed = max(min(room), Decimal(0))
+        paid = min(result.payable.amount, allowed)
+        for key in ((year, credit.service.id), (year, None)):
+            given[key] = given.get(key, Decimal(0)) + paid
+        if paid == result.payable.amount:
+            kept.append(credit)
+            continue
+        reduced = Money(paid.quantize(Decimal("0.01")), result.payable.currency)
+        kept.append(replace(credit, result=replace(result, payable=reduced), before_annual_cap=result.payable))
+    return tuple(kept)

@@ -202,6 +202,7 @@ def _credits(result: Achievement, now: WindowAchievement) -> dict[str, Any] | No
                 "cap": _money(outcome.cap),
                 "owed": _money(outcome.payable),
                 **({"claimed_under": credit.claimed_under.id} if credit.claimed_under else {}),
+                **({"before_annual_cap": _money(credit.before_annual_cap)} if credit.before_annual_cap else {}),
                 "chronic_failure": (
                     {
                         "reached": outcome.chronic.reached,

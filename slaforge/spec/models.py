@@ -563,6 +563,16 @@ class ClaimProcedure(Model):
     settlement: Text | None = Field(
         None, description="How credits are paid; the clause's own words (a credit against the next invoice) when unset"
     )
+    answer_within: DurationValue | None = Field(
+        None,
+        description="How long the provider has to accept or reject a claim, e.g. 45 days; the clause's own words "
+        "(10 business days) when unset",
+    )
+    cash: bool = Field(
+        True,
+        description="True: a credit that no later invoice can take is paid out; false: credits are given only "
+        "against future invoices, never paid in cash, and lapse when the agreement ends",
+    )
 
 
 class ChronicFailure(Model):
@@ -572,7 +582,15 @@ class ChronicFailure(Model):
         None, description="What the customer may do; the clause's own words (terminate the affected Service) when unset"
     )
     notice: DurationValue | None = Field(
-        None, description="How long after the failure the customer may give notice to end the agreement"
+        None, description="The length of the notice the customer gives to end the agreement, e.g. 30 days"
+    )
+    notice_within: DurationValue | None = Field(
+        None,
+        description="How long after the end of the window of the chronic failure the customer may give that notice, "
+        "e.g. 30 days; the clause's own words (90 days) when unset",
+    )
+    refund: bool = Field(
+        True, description="Whether the provider refunds charges paid in advance for the time after termination"
     )
 
     @model_validator(mode="after")
@@ -618,12 +636,23 @@ class ServiceCredits(Model):
     )
     caps: CreditCaps = Field(CreditCaps(), description="Limits on the credits")
     minimum_payable: MoneyValue | None = Field(None, description="Credits below this are not paid")
+    minimum_exclusive: bool = Field(
+        False,
+        description="True when a credit is given only if it is greater than the minimum ('greater than USD 1'): "
+        "a credit of exactly the minimum is then not paid",
+    )
     claim: ClaimProcedure = Field(description="How and by when credits are claimed")
     sole_remedy: bool = Field(True, description="Credits are the customer's sole remedy for missed targets")
     chronic_failure: ChronicFailure | None = Field(
         None, description="The customer's right to end the agreement after repeated failures"
     )
     other_remedies: list[Text] = Field(description="Remedies besides credits", default_factory=list)
+
+    @model_validator(mode="after")
+    def _minimum_for_exclusive(self) -> ServiceCredits:
+        if self.minimum_exclusive and self.minimum_payable is None:
+            raise ValueError("'minimum_exclusive' says how 'minimum_payable' applies: give the minimum as well")
+        return self
 
     def table(self) -> CreditTable | None:
         """The table of every commitment without its own ``credits``: ``bands`` with its declarations."""

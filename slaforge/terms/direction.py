@@ -116,13 +116,18 @@ DIRECTIONS: dict[str, Better] = {
     "service_credits.caps.per_year": Better.higher,
     "service_credits.caps.per_year_amount": Better.higher,
     "service_credits.minimum_payable": Better.lower,
+    "service_credits.minimum_exclusive": Better.false,  # "greater than USD 1" also withholds exactly USD 1
     "service_credits.claim.deadline": Better.higher,
     "service_credits.claim.evidence": Better.fewer,
+    "service_credits.claim.answer_within": Better.lower,
+    "service_credits.claim.cash": Better.true,
     "service_credits.sole_remedy": Better.false,
     "service_credits.chronic_failure": Better.more,
     "service_credits.chronic_failure.failed_periods": Better.lower,
     "service_credits.chronic_failure.out_of": Better.higher,
     "service_credits.chronic_failure.notice": Better.lower,
+    "service_credits.chronic_failure.notice_within": Better.higher,
+    "service_credits.chronic_failure.refund": Better.true,
     "service_credits.other_remedies": Better.more,
     # duties, change and disputes
     "responsibilities.provider": Better.more,

@@ -55,6 +55,7 @@ def credits(result: Achievement) -> dict[str, Any]:
                 "payable": str(outcome.payable),
                 "paid": outcome.payable.amount > 0,
                 "claimed_under": names[(credit.service.id, credit.claimed_under.id)] if credit.claimed_under else None,
+                "before_annual_cap": str(credit.before_annual_cap) if credit.before_annual_cap else None,
                 "notes": list(outcome.notes),
                 "chronic": status.__dict__ if status else None,
             }
@@ -75,6 +76,7 @@ def credits(result: Achievement) -> dict[str, Any]:
         "claim": claim(result),
         "services": services,
         "minimum": str(scheme.minimum_payable) if scheme.minimum_payable else None,
+        "minimum_exclusive": scheme.minimum_exclusive,
         "annual_cap": scheme.caps.per_year is not None or scheme.caps.per_year_amount is not None,
         "sole_remedy": scheme.sole_remedy,
         "several_commitments": scheme.several_commitments.value if scheme.several_commitments else None,
