@@ -95,6 +95,14 @@ def selected(
     return chosen
 
 
+def _title(env: ClauseEnvironment, clause: ClauseSource, context: dict[str, Any]) -> str:
+    """The clause's title: the first ``retitle`` whose expression holds, else ``title``."""
+    for condition, title in clause.meta.retitle.items():
+        if compiled_condition(env, condition)(**context):
+            return title
+    return clause.meta.title
+
+
 def render_wording(
     env: ClauseEnvironment, clause: ClauseSource, position: str, context: dict[str, Any], work: Composition
 ) -> list[RawBlock] | None:
@@ -269,7 +277,7 @@ def _assemble(
                 Clause(
                     id=item.source.id,
                     number=number,
-                    title=item.source.meta.title,
+                    title=_title(env, item.source, context),
                     blocks=tuple(blocks),
                     position=item.position,
                 )
