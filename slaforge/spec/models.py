@@ -684,6 +684,11 @@ class Policy(Model):
     )
 
 
+class Omission(Model):
+    clause: Text = Field(description="The library clause left out, e.g. penalties.chronic-failure")
+    reason: Text = Field(description="Why it is left out; shown by 'diff' and in the redline")
+
+
 # ------------------------------------------------------------------ the spec
 
 
@@ -720,6 +725,9 @@ class Spec(Model):
     change_control: ChangeControl = Field(ChangeControl(), description="Change requests and amendments")
     disputes: DisputeResolution = Field(DisputeResolution(), description="Steps from negotiation to the courts")
     policies: list[Policy] = Field(default_factory=list, description="Corporate policies that apply")
+    omit: list[Omission] = Field(
+        default_factory=list, description="Clauses of the library that this agreement leaves out, each with its reason"
+    )
     clause_dirs: list[str] = Field(default_factory=list, description="Own clause folders, searched first")
     positions: dict[str, str] = Field(
         default_factory=dict, description="Clause id -> position (standard, customer-favourable, ...)"
