@@ -268,6 +268,18 @@ def test_a_supplier_slower_than_the_sla_is_an_error_naming_both(tmp_path: Path) 
     ), texts
 
 
+def test_a_supplier_that_drops_the_resolution_target_does_not_support_the_sla(tmp_path: Path) -> None:
+    path = copy_sample(tmp_path)
+    uc = path.parent / "operations" / "uc-metrolink.yaml"
+    edit(uc, "update: 1h, resolution: 4h", "update: 1h")
+    report = check_levels(read_portfolio(path))
+    texts = [p.format() for p in report.errors]
+    missing = [p for p in report.errors if p.path == "responsiveness.severities[P1].response" and p.file == rel(uc)]
+    assert missing, texts
+    assert all("sets no resolution target" in p.message and "promises 4 hours" in p.message for p in missing), texts
+    assert missing[0].line == line_of(uc, "id: P1")
+
+
 def test_components_in_series_must_reach_the_service_target(tmp_path: Path) -> None:
     path = copy_sample(tmp_path)
     uc = path.parent / "operations" / "uc-metrolink.yaml"

@@ -245,11 +245,13 @@ def deadline_answer(
     loaded = load(spec_path)
     spec = loaded.spec
     service = _service(loaded, service_id)
-    level = next((s for s in spec.responsiveness.severities if s.id == severity_id), None)
+    level = next((s for s in spec.severities if s.id == severity_id), None)
     if level is None:
-        raise InvalidArgument(
-            f"no severity {severity_id!r}; the spec has: " + ", ".join(s.id for s in spec.responsiveness.severities)
-        )
+        if spec.responsiveness is None:
+            raise InvalidArgument(
+                f"no severity {severity_id!r}: {loaded.path} sets no support targets (it has no 'responsiveness')"
+            )
+        raise InvalidArgument(f"no severity {severity_id!r}; the spec has: " + ", ".join(s.id for s in spec.severities))
     if site is not None and site not in {s.id for s in spec.sites}:
         known = ", ".join(s.id for s in spec.sites) or "none (the agreement lists no sites)"
         raise InvalidArgument(f"--site {site!r}: no site of that id in {loaded.path}; it has: {known}")

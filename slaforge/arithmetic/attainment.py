@@ -25,9 +25,9 @@ from slaforge.spec.models import SeverityLevel, Spec
 @dataclass(frozen=True)
 class TicketOutcome:
     ticket: Ticket
-    due: dict[str, dt.datetime]  # response, (update,) resolution
+    due: dict[str, dt.datetime]  # response, (update,) (resolution): the targets the severity sets
     responded_in_time: bool | None  # None: open, and the deadline is still ahead
-    resolved_in_time: bool | None
+    resolved_in_time: bool | None  # None also when the severity sets no resolution target
     started: dt.datetime  # when the business clock started (later than reported when filed out of hours)
 
 
@@ -39,6 +39,10 @@ class SeverityAttainment:
     @property
     def target(self) -> Decimal:
         return self.level.attainment if self.level.attainment is not None else Decimal(100)
+
+    def sets(self, what: str) -> bool:
+        """True when the severity sets a target for ``what`` (response or resolution)."""
+        return getattr(self.level, what) is not None
 
     def counted(self, what: str) -> list[bool]:
         values = [o.responded_in_time if what == "response" else o.resolved_in_time for o in self.outcomes]
@@ -52,6 +56,9 @@ class SeverityAttainment:
         return Decimal(sum(counted)) * 100 / Decimal(len(counted))
 
     def met(self, what: str) -> bool:
+        """True when the share reaches the target; a target the severity does not set is never met."""
+        if not self.sets(what):
+            return False
         share = self.share(what)
         return share is None or share >= self.target
 
@@ -65,14 +72,14 @@ def in_time(done: dt.datetime | None, due: dt.datetime, as_of: dt.datetime) -> b
 def outcome(spec: Spec, ticket: Ticket, as_of: dt.datetime) -> TicketOutcome:
     service = spec.service(ticket.service)
     calendar = support_calendar(spec, service, ticket.site)
-    level = next(s for s in spec.responsiveness.severities if s.id == ticket.severity)
+    level = next(s for s in spec.severities if s.id == ticket.severity)
     due = due_times(level, calendar, ticket.reported)
     started = add_business_time(ticket.reported, Decimal(0), calendar)
     return TicketOutcome(
         ticket=ticket,
         due=due,
         responded_in_time=in_time(ticket.responded, due["response"], as_of),
-        resolved_in_time=in_time(ticket.resolved, due["resolution"], as_of),
+        resolved_in_time=in_time(ticket.resolved, due["resolution"], as_of) if "resolution" in due else None,
         started=started,
     )
 
@@ -107,6 +114,6 @@ def attainment_in(
     outcomes = [outcome(spec, t, as_of) for t in sorted(reported, key=lambda t: (t.reported, t.id))]
     severities = tuple(
         SeverityAttainment(level, tuple(o for o in outcomes if o.ticket.severity == level.id))
-        for level in spec.responsiveness.severities
+        for level in spec.severities
     )
     return outcomes, severities

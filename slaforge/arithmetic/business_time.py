@@ -64,11 +64,13 @@ def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
 
 
 def due_times(level: SeverityLevel, calendar: ServiceHours, reported: dt.datetime) -> dict[str, dt.datetime]:
-    """When the response, the first update (counted from the response deadline) and the resolution are due."""
+    """When the response, the first update (counted from the response deadline) and the resolution are due;
+    only the targets the severity sets."""
     due = {"response": due_after(reported, level.response, calendar)}
     if level.update is not None:
         due["update"] = due_after(due["response"], level.update, calendar)
-    due["resolution"] = due_after(reported, level.resolution, calendar)
+    if level.resolution is not None:
+        due["resolution"] = due_after(reported, level.resolution, calendar)
     return {target: due[target] for target in ("response", "update", "resolution") if target in due}
 
 

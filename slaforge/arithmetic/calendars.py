@@ -287,7 +287,7 @@ def support_hours_key(spec: Spec, service: Service, site: str | None = None) -> 
         customer = site_customer(spec, site)
     if customer is not None and customer.hours is not None:
         return customer.hours
-    return service.support_hours or spec.responsiveness.hours
+    return service.support_hours or spec.support_hours_key
 
 
 def support_calendar(spec: Spec, service: Service, site: str | None = None) -> ServiceHours:

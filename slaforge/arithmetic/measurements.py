@@ -99,7 +99,8 @@ def data_files(path: Path) -> list[Path]:
 def load_measurements(path: Path, spec: Spec) -> Measurements:
     """Every outage and ticket under ``path`` (a CSV file or a folder of them), checked against ``spec``.
 
-    A folder must hold both kinds of file; a single file holds one kind, and the other is taken as none.
+    A folder must hold both kinds of file (tickets only when the agreement sets support targets); a single file
+    holds one kind, and the other is taken as none.
     """
     files = data_files(path)
     problems: list[Problem] = []
@@ -113,6 +114,8 @@ def load_measurements(path: Path, spec: Spec) -> Measurements:
             kinds.add(kind)
     if not problems and path.is_dir():
         for kind, columns in (("outages", OUTAGE_COLUMNS), ("tickets", TICKET_COLUMNS)):
+            if kind == "tickets" and spec.responsiveness is None:
+                continue  # an agreement without support targets has no tickets to measure
             if kind not in kinds:
                 problems.append(
                     Problem(
@@ -155,7 +158,7 @@ class RowReader:
         self.problems = problems
         self.line = 1
         self.services = {s.id: s for s in spec.services}
-        self.severities = [s.id for s in spec.responsiveness.severities]
+        self.severities = [s.id for s in spec.severities]
         self.sites = [s.id for s in spec.sites]
         self.effective = spec.agreement.effective
 

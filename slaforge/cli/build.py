@@ -74,7 +74,7 @@ def _validate(path: Path, strict: bool, as_json: bool) -> dict[str, Any]:
         say(
             f"{path}: ok - {spec.agreement.id} v{spec.agreement.version} ({spec.level.value} level, "
             f"{len(spec.services)} service{'s' if len(spec.services) != 1 else ''}: {services}; "
-            f"{len(spec.responsiveness.severities)} severity levels; "
+            f"{len(spec.severities) or 'no'} severity level{'s' if len(spec.severities) != 1 else ''}; "
             f"{'service credits' if spec.service_credits else 'no service credits'}; "
             f"{len(loaded.warnings)} warning{'s' if len(loaded.warnings) != 1 else ''})"
         )

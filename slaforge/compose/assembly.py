@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
 from typing import Any
 
 from slaforge.compose.environment import (
@@ -96,6 +97,38 @@ def selected(
     return chosen
 
 
+def _title(env: ClauseEnvironment, clause: ClauseSource, context: dict[str, Any]) -> str:
+    """The clause's title: the first ``retitle`` whose expression holds, else ``title``."""
+    for condition, title in clause.meta.retitle.items():
+        if compiled_condition(env, condition)(**context):
+            return title
+    return clause.meta.title
+
+
+def _omitted(agreement: Agreement, library: Library, work: Composition) -> frozenset[str]:
+    """The clauses the spec's ``omit`` leaves out; an id the library lacks is a located problem."""
+    out = set()
+    for i, omission in enumerate(agreement.spec.omit):
+        if omission.clause in library.clauses:
+            out.add(omission.clause)
+            continue
+        line, column = agreement.source.locate(("omit", i, "clause")) if agreement.source else (None, None)
+        close = get_close_matches(omission.clause, list(library.clauses), n=3, cutoff=0.6)
+        work.problems.append(
+            Problem(
+                f"omit names clause {omission.clause!r}, which the library does not have",
+                file=agreement.source.file if agreement.source else None,
+                line=line,
+                column=column,
+                path=f"omit[{i}].clause",
+                given=omission.clause,
+                expected=("one of " + ", ".join(close)) if close else "a clause id that 'slaforge clauses list' shows",
+                code="unknown-clause",
+            )
+        )
+    return frozenset(out)
+
+
 def render_wording(
     env: ClauseEnvironment, clause: ClauseSource, position: str, context: dict[str, Any], work: Composition
 ) -> list[RawBlock] | None:
@@ -158,6 +191,7 @@ def compose(
                     code="unknown-position",
                 )
             )
+    omit = omit | _omitted(agreement, library, work)
     drafted: list[_Drafted] = []
     for clause in selected(library, agreement, env, context, work, omit):
         position = positions.get(clause.id, default_position)
@@ -272,7 +306,7 @@ def _assemble(
                 Clause(
                     id=item.source.id,
                     number=number,
-                    title=item.source.meta.title,
+                    title=_title(env, item.source, context),
                     blocks=tuple(blocks),
                     position=item.position,
                 )

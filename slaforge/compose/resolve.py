@@ -100,7 +100,22 @@ def _add_computed(view: dict[str, Any], spec: Spec) -> None:
         svc["calendar"] = calendars.get(service.hours)
         svc["support_calendar"] = calendars.get(service.support_hours or service.hours)
     add_commitments(view, spec)
-    responsiveness = view["responsiveness"]
+    view["business_calendar"] = calendars.get(spec.support_hours_key)
+    if spec.responsiveness is not None:
+        _add_responsiveness(view, spec)
+    credits = view["service_credits"]
+    if credits is not None and spec.service_credits is not None:
+        first = spec.services[0]
+        example = worked_example(spec.service_credits, first.fee, first.fee_window)
+        credits["worked_example"] = path_view(example.__dict__, "service_credits.worked_example") if example else None
+        for band, band_view in zip(spec.service_credits.bands, credits["bands"], strict=True):
+            band_view["range"] = describe_band(band)
+
+
+def _add_responsiveness(view: dict[str, Any], spec: Spec) -> None:
+    """What each business-time support target means on the clock."""
+    assert spec.responsiveness is not None
+    responsiveness, calendars = view["responsiveness"], view["service_hours"]
     calendar = spec.service_hours.get(spec.responsiveness.hours)
     responsiveness["calendar"] = calendars.get(spec.responsiveness.hours)
     for level, sev in zip(spec.responsiveness.severities, responsiveness["severities"], strict=True):
@@ -110,10 +125,3 @@ def _add_computed(view: dict[str, Any], spec: Spec) -> None:
             if duration is not None and calendar is not None:
                 note = business_note(duration, calendar, spec.agreement.effective)
             sev[f"{target}_note"] = note
-    credits = view["service_credits"]
-    if credits is not None and spec.service_credits is not None:
-        first = spec.services[0]
-        example = worked_example(spec.service_credits, first.fee, first.fee_window)
-        credits["worked_example"] = path_view(example.__dict__, "service_credits.worked_example") if example else None
-        for band, band_view in zip(spec.service_credits.bands, credits["bands"], strict=True):
-            band_view["range"] = describe_band(band)

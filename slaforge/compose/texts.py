@@ -108,6 +108,8 @@ def compose_texts(
             number = f"{numbered + 1}.{len(clauses) + 1}" if section.numbered else ""
             title = render_line(text.meta.title, values, Problem("", file=str(text.path), line=1))
             clauses.append(Clause(text.id, number, title, body))
+        if not clauses:
+            continue  # a section none of whose texts applies (support in an agreement without support targets)
         if section.numbered:
             numbered += 1
         sections.append(Section(section.id, str(numbered) if section.numbered else "", section.title, tuple(clauses)))

@@ -29,7 +29,7 @@ from slaforge.arithmetic.credits import describe_band
 from slaforge.arithmetic.downtime import allowed_downtime_seconds, format_seconds
 from slaforge.spec.calendars import TimeWindow
 from slaforge.spec.lengths import compare_lengths, same_length
-from slaforge.spec.models import CreditBand, HistoryEntry, Spec
+from slaforge.spec.models import CreditBand, HistoryEntry, Omission, Spec
 from slaforge.spec.units import Duration, Money
 from slaforge.terms.direction import Better, better
 
@@ -41,7 +41,7 @@ ValueKind = Literal["changed", "added", "removed"]
 IGNORED = {"clause_dirs", "positions", "slaforge"}
 
 # natural keys of list items, tried in order; a key is used when it is unique in both versions
-ITEM_KEYS = ("id", "version", "level", "event", "role", "kind", "date")
+ITEM_KEYS = ("id", "version", "level", "event", "role", "kind", "date", "clause")
 
 
 @dataclass(frozen=True)
@@ -282,6 +282,8 @@ def show(value: Any) -> str:
         return f"{describe_band(value)}: {value.credit}"
     if isinstance(value, TimeWindow):
         return value.describe()
+    if isinstance(value, Omission):
+        return f"{value.clause}: {value.reason}"
     if isinstance(value, HistoryEntry):
         return f"version {value.version} of {value.date.isoformat()} by {value.author}"
     if isinstance(value, BaseModel):

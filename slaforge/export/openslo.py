@@ -140,8 +140,10 @@ class Names:
         wanted = {
             (p.service.id, p.commitment.id): (services[p.service.id], p.commitment.id) for p in iter_commitments(spec)
         }
-        for level in spec.responsiveness.severities:
+        for level in spec.severities:
             for what in ("response", "resolution"):
+                if getattr(level, what) is None:
+                    continue
                 wanted[(level.id, what)] = (services[""], level.id, what)
         support = services.pop("")
         return cls(name(agreement, "monitoring"), support, services, unique_names(wanted))
@@ -228,11 +230,12 @@ def availability_slo(
 def attainment_slo(
     spec: Spec, index: int, what: str, names: Names, window: dict[str, Any], export: Export, source: SourceMap | None
 ) -> dict[str, Any]:
-    level: SeverityLevel = spec.responsiveness.severities[index]
+    level: SeverityLevel = spec.severities[index]
     duration = level.response if what == "response" else level.resolution
+    assert duration is not None  # only the targets the severity sets are exported
     percent = level.attainment if level.attainment is not None else Decimal(100)
     attained, was_capped = objective_target(percent)
-    calendar = spec.service_hours[spec.responsiveness.hours]
+    calendar = spec.service_hours[spec.support_hours_key]
     counted = f" counted within {calendar.name}" if duration.business else ""
     verb = "responded to" if what == "response" else "resolved"
     description = f"Share of {level.id} tickets {verb} within {duration}{counted}."
@@ -295,6 +298,8 @@ def openslo_export(
         documents.extend(
             availability_slo(spec, p, names, export, source) for p in iter_commitments(spec) if p.service is service
         )
+    if spec.responsiveness is None:
+        return export  # no support targets: no support service and no attainment objectives
     documents.append(
         service_document(
             names.support, f"Support under {spec.agreement.id}", f"Incident handling under {spec.agreement.title}"
@@ -302,10 +307,12 @@ def openslo_export(
     )
     first = spec.services[0].all_commitments[0]
     window = time_window(
-        spec, first.window, spec.service_hours[spec.responsiveness.hours].timezone, first.fiscal_year_start
+        spec, first.window, spec.service_hours[spec.support_hours_key].timezone, first.fiscal_year_start
     )
-    for index in range(len(spec.responsiveness.severities)):
+    for index, level in enumerate(spec.severities):
         for what in ("response", "resolution"):
+            if getattr(level, what) is None:
+                continue  # the severity sets no such target
             documents.append(attainment_slo(spec, index, what, names, window, export, source))
     return export
 

@@ -235,6 +235,7 @@ def _responsiveness(
             continue
         support = lower.get(key)
         if support is None:
+            _missing_target(document, helper, key, sla, lower, report)
             continue
         verdict = compare(sla, support)
         if verdict.outcome != "worse":
@@ -251,6 +252,33 @@ def _responsiveness(
                 expected=f"at most {sla.text}",
             )
         )
+
+
+def _missing_target(
+    document: PortfolioDocument,
+    helper: PortfolioDocument,
+    key: str,
+    sla: TermValue,
+    lower: dict[str, TermValue],
+    report: LevelReport,
+) -> None:
+    """The helper has the severity (it sets a response target) but leaves out the target the agreement promises."""
+    severity, _, target = key.rpartition(".")
+    response = lower.get(f"{severity}.response")
+    if target != "resolution" or response is None:
+        return
+    report.errors.append(
+        _problem(
+            helper,
+            response,
+            f"{sla.label}: the {helper.kind_name} sets no resolution target, but the {document.kind_name} "
+            f"{document.spec.agreement.id} promises {sla.text}, set at {where(document, sla)}; "
+            "it must support the agreement above it",
+            "unsupported-target",
+            given="no resolution target",
+            expected=f"a resolution target of at most {sla.text}",
+        )
+    )
 
 
 # ------------------------------------------------------------------ problems

@@ -54,6 +54,11 @@ class FrontMatter(BaseModel):
     version: str = "1.0"
     levels: list[str] = Field(default_factory=lambda: list(LEVELS))
     when: str | None = Field(None, description="Jinja expression; the clause is used only when it is true")
+    retitle: dict[str, str] = Field(
+        default_factory=dict,
+        description="Jinja expression -> title: the first whose expression is true replaces 'title' "
+        "(a clause whose subject shrinks with the spec, e.g. service hours without support hours)",
+    )
     params: list[str] = Field(default_factory=list, description="Top-level names the body reads")
     defines: dict[str, str] = Field(default_factory=dict, description="Defined terms this clause introduces")
     positions: list[str] = Field(default_factory=lambda: ["standard"])

@@ -105,10 +105,10 @@ def promises(document: PortfolioDocument) -> dict[str, Any]:
             "id": level.id,
             "name": level.name,
             "response": str(level.response),
-            "resolution": str(level.resolution),
+            "resolution": str(level.resolution) if level.resolution is not None else None,
             "attainment": f"{level.attainment.normalize():f}%" if level.attainment is not None else None,
         }
-        for level in spec.responsiveness.severities
+        for level in spec.severities
     ]
     agreement = document.spec.agreement
     return {"agreement": agreement.id, "title": agreement.title, "services": services, "severities": severities}

@@ -32,7 +32,7 @@ def claim_due(spec: Spec, period: Period) -> dt.datetime | None:
     credits = spec.service_credits
     if credits is None:
         return None
-    calendar = spec.service_hours[spec.responsiveness.hours]
+    calendar = spec.service_hours[spec.support_hours_key]
     end = dt.datetime.combine(period.end, dt.time()).replace(tzinfo=ZoneInfo(calendar.timezone))
     return calendar_after(end, credits.claim.deadline, calendar)
 
@@ -124,7 +124,9 @@ def _service(a: CommitmentAvailability) -> dict[str, Any]:
 
 
 def _severity(s: SeverityAttainment) -> dict[str, Any]:
-    def measure(what: str) -> dict[str, Any]:
+    def measure(what: str) -> dict[str, Any] | None:
+        if not s.sets(what):
+            return None  # the severity sets no such target
         counted = s.counted(what)
         share = s.share(what)
         return {

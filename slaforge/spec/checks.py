@@ -49,7 +49,7 @@ def check_unique_ids(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
     groups: list[tuple[str, list[str]]] = [
         ("customers", [c.id for c in spec.customers]),
         ("services", [s.id for s in spec.services]),
-        ("responsiveness.severities", [s.id for s in spec.responsiveness.severities]),
+        ("responsiveness.severities", [s.id for s in spec.severities]),
         ("policies", [p.id for p in spec.policies]),
     ]
     party_ids = [spec.provider.id, *(c.id for c in spec.customers)]
@@ -193,7 +193,7 @@ def check_percent_ranges(spec: Spec, source: SourceMap, base: Path) -> Iterator[
                 code="target-100",
                 given="100%",
             )
-    for i, sev in enumerate(spec.responsiveness.severities):
+    for i, sev in enumerate(spec.severities):
         if sev.attainment is not None and not (Decimal(0) < sev.attainment <= Decimal(100)):
             yield source.problem(
                 ("responsiveness", "severities", i, "attainment"),
@@ -208,10 +208,14 @@ def check_percent_ranges(spec: Spec, source: SourceMap, base: Path) -> Iterator[
 
 
 def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
+    if spec.responsiveness is None:
+        return
     levels = spec.responsiveness.severities
     calendar = spec.service_hours.get(spec.responsiveness.hours)
     for i, level in enumerate(levels):
         loc = ("responsiveness", "severities", i)
+        if level.resolution is None:
+            continue
         if compare_durations(level.response, level.resolution, calendar) == 1:
             yield source.problem(
                 (*loc, "response"),
@@ -254,6 +258,37 @@ def check_severities(spec: Spec, source: SourceMap, base: Path) -> Iterator[Prob
                     expected=f"at most {b} (the {lower.id} target)",
                     code="severity-order",
                 )
+
+
+def check_support_events(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
+    """A credit for a missed support target needs that target: severities, and for resolution one that sets it."""
+    if spec.service_credits is None:
+        return
+    for i, event in enumerate(spec.service_credits.per_event):
+        if event.event == "late-report":
+            continue
+        if spec.responsiveness is None:
+            yield source.problem(
+                ("service_credits", "per_event", i, "event"),
+                f"a credit for each {event.event} but the agreement sets no support targets",
+                given=event.event,
+                expected="'responsiveness' with the severities and their targets, or no such credit",
+                code="missing",
+            )
+            continue
+        if event.event != "missed-resolution":
+            continue
+        named = set(event.severities) or {level.id for level in spec.severities}
+        bare = [level.id for level in spec.severities if level.id in named and level.resolution is None]
+        if bare:
+            yield source.problem(
+                ("service_credits", "per_event", i, "event"),
+                "a credit for each missed resolution, but " + ", ".join(bare) + " sets no resolution target",
+                given=event.event,
+                expected="a resolution target for every severity the credit names, or 'severities' without "
+                + ", ".join(bare),
+                code="missing",
+            )
 
 
 # ------------------------------------------------------------------ maintenance
@@ -315,7 +350,7 @@ def check_review_points(spec: Spec, source: SourceMap, base: Path) -> Iterator[P
         )
     if agreement.status.value == "final" and not agreement.history:
         yield warn(source, ("agreement",), "a final agreement without a version history", code="version-history")
-    if not spec.escalation:
+    if not spec.escalation and spec.responsiveness is not None:
         yield warn(
             source,
             ("escalation",),
@@ -323,7 +358,7 @@ def check_review_points(spec: Spec, source: SourceMap, base: Path) -> Iterator[P
             code="no-escalation",
         )
     credits = spec.service_credits
-    if credits and credits.sole_remedy and credits.chronic_failure is None:
+    if credits and credits.sole_remedy and credits.chronic_failure is None and spec.makes_commitments:
         yield warn(
             source,
             ("service_credits", "sole_remedy"),
@@ -381,6 +416,7 @@ CHECKS: tuple[Check, ...] = (
     check_table_shape,
     check_tables_fit_targets,
     check_severities,
+    check_support_events,
     check_maintenance,
     check_review_points,
     check_holidays,

@@ -240,7 +240,9 @@ def check_spans(spec: Spec, source: SourceMap, base: Path) -> Iterator[Problem]:
 
 def _support_calendars(spec: Spec) -> dict[str, tuple[str | int, ...]]:
     """The calendars business-time targets can count in, with where each is named."""
-    out: dict[str, tuple[str | int, ...]] = {spec.responsiveness.hours: ("responsiveness", "hours")}
+    out: dict[str, tuple[str | int, ...]] = {}
+    if spec.responsiveness is not None:
+        out[spec.responsiveness.hours] = ("responsiveness", "hours")
     for i, service in enumerate(spec.services):
         if service.support_hours:
             out.setdefault(service.support_hours, ("services", i, "support_hours"))
@@ -256,7 +258,7 @@ def _support_calendars(spec: Spec) -> dict[str, tuple[str | int, ...]]:
 def _business_spans(spec: Spec, source: SourceMap) -> Iterator[Problem]:
     business = [
         f"{level.id} {target}"
-        for level in spec.responsiveness.severities
+        for level in spec.severities
         for target in ("response", "update", "resolution")
         if (duration := getattr(level, target)) is not None and duration.business
     ]

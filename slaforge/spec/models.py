@@ -436,7 +436,9 @@ class SeverityLevel(Model):
     examples: list[Text] = Field(description="Examples of incidents of this severity", default_factory=list)
     response: DurationValue = Field(description="Time to respond, e.g. 30 min or 4 business hours")
     update: DurationValue | None = Field(None, description="Interval between progress updates")
-    resolution: DurationValue = Field(description="Time to resolve, e.g. 4h")
+    resolution: DurationValue | None = Field(
+        None, description="Time to resolve, e.g. 4h; none when the agreement sets no resolution target for the severity"
+    )
     attainment: Percent | None = Field(None, description="Share of tickets that must meet the targets")
 
 
@@ -711,6 +713,11 @@ class Policy(Model):
     )
 
 
+class Omission(Model):
+    clause: Text = Field(description="The library clause left out, e.g. penalties.chronic-failure")
+    reason: Text = Field(description="Why it is left out; shown by 'diff' and in the redline")
+
+
 # ------------------------------------------------------------------ the spec
 
 
@@ -729,8 +736,13 @@ class Spec(Model):
     sites: list[Site] = Field(default_factory=list, description="The customers' sites and the calendar each uses")
     services: list[Service] = Field(min_length=1, description="The services and their availability targets")
     service_hours: dict[Identifier, ServiceHours] = Field(min_length=1, description="Named calendars")
-    responsiveness: Responsiveness = Field(description="Severity levels and their response/resolution targets")
-    problem_reporting: ProblemReporting = Field(description="How incidents are reported and acknowledged")
+    responsiveness: Responsiveness | None = Field(
+        None,
+        description="Severity levels and their response/resolution targets; omit for an availability-only agreement",
+    )
+    problem_reporting: ProblemReporting | None = Field(
+        None, description="How incidents are reported and acknowledged; omit when the agreement sets no support terms"
+    )
     escalation: list[EscalationLevel] = Field(default_factory=list, description="The escalation path, level 1 first")
     monitoring: Monitoring = Field(description="Who measures what, how often, and where the customer sees it")
     reporting: Reporting = Field(description="Service reports and review meetings")
@@ -742,10 +754,32 @@ class Spec(Model):
     change_control: ChangeControl = Field(ChangeControl(), description="Change requests and amendments")
     disputes: DisputeResolution = Field(DisputeResolution(), description="Steps from negotiation to the courts")
     policies: list[Policy] = Field(default_factory=list, description="Corporate policies that apply")
+    omit: list[Omission] = Field(
+        default_factory=list, description="Clauses of the library that this agreement leaves out, each with its reason"
+    )
     clause_dirs: list[str] = Field(default_factory=list, description="Own clause folders, searched first")
     positions: dict[str, str] = Field(
         default_factory=dict, description="Clause id -> position (standard, customer-favourable, ...)"
     )
+
+    @property
+    def severities(self) -> list[SeverityLevel]:
+        """The severity levels, none in an agreement without ``responsiveness``."""
+        return self.responsiveness.severities if self.responsiveness is not None else []
+
+    @property
+    def support_hours_key(self) -> str:
+        """The calendar that business-time periods of the agreement count in: the support calendar of
+        ``responsiveness``, else the support (or service) hours of the first service."""
+        if self.responsiveness is not None:
+            return self.responsiveness.hours
+        first = self.services[0]
+        return first.support_hours or first.hours
+
+    @property
+    def makes_commitments(self) -> bool:
+        """True when some service makes an availability (or other measured) commitment."""
+        return any(service.all_commitments for service in self.services)
 
     def service(self, service_id: str) -> Service:
         for service in self.services:

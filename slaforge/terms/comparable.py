@@ -139,15 +139,16 @@ def _hours(spec: Spec) -> list[TermValue]:
         support = service.support_hours or service.hours
         loc = ("services", i, "support_hours" if service.support_hours else "hours")
         out.append(_calendar_term(spec, f"{key}.support_hours", f"{pre}Support hours", loc, support))
-    out.append(
-        _calendar_term(
-            spec,
-            "responsiveness.hours",
-            "Hours in which business-time targets count",
-            ("responsiveness", "hours"),
-            spec.responsiveness.hours,
+    if spec.responsiveness is not None:
+        out.append(
+            _calendar_term(
+                spec,
+                "responsiveness.hours",
+                "Hours in which business-time targets count",
+                ("responsiveness", "hours"),
+                spec.responsiveness.hours,
+            )
         )
-    )
     return out
 
 
@@ -160,9 +161,9 @@ def duration_same(duration: Duration, calendar: ServiceHours) -> Hashable:
 
 
 def _responsiveness(spec: Spec) -> list[TermValue]:
-    calendar = spec.service_hours[spec.responsiveness.hours]
+    calendar = spec.service_hours[spec.support_hours_key]
     out = []
-    for j, level in enumerate(spec.responsiveness.severities):
+    for j, level in enumerate(spec.severities):
         key = f"responsiveness.severities[{level.id}]"
         name = f"{level.id} ({level.name})"
         for target in ("response", "update", "resolution"):
@@ -201,7 +202,7 @@ def _responsiveness(spec: Spec) -> list[TermValue]:
 
 def _reporting(spec: Spec) -> list[TermValue]:
     reporting = spec.reporting
-    calendar = spec.service_hours[spec.responsiveness.hours]
+    calendar = spec.service_hours[spec.support_hours_key]
     return [
         TermValue(
             "reporting.frequency",
@@ -239,7 +240,7 @@ def _band_key(band: CreditBand) -> tuple[Any, ...]:
 
 def _credits(spec: Spec) -> list[TermValue]:
     sc = spec.service_credits
-    calendar = spec.service_hours[spec.responsiveness.hours]
+    calendar = spec.service_hours[spec.support_hours_key]
     bands = tuple(sc.bands) if sc else ()
     out = [
         TermValue(

@@ -64,6 +64,7 @@ def credits(result: Achievement) -> dict[str, Any]:
     total = money_total([c.result.payable for c in now.credits if c.result])
     return {
         "scheme": True,
+        "per_event": bool(scheme.per_event),
         "owed": [{"amount": str(c.result.payable), "service": called(c)} for c in owed if c.result],
         "unpriced": [
             {"percent": str(Pct(c.unpriced_percent)), "service": called(c)}

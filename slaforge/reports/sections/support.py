@@ -13,25 +13,26 @@ from slaforge.spec.models import Spec
 
 def support_context(result: Achievement, zone: ZoneInfo) -> dict[str, Any]:
     spec, now = result.spec, result.current
-    calendar = spec.service_hours[spec.responsiveness.hours]
+    calendar = spec.service_hours[spec.support_hours_key]
     support = support_calendar(spec, spec.services[0])
     return {
+        "support": spec.responsiveness is not None,
         "tickets": sum(len(s.outcomes) for s in now.severities),
         "misses": [
             {"severity": s.level.id, "what": what, "share": share_text(s.share(what)), "target": target(s.target)}
             for s in now.severities
             for what in ("response", "resolution")
-            if not s.met(what)
+            if s.sets(what) and not s.met(what)
         ],
         "severities": [severity(s) for s in now.severities],
         "targets": [
             {
                 "name": f"{lv.id} {lv.name}",
                 "response": str(lv.response),
-                "resolution": str(lv.resolution),
+                "resolution": str(lv.resolution) if lv.resolution is not None else None,
                 "attainment": str(lv.attainment) if lv.attainment is not None else None,
             }
-            for lv in spec.responsiveness.severities
+            for lv in spec.severities
         ],
         "calendar": {"name": calendar.name, "timezone": calendar.timezone},
         "late": [late(spec, o, zone) for s in now.severities for o in s.outcomes if is_late(o)],
@@ -41,7 +42,9 @@ def support_context(result: Achievement, zone: ZoneInfo) -> dict[str, Any]:
 
 
 def severity(s: SeverityAttainment) -> dict[str, Any]:
-    def share(what: str) -> dict[str, Any]:
+    def share(what: str) -> dict[str, Any] | None:
+        if not s.sets(what):
+            return None
         counted = s.counted(what)
         return {
             "what": what,
@@ -59,7 +62,7 @@ def severity(s: SeverityAttainment) -> dict[str, Any]:
         "resolution": share("resolution"),
         "target": target(s.target),
         "required": target(s.target) if s.level.attainment is not None else None,
-        "met": s.met("response") and s.met("resolution"),
+        "met": all(s.met(what) for what in ("response", "resolution") if s.sets(what)),
     }
 
 
@@ -77,7 +80,7 @@ def late(spec: Spec, o: TicketOutcome, zone: ZoneInfo) -> dict[str, Any]:
         "service": spec.service(ticket.service).name,
         "reported": moment(ticket.reported, zone),
         "response_due": moment(o.due["response"], zone),
-        "resolution_due": moment(o.due["resolution"], zone),
+        "resolution_due": moment(o.due["resolution"], zone) if "resolution" in o.due else None,
         "responded": moment(ticket.responded, zone) if ticket.responded else None,
         "resolved": moment(ticket.resolved, zone) if ticket.resolved else None,
         "response_late": o.responded_in_time is False,
@@ -103,9 +106,10 @@ def out_of_hours(result: Achievement, zone: ZoneInfo) -> list[dict[str, Any]]:
             "reported": moment(o.ticket.reported, zone),
             "started": moment(o.started, zone),
             "response_due": moment(o.due["response"], zone),
-            "resolution_due": moment(o.due["resolution"], zone),
+            "resolution_due": moment(o.due["resolution"], zone) if "resolution" in o.due else None,
         }
         for s in result.current.severities
         for o in s.outcomes
-        if o.started > o.ticket.reported and (s.level.response.business or s.level.resolution.business)
+        if o.started > o.ticket.reported
+        and (s.level.response.business or (s.level.resolution is not None and s.level.resolution.business))
     ]
