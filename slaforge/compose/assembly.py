@@ -100,7 +100,7 @@ def render_wording(
 ) -> list[RawBlock] | None:
     wording = clause.wording(position)
     try:
-        return render_body(env, wording.text, wording.line, context)
+        return render_body(env, wording.text, wording.line, context, sources=True)
     except BodyError as error:
         message = error.message
         if error.rendered_line is not None:
