@@ -459,3 +459,17 @@ def test_moved_text_is_reported_where_it_went_and_where_it_was(samples: Samples,
         (_title(samples, "penalties.claims")[0], "", words, None),
     ]
     assert all(e["not_applied"] == "moved" for _, e in moved)
+
+
+def test_an_edit_of_the_cover_is_listed_not_dropped(samples: Samples, tmp_path: Path) -> None:
+    markup = Markup(samples.data(SAMPLE, "docx"))
+    title = samples.document(SAMPLE).meta.title
+    cover = next(p for p in markup.root.iter(W + "p") if text_of(p) == title)
+    first_word = title.split()[0]
+    markup.replace(_run_with([cover], first_word), first_word, "Amended")
+    code, output = _absorb(str(samples.spec(SAMPLE)), str(markup.save(tmp_path / "cover.docx")), "--json")
+    assert code == 0, output
+    (clause,) = json.loads(output)["clauses"]
+    (edit,) = clause["edits"]
+    assert clause["id"] == "" and (edit["old"], edit["new"]) == (first_word, "Amended")
+    assert edit["not_applied"] == "outside-clauses"

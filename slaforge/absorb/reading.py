@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from slaforge.absorb.package import Comment, Para, Returned
+from slaforge.absorb.package import Para, Returned
 from slaforge.document import Document
 
 HEADINGS = ("Heading1", "Heading2")
@@ -146,6 +146,8 @@ def _edits(para: Para, place: Place) -> list[Edit]:
         else:
             current.new += piece.text
     for edit in out:
+        if not place.key:
+            edit.reason = "outside-clauses"
         if edit.kind == "moved":
             edit.reason = "moved"
         elif edit.kind == "replaced":
@@ -276,4 +278,4 @@ def _anchor(placed: list[tuple[Place, Para]], start: tuple[int, int], end: tuple
     return "\n".join(w for w in words if w)
 
 
-__all__ = ["Comment", "Edit", "Place", "Reading", "places_by_bookmark", "read_changes"]
+__all__ = ["Edit", "Place", "Reading", "places_by_bookmark", "read_changes"]
