@@ -202,6 +202,14 @@ def _run_with(paragraphs: list[etree._Element], words: str) -> etree._Element:
     raise AssertionError(f"no run with {words!r}")
 
 
+def _target_cell_run(markup: Markup, samples: Samples) -> etree._Element:
+    """The run of the first service's availability target in the table of its clause."""
+    spec = YAML(typ="safe").load(samples.spec(SAMPLE).read_text(encoding="utf-8"))
+    target = str(spec["services"][0]["availability"]["target"]).strip()
+    paragraphs = markup.clause_paragraphs(_title(samples, "reliability.availability-target")[1])
+    return next(r for p in paragraphs for r in p.iter(W + "r") if (r.findtext(W + "t") or "") == target)
+
+
 def _title(samples: Samples, clause_id: str) -> tuple[str, str]:
     clause = samples.document(SAMPLE).clause(clause_id)
     return clause.number, clause.title
@@ -215,12 +223,8 @@ def returned(samples: Samples, tmp_path_factory: pytest.TempPathFactory) -> tupl
     markup = Markup(samples.data(SAMPLE, "docx"))
     facts: dict[str, object] = {"target": target}
     # a value: the availability target in the table of 4.1
-    sdt = next(
-        s
-        for s in markup.root.iter(W + "sdt")
-        if s.find(f"{W}sdtPr/{W}tag").get(W + "val") == "services[0].availability.target"
-    )
-    markup.replace(sdt.find(f"{W}sdtContent/{W}r"), target, "99.95%")
+    sdt = _target_cell_run(markup, samples)
+    markup.replace(sdt, target, "99.95%")
     # a reworded sentence in the same clause
     availability = markup.clause_paragraphs(_title(samples, "reliability.availability-target")[1])
     markup.replace(_run_with(availability, "decided only by"), "only", "solely")
@@ -406,12 +410,8 @@ def test_edits_made_in_libreoffice_are_read_back(samples: Samples, office, tmp_p
 def _value_edited(samples: Samples, new: str, path: Path) -> Path:
     spec = YAML(typ="safe").load(samples.spec(SAMPLE).read_text(encoding="utf-8"))
     markup = Markup(samples.data(SAMPLE, "docx"))
-    sdt = next(
-        s
-        for s in markup.root.iter(W + "sdt")
-        if s.find(f"{W}sdtPr/{W}tag").get(W + "val") == "services[0].availability.target"
-    )
-    markup.replace(sdt.find(f"{W}sdtContent/{W}r"), str(spec["services"][0]["availability"]["target"]).strip(), new)
+    sdt = _target_cell_run(markup, samples)
+    markup.replace(sdt, str(spec["services"][0]["availability"]["target"]).strip(), new)
     return markup.save(path)
 
 

@@ -39,7 +39,9 @@ def absorb(spec: Path, returned: Path, options: BuildOptions, *, apply: bool = F
     loaded = load_spec(spec, strict=options.strict)
     _, document = document_for(loaded, options)
     got = read_package(returned)
-    sent_bytes = render(document, "docx", RenderOptions(theme=theme_for(document, options.theme_dir)))
+    sent_bytes = render(
+        document, "docx", RenderOptions(theme=theme_for(document, options.theme_dir), content_controls=True)
+    )
     sent = read_docx(sent_bytes, "the agreement as sent")
     names = BookmarkNames()
     bookmarks = places_by_bookmark(document, [names.add(n.id) for s in document.sections for n in (s, *s.clauses)])

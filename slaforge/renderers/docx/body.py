@@ -95,6 +95,8 @@ class BodyWriter:
     comment: Callable[[str], str] | None = None
     # redlines: a moved clause's id -> (the bookmark where it stood, its number there)
     moved: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # wrap each value printed from the spec in a content control naming its path (RenderOptions.content_controls)
+    content_controls: bool = False
 
     def section(self, body: Element, section: Section, *, page_break: bool = False) -> None:
         # the signed section starts a page, so the words of execution stay with the signature blocks
@@ -323,7 +325,9 @@ class BodyWriter:
                 holder, holder_mark = p, None
                 continue
             style = StyleId.CROSS_REFERENCE if run.xref else StyleId.DEFINED_TERM if run.term else None
-            if run.source is not None and mark is None:  # a value from the spec, named by a content control
+            if (
+                self.content_controls and run.source is not None and mark is None
+            ):  # a value from the spec, named by a content control
                 add_run(content_control(p, run.source), run.text, style=style, bold=run.bold, italic=run.italic)
                 holder, holder_mark = p, None
                 continue
