@@ -40,6 +40,9 @@ class Run:
     term: str | None = None  # canonical defined term this run uses
     xref: str | None = None  # id of the clause this run refers to (text is its number)
     change: Change = None
+    # the dotted spec path of the value this run prints (``services[0].availability.target``); only the
+    # DOCX writes it (as a content control), and it takes no part in comparing runs
+    source: str | None = field(default=None, compare=False)
 
 
 Inline = tuple[Run, ...]
@@ -50,11 +53,13 @@ def plain(runs: Inline) -> str:
     return "".join(run.text for run in runs)
 
 
-def merge_runs(runs: Iterable[Run]) -> Inline:
+def merge_runs(runs: Iterable[Run], *, sources: bool = False) -> Inline:
     """Neighbouring runs with identical marks as one run (a cross-reference stays whole), empty runs gone.
 
     Every renderer writes the runs of an inline through this, so two trees with the same text and
-    marks give the same output however their runs were cut.
+    marks give the same output however their runs were cut.  With ``sources``, a run that prints a
+    spec value stays apart from its neighbours (the DOCX tags it); without, the spec paths are
+    ignored, so they cannot change what the other renderers write.
     """
     out: list[Run] = []
     for run in runs:
@@ -66,8 +71,10 @@ def merge_runs(runs: Iterable[Run]) -> Inline:
             and run.xref is None
             and last.xref is None
             and replace(last, text="") == replace(run, text="")
+            and (not sources or last.source == run.source)
         ):
-            out[-1] = replace(last, text=last.text + run.text)
+            source = last.source if last.source == run.source else None  # a merged run prints no one value
+            out[-1] = replace(last, text=last.text + run.text, source=source)
         else:
             out.append(run)
     return tuple(out)

@@ -60,6 +60,7 @@ def valid(metavar: str, tmp: Path) -> str:
         "FIELD": "agreement.title",
         "CLAUSE": "penalties.credits",
         "FILE": str(tmp / "written.yaml"),
+        "RETURNED": str(tmp / "returned.docx"),
     }[metavar]
 
 

@@ -5,7 +5,7 @@ own room (a folder, or a file of its own)::
 
     cli/                                    the command line
     portal/                                 the customer portal: publishes what the features make
-    portfolio/ offers/ diff/ reports/ export/   features: never import each other
+    portfolio/ offers/ diff/ reports/ export/ absorb/   features: never import each other
     build.py                                the agreement pipeline
     writers.py          layers/             the output stage; specs made of layers (portfolios, offers)
     compose/            renderers/          side by side, never importing each other
@@ -38,7 +38,14 @@ BOTTOM = (
     "slaforge.resources",
     "slaforge.inputs",  # the boundary where every user file is read, and its limits
 )
-FEATURES = ("slaforge.portfolio", "slaforge.offers", "slaforge.diff", "slaforge.reports", "slaforge.export")
+FEATURES = (
+    "slaforge.portfolio",
+    "slaforge.offers",
+    "slaforge.diff",
+    "slaforge.reports",
+    "slaforge.export",
+    "slaforge.absorb",
+)
 # room -> floor; rooms on one floor never import each other
 FLOORS: dict[str, int] = {
     **dict.fromkeys(BOTTOM, 0),

@@ -3,7 +3,7 @@
 One module per command group, each a typer app: :mod:`build` (validate, build), :mod:`schema`
 (schema, init), :mod:`clauses`, :mod:`calc`, :mod:`offers`, :mod:`report`, :mod:`diff`,
 :mod:`export`, :mod:`explain`, :mod:`portal` (portal, serve), :mod:`resolve`, :mod:`review` (review,
-bump); :mod:`options` holds the options they share and :mod:`exits` the one handler that turns a
+bump), :mod:`absorb`; :mod:`options` holds the options they share and :mod:`exits` the one handler that turns a
 failure into a message and an exit code (0 success, 1 invalid input or a failed build, 2 a command
 line that cannot be parsed).  Heavy modules (WeasyPrint, python-docx, pydantic models) are imported
 inside the commands so that ``slaforge --help`` stays fast.
@@ -18,7 +18,21 @@ from typing import Annotated
 import typer
 
 from slaforge import __version__
-from slaforge.cli import build, calc, clauses, diff, explain, export, offers, portal, report, resolve, review, schema
+from slaforge.cli import (
+    absorb,
+    build,
+    calc,
+    clauses,
+    diff,
+    explain,
+    export,
+    offers,
+    portal,
+    report,
+    resolve,
+    review,
+    schema,
+)
 from slaforge.cli.exits import DEBUG, Commands, say
 
 app = typer.Typer(
@@ -42,6 +56,7 @@ app.add_typer(explain.commands)
 app.add_typer(portal.commands)
 app.add_typer(resolve.commands)
 app.add_typer(review.commands)
+app.add_typer(absorb.commands)
 
 
 def _version(value: bool) -> None:

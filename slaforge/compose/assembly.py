@@ -136,7 +136,7 @@ def render_wording(
     if clause.builtin:
         env = environment_for(builtin=True)  # the library's own: limits scaled to the input's (see environment)
     try:
-        return render_body(env, wording.text, wording.line, context)
+        return render_body(env, wording.text, wording.line, context, sources=True)
     except BodyError as error:
         message = error.message
         if error.rendered_line is not None:

@@ -18,7 +18,9 @@ naming the clause file and line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -29,7 +31,7 @@ from slaforge.compose.resolve import Agreement
 from slaforge.compose.views import PathDict
 from slaforge.inputs.limits import LIBRARY_RENDER_CHARS, LIBRARY_RENDER_SECONDS, RENDER_CHARS, RENDER_SECONDS
 from slaforge.inputs.sandbox import BoundedSandbox, RenderLimit
-from slaforge.library.markup import CLAUSE_DIRECTIVES, MarkupError, RawBlock, escape, parse_blocks
+from slaforge.library.markup import CLAUSE_DIRECTIVES, MarkupError, RawBlock, escape, parse_blocks, tag_value
 from slaforge.library.vocabulary import Vocabulary
 from slaforge.spec.calendars import format_days
 from slaforge.text import and_list, cut, in_sentence
@@ -76,14 +78,53 @@ class ClauseEnvironment(BoundedSandbox):
     what = "the body"
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        _READ.last = None
         if isinstance(obj, PathDict):
             if attribute not in obj:
                 return self.undefined(obj=obj, name=attribute)
             value = obj[attribute]
             if value is None:
                 return self.undefined(hint=f"{obj.path}.{attribute} is not set in the spec")
+            if _READ.tagging and attribute in obj.fields:
+                _READ.last = (value, f"{obj.path}.{attribute}")
             return value
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, PathDict) and isinstance(argument, str):
+            return self.getattr(obj, argument)
+        _READ.last = None
+        return super().getitem(obj, argument)
+
+
+class _Reading(threading.local):
+    """What the body being rendered read last: (value, spec path), while spec values are tagged."""
+
+    tagging: bool = False
+    last: tuple[Any, str] | None = None
+
+
+_READ = _Reading()
+
+
+@contextmanager
+def tagged_values() -> Iterator[None]:
+    """While it lasts, a printed value read straight from the spec carries its path (see :func:`tag_value`)."""
+    before = _READ.tagging
+    _READ.tagging, _READ.last = True, None
+    try:
+        yield
+    finally:
+        _READ.tagging, _READ.last = before, None
+
+
+def _source(value: Any) -> str | None:
+    """The spec path of ``value`` when it is what the body read last (an int or a flag never: small ints are
+    shared objects, and "yes" is no value of the spec's)."""
+    last = _READ.last
+    if last is None or last[0] is not value or isinstance(value, bool | int):
+        return None
+    return last[1]
 
 
 class LibraryEnvironment(ClauseEnvironment):
@@ -101,7 +142,11 @@ def _finalize(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list | tuple | dict):
         raise TypeError("a list or mapping was printed as a whole; print its items (or use |and_list)")
-    return escape(str(value))
+    text = escape(str(value))
+    if _READ.tagging and (path := _source(value)) is not None:
+        _READ.last = None
+        return tag_value(text, path)
+    return text
 
 
 @cache
@@ -182,13 +227,20 @@ def render_body(
     context: dict[str, Any],
     directives: tuple[str, ...] = CLAUSE_DIRECTIVES,
     vocabulary: Vocabulary | None = None,
+    *,
+    sources: bool = False,
 ) -> list[RawBlock]:
     """A body (starting on line ``first_line`` of its file) rendered and parsed into blocks; :class:`BodyError`.
 
     Party and pronoun marks name the parties as ``vocabulary`` does (the library's default names when None).
+    With ``sources``, each run that prints a value read straight from the spec knows its path.
     """
     try:
-        rendered = compiled(env, text).render(**context)
+        if sources:
+            with tagged_values():
+                rendered = compiled(env, text).render(**context)
+        else:
+            rendered = compiled(env, text).render(**context)
     except UndefinedError as exc:
         raise BodyError(
             f"{exc.message}",

@@ -15,9 +15,11 @@ from slaforge.text import LongDate
 
 
 class PathDict(dict[str, Any]):
-    """A mapping that knows where it sits in the spec, for error messages."""
+    """A mapping that knows where it sits in the spec, for error messages; ``fields`` are the keys the spec
+    itself holds (a composer adds computed values beside them)."""
 
     path: str = ""
+    fields: frozenset[str] = frozenset()
 
 
 class PathList(list[Any]):
@@ -32,12 +34,14 @@ def path_view(value: Any, path: str) -> Any:
         out.path = path
         for name in type(value).model_fields:
             out[name] = path_view(getattr(value, name), f"{path}.{name}")
+        out.fields = frozenset(out)
         return out
     if isinstance(value, dict):
         out = PathDict()
         out.path = path
         for key, item in value.items():
             out[key] = path_view(item, f"{path}.{key}")
+        out.fields = frozenset(out)
         return out
     if isinstance(value, list | tuple):
         items = PathList(path_view(item, f"{path}[{i}]") for i, item in enumerate(value))

@@ -13,7 +13,6 @@ comments, order, quoting and layout are kept).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from slaforge.diff.change_list import clause_line, value_line
 from slaforge.diff.comparison import Comparison
 from slaforge.diff.portfolios import PortfolioComparison, compare_portfolios
 from slaforge.errors import InvalidArgument, SpecError
-from slaforge.inputs.files import read_text
+from slaforge.inputs.editing import dump_edited, load_for_editing
 from slaforge.writers import write_all
 
 
@@ -237,35 +236,13 @@ def bump(
         writer = author or (history[-1].author if history else None)
         if writer is None:
             raise InvalidArgument(f"document {document_id} has no history yet: name the author with --author")
-        data = edits.get(file) or _load(file)
+        data = edits.get(file) or load_for_editing(file)
         edits[file] = data
         text = summary or changes
         _set_version(data, new_version, date or dt.date.today(), writer, text, file)
         done.append(Bumped(document_id, agreement.id, agreement.version, new_version, file, text))
-    write_all({file: _dump(data) for file, data in edits.items()})
+    write_all({file: dump_edited(data) for file, data in edits.items()})
     return done
-
-
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt", pure=True)
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.preserve_quotes = True
-    return yaml
-
-
-def _load(file: Path) -> Any:
-    """The file's round-trip YAML (comments and layout kept), read through the boundary (a regular file of
-    bounded size, UTF-8); it was checked, nesting and aliases included, when the portfolio was read."""
-    return _yaml().load(read_text(file, what="YAML file", error=SpecError))
-
-
-def _dump(data: Any) -> bytes:
-    stream = io.StringIO()
-    _yaml().dump(data, stream)
-    return stream.getvalue().encode("utf-8")
 
 
 def _set_version(data: Any, version: str, date: dt.date, author: str, summary: str, file: Path) -> None:

@@ -71,7 +71,7 @@ class WordCount:
 
 def tokens(runs: Inline) -> list[Token]:
     out: list[Token] = []
-    for run in runs:
+    for run in _unsourced(runs):
         if not run.text:
             continue
         if run.xref is not None:
@@ -82,6 +82,27 @@ def tokens(runs: Inline) -> list[Token]:
             piece = match.group(0)
             word = piece.rstrip()
             out.append(Token((word, " " if len(word) < len(piece) else "", run.bold, run.italic), piece, run))
+    return out
+
+
+def _unsourced(runs: Inline) -> list[Run]:
+    """The runs as they read without spec paths: a value's run joined again to its neighbours with the same
+    marks, so that words are cut as in the text around it."""
+    out: list[Run] = []
+    after_value = False  # the last run is, or ends with, a value's
+    for run in runs:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and (after_value or run.source is not None)
+            and run.xref is None
+            and last.xref is None
+            and replace(last, text="") == replace(run, text="")
+        ):
+            out[-1] = replace(last, text=last.text + run.text, source=None)
+        else:
+            out.append(run)
+        after_value = run.source is not None
     return out
 
 

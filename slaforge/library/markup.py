@@ -13,7 +13,9 @@ Inline: ``**bold**``, ``*italic*``, ``[[Term]]`` / ``[[Term|shown]]`` defined te
 with the text to show where nothing numbers them, as in a redline's summary), ``++inserted++`` and
 ``~~deleted~~`` words (the marks of a redline), ``\\`` escapes the next character.
 
-Spec values reach this text through :func:`escape`, so no value can form markup.
+Spec values reach this text through :func:`escape`, so no value can form markup.  A value read
+straight from the spec may also come tagged with its path (:func:`tag_value`): the run that prints
+it then knows where it came from (``Run.source``), and the DOCX names it in a content control.
 """
 
 from __future__ import annotations
@@ -49,6 +51,23 @@ class Directive:
 RawBlock = Paragraph | NumberedList | BulletList | Table | Directive
 
 
+# a tagged value: OPEN, its spec path in hex (no character of it can mean markup), SEP, its text, CLOSE
+_OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
+_TAG = re.compile(f"{_OPEN}[0-9a-f]*{_SEP}|{_CLOSE}")
+
+
+def tag_value(text: str, path: str) -> str:
+    """The escaped ``text`` of a value, marked as the value at spec ``path`` (nothing to mark when empty)."""
+    if not text:
+        return text
+    return f"{_OPEN}{path.encode('utf-8', 'surrogatepass').hex()}{_SEP}{text}{_CLOSE}"
+
+
+def untag(text: str) -> str:
+    """``text`` without the marks of tagged values."""
+    return _TAG.sub("", text) if _OPEN in text or _CLOSE in text else text
+
+
 def escape(text: str) -> str:
     """Make a spec value inert: it prints exactly as written and never becomes markup."""
     text = " ".join(text.split())  # no line breaks: a value cannot start a list item or a table row
@@ -69,15 +88,26 @@ def parse_inline(text: str, line: int = 1, vocabulary: Vocabulary | None = None)
     buffer: list[str] = []
     bold = italic = False
     change: Change = None
+    source: str | None = None
     i = 0
 
     def flush() -> None:
         if buffer:
-            runs.append(Run("".join(buffer), bold=bold, italic=italic, change=change))
+            runs.append(Run(untag("".join(buffer)), bold=bold, italic=italic, change=change, source=source))
             buffer.clear()
 
     while i < len(text):
         ch = text[i]
+        if ch == _OPEN and (tag := _TAG.match(text, i)) is not None:
+            flush()
+            source = bytes.fromhex(tag.group()[1:-1]).decode("utf-8", "surrogatepass")
+            i = tag.end()
+            continue
+        if ch == _CLOSE:
+            flush()
+            source = None
+            i += 1
+            continue
         if ch == "\\" and i + 1 < len(text):
             buffer.append(text[i + 1])
             i += 2
@@ -86,7 +116,7 @@ def parse_inline(text: str, line: int = 1, vocabulary: Vocabulary | None = None)
             end = _find_close(text, i + 2)
             if end < 0:
                 raise MarkupError("'[[' without a closing ']]'", line)
-            inner = _unescape(text[i + 2 : end])
+            inner = _unescape(untag(text[i + 2 : end]))
             i = end + 2
             style = Run("", bold=bold, italic=italic, change=change)
             term, bar, shown = inner.partition("|")
@@ -134,7 +164,7 @@ def parse_inline(text: str, line: int = 1, vocabulary: Vocabulary | None = None)
         raise MarkupError(f"unclosed {'**' if bold else '*'} emphasis", line)
     if change:
         raise MarkupError(f"unclosed {'++' if change == 'ins' else '~~'} mark", line)
-    return merge_runs(runs)
+    return merge_runs(runs, sources=True)
 
 
 def _article_before(buffer: list[str], article: str) -> str | None:
@@ -196,7 +226,7 @@ def parse_blocks(
         if caption and not stripped.startswith("|"):
             raise MarkupError("a 'Table:' caption line must come right before a table", caption[2])
         if match := _CAPTION.match(stripped):
-            caption = (match["text"] or "", match["kind"] or "data", number)
+            caption = (untag(match["text"] or ""), match["kind"] or "data", number)
             i += 1
             continue
         if match := _DIRECTIVE.match(stripped):

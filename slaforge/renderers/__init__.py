@@ -34,6 +34,10 @@ class RenderOptions:
     theme: Theme
     pdf_variant: str = "pdf/ua-1"
     pdf_engine: str = DEFAULT_PDF_ENGINE
+    # DOCX: wrap each value printed from the spec in a content control tagged with its path. Off in builds:
+    # python-docx's Paragraph.text and cell.text skip the runs inside an inline w:sdt, so a reader of the
+    # DOCX with python-docx would lose the values; absorb renders the agreement as sent with it on
+    content_controls: bool = False
 
 
 def parse_formats(text: str) -> list[str]:

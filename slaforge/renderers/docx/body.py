@@ -46,6 +46,7 @@ from slaforge.renderers.docx.ooxml import (
     add_reference,
     add_run,
     bookmark_end,
+    content_control,
     safe_text,
     sub,
     w,
@@ -94,6 +95,8 @@ class BodyWriter:
     comment: Callable[[str], str] | None = None
     # redlines: a moved clause's id -> (the bookmark where it stood, its number there)
     moved: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # wrap each value printed from the spec in a content control naming its path (RenderOptions.content_controls)
+    content_controls: bool = False
 
     def section(self, body: Element, section: Section, *, page_break: bool = False) -> None:
         # the signed section starts a page, so the words of execution stay with the signature blocks
@@ -284,7 +287,7 @@ class BodyWriter:
         Consecutive runs with the same change mark share one ``w:ins`` / ``w:del``.
         """
         holder, holder_mark = p, None
-        for run in merge_runs(runs):
+        for run in merge_runs(runs, sources=True):
             if not run.text:
                 continue
             mark = change or run.change
@@ -321,9 +324,15 @@ class BodyWriter:
                 )
                 holder, holder_mark = p, None
                 continue
+            style = StyleId.CROSS_REFERENCE if run.xref else StyleId.DEFINED_TERM if run.term else None
+            if (
+                self.content_controls and run.source is not None and mark is None
+            ):  # a value from the spec, named by a content control
+                add_run(content_control(p, run.source), run.text, style=style, bold=run.bold, italic=run.italic)
+                holder, holder_mark = p, None
+                continue
             if holder is p or mark != holder_mark:
                 holder, holder_mark = self.annotations.container(p, mark), mark
-            style = StyleId.CROSS_REFERENCE if run.xref else StyleId.DEFINED_TERM if run.term else None
             add_run(holder, run.text, style=style, bold=run.bold, italic=run.italic, deleted=deleted)
 
     def _heading(

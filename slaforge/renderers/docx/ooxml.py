@@ -152,6 +152,15 @@ def add_reference(parent: Element, bookmark: str, cached: str, *, style: str, de
             sub(run, "fldChar", fldCharType=kind)
 
 
+def content_control(parent: Element, tag: str) -> Element:
+    """An inline content control (``w:sdt``) in ``parent`` whose ``w:tag`` is ``tag``; returns its
+    ``w:sdtContent``, where the runs go.  Word and LibreOffice keep the tag through editing, so a
+    returned document still says which value of the spec the text inside it prints."""
+    sdt = sub(parent, "sdt")
+    sub(sub(sdt, "sdtPr"), "tag", val=safe_text(tag))
+    return sub(sdt, "sdtContent")
+
+
 def w3c_date(timestamp: int) -> str:
     """``2027-01-15T08:00:00Z`` from seconds since the epoch (UTC)."""
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

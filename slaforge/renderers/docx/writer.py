@@ -84,6 +84,7 @@ def render(document: Document, options: RenderOptions) -> bytes:
         picture=chart_picture(word, meta, options),
         comment=lambda text: add_comment(word, meta, text),
         moved=moved_clauses(document, bookmarks),
+        content_controls=options.content_controls,
     )
     for index, section in enumerate(document.sections):
         writer.section(body, section, page_break=index == 0)
