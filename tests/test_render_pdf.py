@@ -642,3 +642,39 @@ def checker(pdf: bytes, profile: str, tmp_path: Path) -> list[tuple[str, str]]:
 
 def test_pdf_ua_1_by_the_checker(draft_pdf: bytes, tmp_path: Path) -> None:
     assert checker(draft_pdf, "ua1", tmp_path) == []
+
+
+def test_a_long_defined_term_stays_in_its_column(options: RenderOptions) -> None:
+    """A term too long for the term column is broken inside it and never runs into its meaning.
+
+    Each piece of the term is measured with the bundled bold face's own advance widths (fontTools),
+    not with the renderer, and must end left of where the meaning begins.
+    """
+    from fontTools.ttLib import TTFont
+    from sample_document import meta
+
+    from slaforge.document import Clause, Definition, DefinitionList, Run, Section
+    from slaforge.resources import templates_dir
+
+    term = "Telecommunicationsinfrastructureavailabilitymeasurementwindow"
+    meaning = "the window in which it is measured."
+    blocks = (DefinitionList((Definition(term, (Run(meaning),)),)),)
+    clause = Clause("c", "1.1", "Definitions", blocks)
+    document = Document(meta=meta("final"), sections=(Section("s", "1", "Definitions", (clause,)),))
+    reader = PdfReader(io.BytesIO(render(document, "pdf", options)))
+    runs: list[tuple[str, float, float]] = []  # (text, x, font size), in text space
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            runs.append((text, tm[4], size))
+
+    reader.pages[-1].extract_text(visitor_text=visit)
+    pieces = [(text, x, size) for text, x, size in runs if text in term]
+    assert "".join(text for text, _, _ in pieces) == term
+    assert len(pieces) > 1  # broken: the whole word is wider than the column
+    meaning_x = next(x for text, x, _ in runs if text == meaning)
+    face = TTFont(templates_dir() / "default" / "fonts" / "Caladea-Bold.ttf")
+    advances, cmap, em = face["hmtx"].metrics, face.getBestCmap(), face["head"].unitsPerEm
+    for text, x, size in pieces:
+        width = sum(advances[cmap[ord(char)]][0] for char in text) * size / em
+        assert x + width < meaning_x, text

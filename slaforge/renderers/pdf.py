@@ -42,6 +42,7 @@ from slaforge.errors import RenderError
 from slaforge.inputs.files import read_bytes
 from slaforge.inputs.limits import ASSET_FILE_BYTES
 from slaforge.renderers import PDF_VARIANTS, RenderOptions
+from slaforge.renderers.contents import write_page_numbers
 from slaforge.renderers.html import render_html_for_print
 from slaforge.renderers.tagging import conform
 
@@ -65,11 +66,14 @@ def render(document: Document, options: RenderOptions) -> bytes:
     with held_back_log() as log, source_date_epoch(document.meta.timestamp):
         try:
             html = weasyprint.HTML(string=page, base_url=options.theme.folders[0].as_uri() + "/", url_fetcher=fetcher)
-            pdf: bytes = html.write_pdf(
-                pdf_variant=variant,
-                pdf_tags=True,
-                pdf_identifier=file_identifier(page, variant, options.theme.folders),
-            )
+            pdf_options = {
+                "pdf_variant": variant,
+                "pdf_tags": True,
+                "pdf_identifier": file_identifier(page, variant, options.theme.folders),
+            }
+            laid_out = html.render(**pdf_options)
+            write_page_numbers(laid_out)
+            pdf: bytes = laid_out.write_pdf(**pdf_options)
         except FatalURLFetchingError as error:
             resources.raise_if_refused()
             raise RenderError(f"the PDF renderer could not read a resource: {error.__cause__ or error}") from error
