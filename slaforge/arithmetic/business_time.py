@@ -5,14 +5,13 @@ Pure functions over spec values, in the calendar's own time zone and in real ela
 
 from __future__ import annotations
 
-import calendar as calendar_module
 import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from slaforge.arithmetic.calendars import add_business_time, business_spans_on
 from slaforge.spec.calendars import ServiceHours
-from slaforge.spec.lengths import after
+from slaforge.spec.lengths import add_months, after
 from slaforge.spec.models import SeverityLevel
 from slaforge.spec.units import Duration
 from slaforge.text import format_decimal
@@ -48,19 +47,11 @@ def calendar_after(start: dt.datetime, duration: Duration, calendar: ServiceHour
     if duration.unit in ("day", "week"):
         moved = local + dt.timedelta(days=whole * (7 if duration.unit == "week" else 1))
     else:
-        moved = _add_months(local, whole * (12 if duration.unit == "year" else 1))
+        moved = add_months(local, whole * (12 if duration.unit == "year" else 1))
     return moved.replace(tzinfo=zone)
 
 
 _CALENDAR_UNITS = ("day", "week", "month", "year")
-
-
-def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
-    """Calendar months later; a day the month lacks becomes its last day (31 January + 1 month = 28/29 February)."""
-    index = moment.year * 12 + moment.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar_module.monthrange(year, month + 1)[1]
-    return moment.replace(year=year, month=month + 1, day=min(moment.day, last))
 
 
 def due_times(level: SeverityLevel, calendar: ServiceHours, reported: dt.datetime) -> dict[str, dt.datetime]:
